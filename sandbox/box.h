@@ -1,0 +1,118 @@
+/* verdict-box: run one untrusted command in a fresh, isolated box.
+ *
+ * The contract between the sandbox and its users (verdict-judge and the
+ * verdict-box CLI). One box_run() is one command with one set of limits and
+ * gives one result record. Everything the command starts dies with the run.
+ *
+ * Lifecycle: box_global_init() once per process, before any thread is
+ * started (it creates the shared empty network namespace and the cgroup
+ * parent); then one struct box per concurrent slot (box_new), each used by
+ * one thread at a time; box_free() when done.
+ */
+#ifndef VERDICT_BOX_H
+#define VERDICT_BOX_H
+
+#include <stddef.h>
+
+enum box_status {
+	BOX_OK = 0, /* exited with code 0 (or any code: see exit_code) */
+	BOX_RTE,    /* non-zero exit code or killed by a signal */
+	BOX_TLE,    /* CPU or wall time limit exceeded */
+	BOX_MLE,    /* memory limit exceeded (cgroup OOM) */
+	BOX_OLE,    /* output or file size limit exceeded */
+	BOX_SV,     /* killed by the seccomp filter */
+	BOX_JE,     /* the box itself failed: a judge error, never the program's fault */
+};
+
+const char *box_status_name(enum box_status s); /* "OK", "RTE", ... */
+
+struct box_limits {
+	double cpu_s;      /* CPU time of all threads and children together */
+	double wall_s;     /* wall-clock time */
+	long memory_kb;    /* cgroup memory limit */
+	int procs;         /* processes and threads (pids controller) */
+	long output_kb;    /* RLIMIT_FSIZE: per file, stdout and stderr included */
+	int files;         /* RLIMIT_NOFILE */
+	long stack_kb;     /* RLIMIT_STACK; 0 = same as memory_kb */
+	long tmpfs_kb;     /* size of the box's private writable /box and /tmp */
+};
+
+/* Sensible defaults for a contestant's program: 2 s CPU, 5 s wall, 256 MiB... */
+void box_limits_default(struct box_limits *lim);
+
+struct box_dir {
+	const char *host; /* host path (borrowed) */
+	const char *box;  /* absolute path inside the box (borrowed) */
+	int rw;           /* 0: read-only bind */
+};
+
+#define BOX_MAX_DIRS 8
+
+struct box_spec {
+	struct box_limits lim;
+	/* argv[0] is resolved inside the box (an absolute path, or looked up in
+	 * PATH=/usr/local/bin:/usr/bin:/bin). NULL-terminated; borrowed. */
+	char *const *argv;
+	/* Extra environment entries "K=V", NULL-terminated, or NULL. The box's
+	 * environment is otherwise only PATH, HOME=/box, LANG=C.UTF-8: nothing of
+	 * the caller's. Borrowed. */
+	char *const *env;
+	/* Host directory mounted read-write at /box, the working directory.
+	 * NULL: an empty private tmpfs of lim.tmpfs_kb. Borrowed. */
+	const char *workdir;
+	struct box_dir dirs[BOX_MAX_DIRS];
+	int ndirs;
+	/* Standard streams as host file descriptors (borrowed; the box gets a
+	 * dup). -1: /dev/null for stdin; for stdout and stderr, -1 discards the
+	 * output but still counts its bytes toward output_kb. */
+	int stdin_fd, stdout_fd, stderr_fd;
+};
+
+void box_spec_init(struct box_spec *spec); /* defaults; fds = -1 */
+
+struct box_result {
+	enum box_status status;
+	int exit_code; /* when exited; -1 when killed */
+	int signal;    /* the terminating signal, 0 when exited */
+	long cpu_ms;   /* from the cgroup: all processes of the run */
+	long wall_ms;
+	long wall_us;
+	long memory_kb; /* peak, from the cgroup */
+	long stdout_bytes, stderr_bytes;
+	char message[256]; /* for people: "killed by signal 11 (SIGSEGV)",
+	                    * "blocked system call: ptrace", ... */
+};
+
+struct box_global_config {
+	const char *state_dir; /* where slot directories live; default /run/verdict-box */
+	int first_uid;         /* box uids are first_uid + slot; default 60000 */
+};
+
+/* 0 or -errno; on failure why goes to err (may be NULL). */
+int box_global_init(const struct box_global_config *cfg, char *err, size_t errlen);
+
+struct box;
+/* A box slot: its own cgroup, uid and scratch directory. NULL on failure
+ * with why in err. The caller owns the result; release with box_free. */
+struct box *box_new(int slot, char *err, size_t errlen);
+void box_free(struct box *b); /* accepts NULL */
+
+/* Runs spec in a fresh box and fills res. Returns 0 when res is meaningful
+ * (any status, BOX_JE included), -errno when the call itself was misused. */
+int box_run(struct box *b, const struct box_spec *spec, struct box_result *res);
+
+/* The host path of the slot's private work directory (a size-capped tmpfs,
+ * emptied by box_clean). Files written here appear at /box in the next run
+ * when spec.workdir is this path. Borrowed. */
+const char *box_workdir(const struct box *b);
+/* Removes everything in the work directory without following links. */
+int box_clean(struct box *b);
+
+/* Reads a file the box may have written, relative to the work directory,
+ * refusing symlinks and anything outside it (openat2 RESOLVE_BENEATH |
+ * RESOLVE_NO_SYMLINKS, or O_NOFOLLOW on each component). At most max bytes;
+ * *truncated set when there was more. The caller frees *out. 0 or -errno. */
+int box_read_file(struct box *b, const char *rel, size_t max, char **out, size_t *len,
+		  int *truncated);
+
+#endif

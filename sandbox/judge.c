@@ -1,0 +1,470 @@
+/* The job loop: XREADGROUP a job, compile and run it in the box, XADD the
+ * result, then XACK. Jobs left pending by a dead judge are taken over with
+ * XAUTOCLAIM; a live judge keeps its jobs fresh with XCLAIM from the
+ * heartbeat so they are never taken while it works on them. */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "judge.h"
+#include "kv.h"
+#include "lang.h"
+#include "log.h"
+#include "util.h"
+
+struct judge_config jcfg;
+atomic_int judge_stopping;
+extern struct slot *slots;
+
+#define COMPILE_OUTPUT_MAX 65536
+
+/*** Results ***/
+
+struct outcome {
+	const char *verdict;
+	char message[512];
+	int has_exit;
+	int exit_code;
+	long time_ms, memory_kb;
+	char *out, *err, *compile;
+	size_t out_len, err_len, compile_len;
+	int out_trunc, err_trunc;
+};
+
+static void outcome_free(struct outcome *o)
+{
+	free(o->out);
+	free(o->err);
+	free(o->compile);
+}
+
+static int report(struct slot *s, const char *id, const char *attempt, const struct outcome *o)
+{
+	char ec[16] = "", tm[24], mem[24], ot[4], et[4];
+	if (o->has_exit)
+		snprintf(ec, sizeof ec, "%d", o->exit_code);
+	snprintf(tm, sizeof tm, "%ld", o->time_ms);
+	snprintf(mem, sizeof mem, "%ld", o->memory_kb);
+	snprintf(ot, sizeof ot, "%d", o->out_trunc);
+	snprintf(et, sizeof et, "%d", o->err_trunc);
+	const char *argv[] = {"XADD", KV_RESULTS, "*", "kind", "done", "id", id, "attempt", attempt, "judge",
+			      jcfg.name, "verdict", o->verdict, "message", o->message, "exit_code", ec, "time_ms", tm,
+			      "memory_kb", mem, "stdout_truncated", ot, "stderr_truncated", et, "stdout",
+			      o->out ? o->out : "", "stderr", o->err ? o->err : "", "compile_output",
+			      o->compile ? o->compile : ""};
+	size_t n = sizeof argv / sizeof argv[0], lens[sizeof argv / sizeof argv[0]];
+	for (size_t i = 0; i < n; i++)
+		lens[i] = strlen(argv[i]);
+	lens[n - 5] = o->out_len;
+	lens[n - 3] = o->err_len;
+	lens[n - 1] = o->compile_len;
+	redisReply *r = redisCommandArgv(s->kv, (int)n, argv, lens);
+	int ok = r && r->type == REDIS_REPLY_STRING;
+	freeReplyObject(r);
+	return ok ? 0 : -1;
+}
+
+/* Done with a job: the result is out, so the job can go. The index entry
+ * is removed only if it still names this job (the sweeper may have queued
+ * the run again meanwhile). */
+static const char finish_lua[] = "redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) redis.call('XDEL', KEYS[1], ARGV[2]) "
+				 "if redis.call('HGET', KEYS[2], ARGV[3]) == ARGV[2] then "
+				 "redis.call('HDEL', KEYS[2], ARGV[3]) end return 1";
+
+static void finish(struct slot *s, const char *entry, const char *id)
+{
+	redisReply *r = redisCommand(s->kv, "EVAL %s 2 %s %s %s %s %s", finish_lua, KV_JOBS, KV_JOBIDX, KV_JOBS_GROUP,
+				     entry, id);
+	freeReplyObject(r);
+}
+
+/*** Files on the host side ***/
+
+static int write_file_at(const char *dir, const char *name, const char *data, size_t len)
+{
+	char path[1024];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	for (size_t off = 0; off < len;) {
+		ssize_t w = write(fd, data + off, len - off);
+		if (w < 0) {
+			int e = errno;
+			close(fd);
+			return -e;
+		}
+		off += (size_t)w;
+	}
+	close(fd);
+	return 0;
+}
+
+static int open_out(const char *dir, const char *name)
+{
+	char path[1024];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	return open(path, O_RDWR | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+}
+
+/* Reads back at most max bytes of a host-side output file. */
+static char *read_back(int fd, size_t max, size_t *len, int *trunc)
+{
+	struct stat st;
+	*len = 0;
+	*trunc = 0;
+	if (fd < 0 || fstat(fd, &st))
+		return strdup("");
+	size_t n = (size_t)st.st_size > max ? max : (size_t)st.st_size;
+	*trunc = (size_t)st.st_size > max;
+	char *buf = malloc(n + 1);
+	ssize_t r = pread(fd, buf, n, 0);
+	*len = r > 0 ? (size_t)r : 0;
+	buf[*len] = 0;
+	return buf;
+}
+
+/*** Compile and run ***/
+
+/* Expands {src}, {main}, {xmx} in a language's argv template into out. */
+static void expand(const char *const *tmpl, char store[LANG_ARGV][256], char *out[LANG_ARGV], const char *src,
+		   const char *main_name, long xmx)
+{
+	int i;
+	for (i = 0; tmpl[i] && i < LANG_ARGV - 1; i++) {
+		const char *t = tmpl[i];
+		char *d = store[i];
+		size_t cap = 256, n = 0;
+		while (*t && n + 1 < cap) {
+			if (!strncmp(t, "{src}", 5)) {
+				n += (size_t)snprintf(d + n, cap - n, "%s", src);
+				t += 5;
+			} else if (!strncmp(t, "{main}", 6)) {
+				n += (size_t)snprintf(d + n, cap - n, "%s", main_name);
+				t += 6;
+			} else if (!strncmp(t, "{xmx}", 5)) {
+				n += (size_t)snprintf(d + n, cap - n, "%ld", xmx);
+				t += 5;
+			} else {
+				d[n++] = *t++;
+			}
+			if (n >= cap)
+				n = cap - 1;
+		}
+		d[n] = 0;
+		out[i] = d;
+	}
+	out[i] = NULL;
+}
+
+static const char *status_verdict(enum box_status st)
+{
+	switch (st) {
+	case BOX_OK:
+		return "OK";
+	case BOX_TLE:
+		return "TLE";
+	case BOX_MLE:
+		return "MLE";
+	case BOX_OLE:
+		return "OLE";
+	case BOX_JE:
+		return "JE";
+	default:
+		return "RTE";
+	}
+}
+
+static void judge_run(struct slot *s, const redisReply *f, struct outcome *o)
+{
+	const redisReply *lang_r = kv_field(f, "lang"), *code_r = kv_field(f, "code"), *input_r = kv_field(f, "input");
+	const redisReply *lim_r = kv_field(f, "limits");
+	memset(o, 0, sizeof *o);
+	o->verdict = "JE";
+	const struct lang *l = lang_r && lang_r->type == REDIS_REPLY_STRING ? lang_find(lang_r->str) : NULL;
+	if (!l || !code_r || code_r->type != REDIS_REPLY_STRING) {
+		snprintf(o->message, sizeof o->message, "this judge cannot run %s",
+			 lang_r && lang_r->type == REDIS_REPLY_STRING ? lang_r->str : "an unnamed language");
+		return;
+	}
+	double cpu_s = 2, wall_s = 5;
+	long mem_mb = 256;
+	json_object *lim = lim_r && lim_r->type == REDIS_REPLY_STRING ? json_tokener_parse(lim_r->str) : NULL;
+	json_object *v;
+	if (lim && json_object_object_get_ex(lim, "cpu_s", &v))
+		cpu_s = json_object_get_double(v);
+	if (lim && json_object_object_get_ex(lim, "wall_s", &v))
+		wall_s = json_object_get_double(v);
+	if (lim && json_object_object_get_ex(lim, "memory_mb", &v))
+		mem_mb = json_object_get_int64(v);
+	json_object_put(lim);
+
+	if (box_clean(s->box)) {
+		snprintf(o->message, sizeof o->message, "cannot clean the box");
+		return;
+	}
+	const char *work = box_workdir(s->box);
+	char src[160], main_name[128] = "main";
+	if (l->source) {
+		snprintf(src, sizeof src, "%s", l->source);
+	} else {
+		lang_java_class(code_r->str, main_name, sizeof main_name);
+		snprintf(src, sizeof src, "%s.java", main_name);
+	}
+	if (write_file_at(work, src, code_r->str, code_r->len) ||
+	    write_file_at(s->dir, "input", input_r && input_r->type == REDIS_REPLY_STRING ? input_r->str : "",
+			  input_r && input_r->type == REDIS_REPLY_STRING ? input_r->len : 0)) {
+		snprintf(o->message, sizeof o->message, "cannot write the program's files");
+		return;
+	}
+	/* The box's uid must be able to read and write what the host put there. */
+	char store[LANG_ARGV][256];
+	char *argv[LANG_ARGV];
+	struct box_spec spec;
+	struct box_result res;
+
+	if (l->compile[0]) {
+		box_spec_init(&spec);
+		spec.lim.cpu_s = 10;
+		spec.lim.wall_s = 20;
+		spec.lim.memory_kb = 1024 * 1024;
+		spec.lim.procs = 128;
+		spec.lim.output_kb = 256 * 1024;
+		spec.lim.files = 256;
+		spec.lim.tmpfs_kb = 512 * 1024;
+		spec.workdir = work;
+		expand(l->compile, store, argv, src, main_name, 0);
+		spec.argv = argv;
+		int cfd = open_out(s->dir, "compile");
+		spec.stdout_fd = cfd;
+		spec.stderr_fd = cfd;
+		int rc = box_run(s->box, &spec, &res);
+		int trunc;
+		o->compile = read_back(cfd, COMPILE_OUTPUT_MAX, &o->compile_len, &trunc);
+		if (cfd >= 0)
+			close(cfd);
+		if (rc || res.status == BOX_JE) {
+			snprintf(o->message, sizeof o->message, "the compiler could not run: %s", rc ? strerror(-rc) : res.message);
+			return;
+		}
+		if (res.status != BOX_OK || res.exit_code != 0) {
+			o->verdict = "CE";
+			if (res.status == BOX_TLE)
+				snprintf(o->message, sizeof o->message, "compilation took longer than %g s", spec.lim.cpu_s);
+			else if (res.status == BOX_MLE)
+				snprintf(o->message, sizeof o->message, "compilation used more than 1 GiB of memory");
+			else if (res.status == BOX_OLE)
+				snprintf(o->message, sizeof o->message, "compilation wrote too much");
+			else
+				snprintf(o->message, sizeof o->message, "compilation failed");
+			return;
+		}
+	}
+
+	box_spec_init(&spec);
+	spec.lim.cpu_s = cpu_s * l->time_mult;
+	spec.lim.wall_s = wall_s * l->time_mult;
+	if (spec.lim.wall_s < spec.lim.cpu_s * 1.5)
+		spec.lim.wall_s = spec.lim.cpu_s * 1.5;
+	spec.lim.memory_kb = (mem_mb + l->extra_memory_mb) * 1024;
+	spec.lim.procs = 128;
+	spec.lim.output_kb = jcfg.output_limit_kb;
+	spec.lim.files = 256;
+	spec.lim.tmpfs_kb = 256 * 1024;
+	spec.workdir = work;
+	expand(l->run, store, argv, src, main_name, mem_mb);
+	spec.argv = argv;
+	char inpath[600];
+	snprintf(inpath, sizeof inpath, "%s/input", s->dir);
+	int ifd = open(inpath, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	int ofd = open_out(s->dir, "stdout"), efd = open_out(s->dir, "stderr");
+	spec.stdin_fd = ifd;
+	spec.stdout_fd = ofd;
+	spec.stderr_fd = efd;
+	int rc = box_run(s->box, &spec, &res);
+	o->out = read_back(ofd, (size_t)jcfg.store_output, &o->out_len, &o->out_trunc);
+	o->err = read_back(efd, (size_t)jcfg.store_output, &o->err_len, &o->err_trunc);
+	if (ifd >= 0)
+		close(ifd);
+	if (ofd >= 0)
+		close(ofd);
+	if (efd >= 0)
+		close(efd);
+	if (rc) {
+		snprintf(o->message, sizeof o->message, "the box failed: %s", strerror(-rc));
+		return;
+	}
+	o->verdict = status_verdict(res.status);
+	if (res.status == BOX_OK && res.exit_code != 0)
+		o->verdict = "RTE";
+	o->has_exit = res.signal == 0 && res.status != BOX_JE;
+	o->exit_code = res.exit_code;
+	o->time_ms = res.cpu_ms;
+	o->memory_kb = res.memory_kb;
+	if (res.message[0])
+		snprintf(o->message, sizeof o->message, "%s", res.message);
+	else if (!strcmp(o->verdict, "RTE"))
+		snprintf(o->message, sizeof o->message, "exited with code %d", res.exit_code);
+}
+
+/*** The loop ***/
+
+static void handle_entry(struct slot *s, const redisReply *entry, int delivered)
+{
+	if (entry->type != REDIS_REPLY_ARRAY || entry->elements != 2 || entry->element[1]->type != REDIS_REPLY_ARRAY)
+		return;
+	const char *eid = entry->element[0]->str;
+	const redisReply *f = entry->element[1];
+	const redisReply *id_r = kv_field(f, "id"), *att_r = kv_field(f, "attempt");
+	if (!id_r || id_r->type != REDIS_REPLY_STRING) {
+		freeReplyObject(redisCommand(s->kv, "XACK %s %s %s", KV_JOBS, KV_JOBS_GROUP, eid));
+		return;
+	}
+	const char *id = id_r->str, *attempt = att_r && att_r->type == REDIS_REPLY_STRING ? att_r->str : "1";
+	pthread_mutex_lock(&s->lock);
+	snprintf(s->entry, sizeof s->entry, "%s", eid);
+	pthread_mutex_unlock(&s->lock);
+
+	struct outcome o;
+	if (delivered > jcfg.max_deliveries) {
+		memset(&o, 0, sizeof o);
+		o.verdict = "JE";
+		snprintf(o.message, sizeof o.message, "judging failed %d times; an admin has been told", delivered - 1);
+		log_error("job given up", "id", id, NULL);
+	} else {
+		freeReplyObject(redisCommand(s->kv, "XADD %s * kind started id %s attempt %s judge %s", KV_RESULTS, id,
+					     attempt, jcfg.name));
+		int64_t t0 = util_mono_ms();
+		judge_run(s, f, &o);
+		char ms[24];
+		snprintf(ms, sizeof ms, "%lld", (long long)(util_mono_ms() - t0));
+		log_info("judged", "id", id, "verdict", o.verdict, "ms", ms, NULL);
+	}
+	/* The result must be out before the job goes: if this judge dies in
+	 * between, the job runs again and the recorder ignores the repeat. */
+	while (report(s, id, attempt, &o) && !atomic_load(&judge_stopping)) {
+		log_warn("cannot report a result, retrying", "id", id, NULL);
+		sleep(1);
+		char err[256];
+		redisFree(s->kv);
+		while (!(s->kv = kv_connect(jcfg.redis_url, 5, err, sizeof err)))
+			sleep(1);
+	}
+	finish(s, eid, id);
+	outcome_free(&o);
+	pthread_mutex_lock(&s->lock);
+	s->entry[0] = 0;
+	pthread_mutex_unlock(&s->lock);
+}
+
+/* How many times the group has handed out this entry. */
+static int deliveries(struct slot *s, const char *eid)
+{
+	redisReply *r = redisCommand(s->kv, "XPENDING %s %s %s %s 1", KV_JOBS, KV_JOBS_GROUP, eid, eid);
+	int n = 1;
+	if (r && r->type == REDIS_REPLY_ARRAY && r->elements == 1 && r->element[0]->elements == 4)
+		n = (int)r->element[0]->element[3]->integer;
+	freeReplyObject(r);
+	return n;
+}
+
+void *judge_slot_main(void *arg)
+{
+	struct slot *s = arg;
+	char err[256];
+	int64_t last_claim = 0;
+	while (!atomic_load(&judge_stopping)) {
+		if (!s->kv || s->kv->err) {
+			if (s->kv)
+				redisFree(s->kv);
+			s->kv = kv_connect(jcfg.redis_url, 5, err, sizeof err);
+			if (!s->kv || kv_ensure_group(s->kv, KV_JOBS, KV_JOBS_GROUP)) {
+				log_warn("judge cannot reach Redis", "error", err, NULL);
+				sleep(1);
+				continue;
+			}
+		}
+		int64_t now = util_mono_ms();
+		if (now - last_claim > 1000) {
+			last_claim = now;
+			redisReply *r = redisCommand(s->kv, "XAUTOCLAIM %s %s %s %d 0-0 COUNT 1", KV_JOBS, KV_JOBS_GROUP,
+						     jcfg.name, jcfg.claim_ms);
+			if (r && r->type == REDIS_REPLY_ARRAY && r->elements >= 2 && r->element[1]->elements > 0) {
+				const redisReply *e = r->element[1]->element[0];
+				if (e->type == REDIS_REPLY_ARRAY && e->elements == 2) {
+					log_info("took over a job", "entry", e->element[0]->str, NULL);
+					handle_entry(s, e, deliveries(s, e->element[0]->str));
+				}
+				freeReplyObject(r);
+				continue;
+			}
+			freeReplyObject(r);
+		}
+		redisReply *r = redisCommand(s->kv, "XREADGROUP GROUP %s %s COUNT 1 BLOCK 1000 STREAMS %s >",
+					     KV_JOBS_GROUP, jcfg.name, KV_JOBS);
+		if (r && r->type == REDIS_REPLY_ARRAY && r->elements == 1) {
+			const redisReply *st = r->element[0];
+			if (st->elements == 2 && st->element[1]->elements > 0)
+				handle_entry(s, st->element[1]->element[0], 1);
+		}
+		freeReplyObject(r);
+	}
+	return NULL;
+}
+
+/* Every two seconds: this judge is alive, these are its languages, and the
+ * jobs in its hands are still being worked on (XCLAIM resets their idle
+ * time, so XAUTOCLAIM elsewhere leaves them alone). */
+void *judge_heartbeat_main(void *arg)
+{
+	(void)arg;
+	redisContext *kv = NULL;
+	char err[256];
+	while (!atomic_load(&judge_stopping)) {
+		if (!kv || kv->err) {
+			if (kv)
+				redisFree(kv);
+			kv = kv_connect(jcfg.redis_url, 5, err, sizeof err);
+			if (!kv) {
+				sleep(1);
+				continue;
+			}
+		}
+		freeReplyObject(redisCommand(kv, "ZADD %s %lld %s", KV_JUDGES, (long long)util_now_ms(), jcfg.name));
+		for (int i = 0; i < lang_count(); i++) {
+			const struct lang *l = lang_at(i);
+			if (!l)
+				continue;
+			json_object *o = json_object_new_object();
+			json_object_object_add(o, "id", json_object_new_string(l->id));
+			json_object_object_add(o, "name", json_object_new_string(l->name));
+			json_object_object_add(o, "version", json_object_new_string(l->version));
+			freeReplyObject(redisCommand(kv, "HSET verdict:langs %s %s", l->id, json_object_to_json_string(o)));
+			json_object_put(o);
+		}
+		for (int i = 0; i < jcfg.slots; i++) {
+			char entry[64];
+			pthread_mutex_lock(&slots[i].lock);
+			snprintf(entry, sizeof entry, "%s", slots[i].entry);
+			pthread_mutex_unlock(&slots[i].lock);
+			if (entry[0])
+				freeReplyObject(redisCommand(kv, "XCLAIM %s %s %s 0 %s JUSTID", KV_JOBS, KV_JOBS_GROUP,
+							     jcfg.name, entry));
+		}
+		for (int t = 0; t < 20 && !atomic_load(&judge_stopping); t++)
+			usleep(100000);
+	}
+	if (kv) {
+		freeReplyObject(redisCommand(kv, "ZREM %s %s", KV_JUDGES, jcfg.name));
+		redisFree(kv);
+	}
+	return NULL;
+}

@@ -1,0 +1,138 @@
+/* Accounts over HTTP: register, log in, log out, who am I. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sodium.h>
+#include <string.h>
+
+#include "server.h"
+#include "util.h"
+
+static int username_ok(const char *s)
+{
+	size_t n = strlen(s);
+	if (n < 3 || n > 32)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && !strchr("_.-", s[i]))
+			return 0;
+	return 1;
+}
+
+static json_object *user_json(const struct user *u)
+{
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "username", json_object_new_string(u->username));
+	json_object_object_add(o, "role", json_object_new_string(u->role));
+	return o;
+}
+
+static void set_session_cookie(struct worker *w, struct req *r, int64_t uid)
+{
+	char token[64], cookie[256];
+	if (auth_new_session(w, uid, token))
+		return;
+	snprintf(cookie, sizeof cookie, "verdict_session=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%d", token,
+		 cfg.session_days * 86400);
+	http_add_header(r, "set-cookie", cookie);
+}
+
+static void do_register(struct worker *w, struct req *r)
+{
+	json_object *o = req_json(r);
+	if (!o)
+		return;
+	const char *name = util_json_str(o, "username"), *pw = util_json_str(o, "password");
+	if (!name || !pw) {
+		http_error(r, 400, "bad_request", "username and password are required strings");
+	} else if (!username_ok(name)) {
+		http_error(r, 400, "bad_username", "a username is 3 to 32 letters, digits, '_', '.' or '-'");
+	} else if (strlen(pw) < 8 || strlen(pw) > 128) {
+		http_error(r, 400, "weak_password", "a password is 8 to 128 characters");
+	} else {
+		char hash[128];
+		int err;
+		if (auth_hash_password(pw, hash)) {
+			http_error(r, 500, "internal", "cannot hash the password");
+		} else {
+			MYSQL_RES *res = db_query(w->db, &err,
+						  "INSERT INTO users (username, password_hash) VALUES (%q, %q)", name,
+						  hash);
+			mysql_free_result(res);
+			if (err && mysql_errno(w->db) == 1062) {
+				http_error(r, 409, "username_taken", "the username %s is taken", name);
+			} else if (err) {
+				http_error(r, 500, "internal", "cannot create the account");
+			} else {
+				struct user u = {.id = (int64_t)mysql_insert_id(w->db)};
+				snprintf(u.username, sizeof u.username, "%s", name);
+				snprintf(u.role, sizeof u.role, "contestant");
+				set_session_cookie(w, r, u.id);
+				http_reply_json(r, 201, user_json(&u));
+			}
+		}
+	}
+	json_object_put(o);
+}
+
+static void do_login(struct worker *w, struct req *r)
+{
+	json_object *o = req_json(r);
+	if (!o)
+		return;
+	const char *name = util_json_str(o, "username"), *pw = util_json_str(o, "password");
+	if (!name || !pw) {
+		http_error(r, 400, "bad_request", "username and password are required strings");
+		json_object_put(o);
+		return;
+	}
+	int err;
+	MYSQL_RES *res = db_query(w->db, &err,
+				  "SELECT id, username, role, premium, password_hash, disabled FROM users WHERE "
+				  "username = %q",
+				  name);
+	MYSQL_ROW row = res ? mysql_fetch_row(res) : NULL;
+	if (!row || !auth_verify_password(row[4], pw)) {
+		http_error(r, 401, "bad_credentials", "wrong username or password");
+	} else if (atoi(row[5])) {
+		http_error(r, 403, "disabled", "this account is disabled");
+	} else {
+		struct user u = {.id = strtoll(row[0], NULL, 10), .premium = atoi(row[3])};
+		snprintf(u.username, sizeof u.username, "%s", row[1]);
+		snprintf(u.role, sizeof u.role, "%s", row[2]);
+		set_session_cookie(w, r, u.id);
+		http_reply_json(r, 200, user_json(&u));
+	}
+	mysql_free_result(res);
+	json_object_put(o);
+}
+
+static void do_logout(struct worker *w, struct req *r)
+{
+	const char *p = strstr(r->cookie, "verdict_session=");
+	if (p) {
+		p += strlen("verdict_session=");
+		size_t n = strcspn(p, "; ");
+		unsigned char hash[32];
+		crypto_hash_sha256(hash, (const unsigned char *)p, n);
+		int err;
+		mysql_free_result(db_query(w->db, &err, "DELETE FROM sessions WHERE token_hash = %Q", (const char *)hash,
+					   (size_t)32));
+	}
+	http_add_header(r, "set-cookie", "verdict_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+	http_reply_json(r, 200, json_object_new_object());
+}
+
+static void do_me(struct worker *w, struct req *r)
+{
+	(void)w;
+	http_reply_json(r, 200, user_json(&r->user));
+}
+
+void api_auth_register(void)
+{
+	route_add_work(HM_POST, "/api/auth/register", AUTH_NONE, do_register);
+	route_add_work(HM_POST, "/api/auth/login", AUTH_NONE, do_login);
+	route_add_work(HM_POST, "/api/auth/logout", AUTH_NONE, do_logout);
+	route_add_work(HM_GET, "/api/me", AUTH_USER, do_me);
+}

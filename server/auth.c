@@ -1,0 +1,195 @@
+/* Accounts: password hashes (libsodium Argon2id), sessions, basic auth.
+ * Everything here blocks (hashing on purpose costs tens of milliseconds):
+ * it runs on workers only. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "server.h"
+#include "util.h"
+
+#define SESSION_COOKIE "verdict_session"
+
+int auth_hash_password(const char *pw, char out[128])
+{
+	return crypto_pwhash_str(out, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+				 crypto_pwhash_MEMLIMIT_INTERACTIVE);
+}
+
+int auth_verify_password(const char *hash, const char *pw)
+{
+	return crypto_pwhash_str_verify(hash, pw, strlen(pw)) == 0;
+}
+
+/* Basic credentials would cost a hash per request: a verified pair is
+ * remembered by its SHA-256 for a few minutes. */
+#define BASIC_CACHE 256
+#define BASIC_TTL_MS 300000
+static struct {
+	unsigned char key[32];
+	struct user u;
+	int64_t until;
+} basic_cache[BASIC_CACHE];
+static pthread_mutex_t basic_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int basic_lookup(const unsigned char key[32], struct user *u)
+{
+	int hit = 0;
+	pthread_mutex_lock(&basic_lock);
+	for (int i = 0; i < BASIC_CACHE; i++)
+		if (basic_cache[i].until > util_mono_ms() && !memcmp(basic_cache[i].key, key, 32)) {
+			*u = basic_cache[i].u;
+			hit = 1;
+			break;
+		}
+	pthread_mutex_unlock(&basic_lock);
+	return hit;
+}
+
+static void basic_store(const unsigned char key[32], const struct user *u)
+{
+	pthread_mutex_lock(&basic_lock);
+	int slot = key[0] % BASIC_CACHE;
+	memcpy(basic_cache[slot].key, key, 32);
+	basic_cache[slot].u = *u;
+	basic_cache[slot].until = util_mono_ms() + BASIC_TTL_MS;
+	pthread_mutex_unlock(&basic_lock);
+}
+
+static int fill_user(MYSQL_ROW row, struct user *u)
+{
+	u->id = strtoll(row[0], NULL, 10);
+	snprintf(u->username, sizeof u->username, "%s", row[1]);
+	snprintf(u->role, sizeof u->role, "%s", row[2]);
+	u->premium = atoi(row[3]);
+	return 0;
+}
+
+int auth_resolve_token(struct worker *w, const char *cookie, struct user *u)
+{
+	memset(u, 0, sizeof *u);
+	const char *p = cookie;
+	while (p && (p = strstr(p, SESSION_COOKIE "=")) != NULL) {
+		if (p == cookie || p[-1] == ' ' || p[-1] == ';')
+			break;
+		p++;
+	}
+	if (!p)
+		return 0;
+	p += strlen(SESSION_COOKIE) + 1;
+	char token[80];
+	size_t n = strcspn(p, "; ");
+	if (n >= sizeof token)
+		return 0;
+	memcpy(token, p, n);
+	token[n] = 0;
+	unsigned char hash[32];
+	crypto_hash_sha256(hash, (const unsigned char *)token, n);
+	int err;
+	MYSQL_RES *res = db_query(w->db, &err,
+				  "SELECT u.id, u.username, u.role, u.premium FROM sessions s JOIN users u ON "
+				  "u.id = s.user_id WHERE s.token_hash = %Q AND s.expires_at > NOW(3) AND NOT u.disabled",
+				  (const char *)hash, (size_t)32);
+	MYSQL_ROW row = res ? mysql_fetch_row(res) : NULL;
+	if (row)
+		fill_user(row, u);
+	mysql_free_result(res);
+	return 0;
+}
+
+int auth_resolve(struct worker *w, struct req *r)
+{
+	memset(&r->user, 0, sizeof r->user);
+	if (!strncasecmp(r->authz, "Basic ", 6)) {
+		unsigned char raw[384];
+		size_t rawlen;
+		const char *b64 = r->authz + 6;
+		if (sodium_base642bin(raw, sizeof raw - 1, b64, strlen(b64), NULL, &rawlen, NULL,
+				      sodium_base64_VARIANT_ORIGINAL))
+			return -1;
+		raw[rawlen] = 0;
+		char *colon = strchr((char *)raw, ':');
+		if (!colon)
+			return -1;
+		*colon = 0;
+		const char *name = (const char *)raw, *pw = colon + 1;
+		unsigned char key[32];
+		crypto_hash_sha256(key, raw, rawlen);
+		if (basic_lookup(key, &r->user))
+			return 0;
+		int err;
+		MYSQL_RES *res = db_query(w->db, &err,
+					  "SELECT id, username, role, premium, password_hash FROM users "
+					  "WHERE username = %q AND NOT disabled",
+					  name);
+		MYSQL_ROW row = res ? mysql_fetch_row(res) : NULL;
+		int ok = row && auth_verify_password(row[4], pw);
+		if (ok) {
+			fill_user(row, &r->user);
+			basic_store(key, &r->user);
+		}
+		mysql_free_result(res);
+		return ok ? 0 : -1;
+	}
+	if (r->cookie[0])
+		return auth_resolve_token(w, r->cookie, &r->user);
+	return 0;
+}
+
+int auth_new_session(struct worker *w, int64_t user_id, char token[64])
+{
+	util_random_id(token, 43);
+	unsigned char hash[32];
+	crypto_hash_sha256(hash, (const unsigned char *)token, strlen(token));
+	int err;
+	MYSQL_RES *res = db_query(w->db, &err,
+				  "INSERT INTO sessions (token_hash, user_id, expires_at) VALUES "
+				  "(%Q, %L, NOW(3) + INTERVAL %d DAY)",
+				  (const char *)hash, (size_t)32, user_id, cfg.session_days);
+	mysql_free_result(res);
+	return err ? -1 : 0;
+}
+
+/* On first start there is an admin: its password comes from
+ * VERDICT_ADMIN_PASSWORD or is generated into $VERDICT_VAR/admin-password. */
+void auth_ensure_admin(MYSQL *db)
+{
+	int err;
+	MYSQL_RES *res = db_query(db, &err, "SELECT id FROM users WHERE username = 'admin'");
+	int exists = res && mysql_num_rows(res) > 0;
+	mysql_free_result(res);
+	if (exists || err)
+		return;
+	char pw[64];
+	const char *given = getenv("VERDICT_ADMIN_PASSWORD");
+	if (given && *given) {
+		snprintf(pw, sizeof pw, "%s", given);
+	} else {
+		util_random_id(pw, 20);
+		char path[1024];
+		snprintf(path, sizeof path, "%s/admin-password", cfg.var_dir);
+		int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd < 0 || dprintf(fd, "%s\n", pw) < 0) {
+			log_error("cannot write the admin password", "path", path, "error", strerror(errno), NULL);
+			if (fd >= 0)
+				close(fd);
+			return;
+		}
+		close(fd);
+		log_info("admin password written", "path", path, NULL);
+	}
+	char hash[128];
+	if (auth_hash_password(pw, hash))
+		return;
+	res = db_query(db, &err,
+		       "INSERT IGNORE INTO users (username, password_hash, role) VALUES ('admin', %q, 'admin')", hash);
+	mysql_free_result(res);
+	if (!err)
+		log_info("admin account created", NULL);
+}

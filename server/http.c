@@ -1,0 +1,611 @@
+/* HTTP: requests, routes, replies and the static web files.
+ *
+ * A request lives in a struct req from LWS_CALLBACK_HTTP until its reply is
+ * written. Handlers run on the service thread; blocking work goes to a
+ * worker (db.c) and the reply is written from LWS_CALLBACK_HTTP_WRITEABLE,
+ * one lws_write per callback. When the connection closes while a worker
+ * holds the req, req->wsi is cleared and the completion frees it. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "server.h"
+#include "util.h"
+
+#define ROUTES_MAX 128
+#define CHUNK 65536
+
+struct route {
+	enum http_method method;
+	const char *pattern;
+	enum route_auth auth;
+	route_fn fn;
+	route_work_fn work;
+};
+static struct route routes[ROUTES_MAX];
+static int nroutes;
+
+static const char *const security_headers[][2] = {
+	{"content-security-policy:",
+	 "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self' data:; "
+	 "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"},
+	{"x-content-type-options:", "nosniff"},
+	{"x-frame-options:", "DENY"},
+	{"referrer-policy:", "same-origin"},
+};
+
+void route_add(enum http_method m, const char *pattern, enum route_auth auth, route_fn fn)
+{
+	if (nroutes < ROUTES_MAX)
+		routes[nroutes++] = (struct route){m, pattern, auth, fn, NULL};
+}
+
+void route_add_work(enum http_method m, const char *pattern, enum route_auth auth, route_work_fn work)
+{
+	if (nroutes < ROUTES_MAX)
+		routes[nroutes++] = (struct route){m, pattern, auth, NULL, work};
+}
+
+/* Matches "/api/runs/:id/share" against a path; fills r->param, r->param2. */
+static int route_match(const char *pattern, const char *path, struct req *r)
+{
+	int nparam = 0;
+	while (*pattern && *path) {
+		if (*pattern == ':') {
+			while (*pattern && *pattern != '/')
+				pattern++;
+			const char *e = strchr(path, '/');
+			size_t n = e ? (size_t)(e - path) : strlen(path);
+			if (!n || n >= sizeof r->param)
+				return 0;
+			char *dst = nparam++ ? r->param2 : r->param;
+			memcpy(dst, path, n);
+			dst[n] = 0;
+			path += n;
+			continue;
+		}
+		if (*pattern++ != *path++)
+			return 0;
+	}
+	return !*pattern && !*path;
+}
+
+/*** Replies ***/
+
+void http_add_header(struct req *r, const char *name, const char *value)
+{
+	size_t n = strlen(r->extra);
+	snprintf(r->extra + n, sizeof r->extra - n, "%s: %s\n", name, value);
+}
+
+void http_reply(struct req *r, int status, const char *ctype, char *body, size_t len)
+{
+	free(r->resp);
+	r->status = status;
+	r->ctype = ctype;
+	r->resp = body;
+	r->resp_len = len;
+	r->resp_sent = 0;
+	r->ready = 1;
+	if (status >= 400)
+		atomic_fetch_add(&metric_http_errors, 1);
+}
+
+void http_reply_json(struct req *r, int status, json_object *o)
+{
+	const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+	size_t n = strlen(s);
+	char *body = malloc(n + 1);
+	memcpy(body, s, n + 1);
+	json_object_put(o);
+	http_reply(r, status, "application/json", body, n);
+}
+
+void http_error(struct req *r, int status, const char *code, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	json_object *err = json_object_new_object();
+	json_object_object_add(err, "code", json_object_new_string(code));
+	json_object_object_add(err, "message", json_object_new_string(msg));
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "error", err);
+	http_reply_json(r, status, o);
+}
+
+const char *http_query_arg(struct req *r, const char *name, char *buf, size_t len)
+{
+	size_t nl = strlen(name);
+	const char *p = r->query;
+	while (p && *p) {
+		const char *amp = strchr(p, '&');
+		size_t n = amp ? (size_t)(amp - p) : strlen(p);
+		if (n > nl && !strncmp(p, name, nl) && p[nl] == '=') {
+			size_t vl = n - nl - 1;
+			if (vl >= len)
+				vl = len - 1;
+			memcpy(buf, p + nl + 1, vl);
+			buf[vl] = 0;
+			return buf;
+		}
+		p = amp ? amp + 1 : NULL;
+	}
+	return NULL;
+}
+
+static void req_free(struct req *r)
+{
+	if (!r)
+		return;
+	free(r->body);
+	free(r->resp);
+	free(r);
+}
+
+/* Service thread: a handler or worker finished; write the reply. */
+static void req_send(struct req *r)
+{
+	if (!r->wsi) {
+		req_free(r);
+		return;
+	}
+	if (!r->ready)
+		http_error(r, 500, "internal", "the request was not answered");
+	lws_callback_on_writable(r->wsi);
+}
+
+/*** Dispatch ***/
+
+static void req_work_run(struct worker *w, void *arg)
+{
+	struct req *r = arg;
+	if (worker_ready(w)) {
+		http_error(r, 503, "unavailable", "the database is not reachable, try again");
+		return;
+	}
+	r->work(w, r);
+}
+
+static void req_work_done(void *arg)
+{
+	struct req *r = arg;
+	r->busy = 0;
+	req_send(r);
+}
+
+static void req_run_handler(struct req *r, const struct route *rt)
+{
+	r->work = rt->work;
+	if (rt->fn)
+		rt->fn(r);
+	if (r->ready) {
+		req_send(r);
+	} else if (r->work) {
+		r->busy = 1;
+		db_submit(req_work_run, req_work_done, r);
+	} else {
+		http_error(r, 500, "internal", "no reply");
+		req_send(r);
+	}
+}
+
+struct auth_hop {
+	struct req *r;
+	const struct route *rt;
+	int bad;
+};
+
+static void auth_hop_run(struct worker *w, void *arg)
+{
+	struct auth_hop *h = arg;
+	if (worker_ready(w)) {
+		http_error(h->r, 503, "unavailable", "the database is not reachable, try again");
+		return;
+	}
+	h->bad = auth_resolve(w, h->r);
+}
+
+static void auth_hop_done(void *arg)
+{
+	struct auth_hop *h = arg;
+	struct req *r = h->r;
+	const struct route *rt = h->rt;
+	int bad = h->bad;
+	free(h);
+	r->busy = 0;
+	if (r->ready || !r->wsi) {
+		req_send(r);
+		return;
+	}
+	if (bad) {
+		http_add_header(r, "www-authenticate", "Basic realm=\"verdict\"");
+		http_error(r, 401, "unauthorized", "wrong username or password");
+	} else if (rt->auth >= AUTH_USER && !r->user.id) {
+		http_add_header(r, "www-authenticate", "Basic realm=\"verdict\"");
+		http_error(r, 401, "unauthorized", "log in first");
+	} else if (rt->auth == AUTH_ADMIN && strcmp(r->user.role, "admin")) {
+		http_error(r, 403, "forbidden", "admins only");
+	} else {
+		req_run_handler(r, rt);
+		return;
+	}
+	req_send(r);
+}
+
+static int serve_static(struct req *r);
+
+/* Cross-site state changes are refused: a browser always sends Origin on
+ * them, so a mismatch with Host means another site's page made the call. */
+static int origin_ok(struct req *r)
+{
+	if (!r->origin[0] || r->method == HM_GET || r->method == HM_HEAD)
+		return 1;
+	const char *o = strstr(r->origin, "://");
+	return o && !strcmp(o + 3, r->host);
+}
+
+/* Returns -1 when lws should close the connection. */
+static int req_dispatch(struct req *r)
+{
+	atomic_fetch_add(&metric_http_requests, 1);
+	if (r->body_too_big) {
+		http_error(r, 413, "too_large", "the request body is larger than %zu bytes", r->body_max);
+		req_send(r);
+		return 0;
+	}
+	if (atomic_load(&server_draining)) {
+		http_add_header(r, "connection", "close");
+		http_error(r, 503, "draining", "the server is shutting down");
+		req_send(r);
+		return 0;
+	}
+	int path_known = 0;
+	for (int i = 0; i < nroutes; i++) {
+		if (!route_match(routes[i].pattern, r->path, r))
+			continue;
+		path_known = 1;
+		if (routes[i].method != r->method && !(routes[i].method == HM_GET && r->method == HM_HEAD))
+			continue;
+		if (!origin_ok(r)) {
+			http_error(r, 403, "cross_origin", "cross-site requests are not allowed");
+			req_send(r);
+			return 0;
+		}
+		if (routes[i].auth == AUTH_NONE || (routes[i].auth == AUTH_OPTIONAL && !r->cookie[0] && !r->authz[0])) {
+			req_run_handler(r, &routes[i]);
+		} else {
+			struct auth_hop *h = calloc(1, sizeof *h);
+			h->r = r;
+			h->rt = &routes[i];
+			r->busy = 1;
+			db_submit(auth_hop_run, auth_hop_done, h);
+		}
+		return 0;
+	}
+	if (path_known) {
+		http_error(r, 405, "method_not_allowed", "method not allowed on %s", r->path);
+		req_send(r);
+		return 0;
+	}
+	if (!strncmp(r->path, "/api/", 5) || !strcmp(r->path, "/api")) {
+		http_error(r, 404, "not_found", "no such endpoint: %s", r->path);
+		req_send(r);
+		return 0;
+	}
+	return serve_static(r);
+}
+
+/*** Static files ***/
+
+static const char *mime_of(const char *path)
+{
+	static const char *const map[][2] = {
+		{".html", "text/html; charset=utf-8"},
+		{".js", "text/javascript; charset=utf-8"},
+		{".mjs", "text/javascript; charset=utf-8"},
+		{".css", "text/css; charset=utf-8"},
+		{".json", "application/json"},
+		{".svg", "image/svg+xml"},
+		{".png", "image/png"},
+		{".ico", "image/x-icon"},
+		{".woff2", "font/woff2"},
+		{".woff", "font/woff"},
+		{".ttf", "font/ttf"},
+		{".map", "application/json"},
+		{".txt", "text/plain; charset=utf-8"},
+	};
+	const char *dot = strrchr(path, '.');
+	if (dot && !strchr(dot, '/'))
+		for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+			if (!strcmp(dot, map[i][0]))
+				return map[i][1];
+	return "application/octet-stream";
+}
+
+static int serve_static(struct req *r)
+{
+	struct lws *wsi = r->wsi;
+	char file[2048];
+	const char *p = r->path;
+	if (r->method != HM_GET && r->method != HM_HEAD) {
+		http_error(r, 405, "method_not_allowed", "method not allowed");
+		req_send(r);
+		return 0;
+	}
+	struct stat st;
+	int use_index = !strcmp(p, "/") || strstr(p, "..") || strstr(p, "//") || p[0] != '/';
+	if (!use_index) {
+		snprintf(file, sizeof file, "%s%s", cfg.web_root, p);
+		/* A path with no extension is a page of the single-page app. */
+		if (stat(file, &st) || !S_ISREG(st.st_mode)) {
+			const char *slash = strrchr(p, '/');
+			if (strchr(slash, '.')) {
+				http_error(r, 404, "not_found", "no such file: %s", p);
+				req_send(r);
+				return 0;
+			}
+			use_index = 1;
+		}
+	}
+	if (use_index)
+		snprintf(file, sizeof file, "%s/index.html", cfg.web_root);
+
+	unsigned char hdr[2048], *hp = hdr, *end = hdr + sizeof hdr;
+	int bad = 0;
+	for (size_t i = 0; i < sizeof security_headers / sizeof security_headers[0]; i++)
+		bad |= lws_add_http_header_by_name(wsi, (const unsigned char *)security_headers[i][0],
+						   (const unsigned char *)security_headers[i][1],
+						   (int)strlen(security_headers[i][1]), &hp, end);
+	bad |= lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:",
+					   (const unsigned char *)"no-cache", 8, &hp, end);
+	if (bad)
+		return -1;
+	/* lws owns the transfer from here on: the req is done. */
+	struct pss *pss = lws_wsi_user(wsi);
+	if (pss)
+		pss->req = NULL;
+	req_free(r);
+	int n = lws_serve_http_file(wsi, file, mime_of(file), (const char *)hdr, (int)(hp - hdr));
+	if (n < 0 || (n > 0 && lws_http_transaction_completed(wsi)))
+		return -1;
+	return 0;
+}
+
+/*** Writing the reply ***/
+
+static int write_headers(struct lws *wsi, struct req *r)
+{
+	unsigned char buf[LWS_PRE + 4096], *start = buf + LWS_PRE, *p = start, *end = buf + sizeof buf - 1;
+	if (lws_add_http_common_headers(wsi, (unsigned)r->status, r->ctype ? r->ctype : "application/json",
+					r->resp_len, &p, end))
+		return -1;
+	for (size_t i = 0; i < sizeof security_headers / sizeof security_headers[0]; i++)
+		if (lws_add_http_header_by_name(wsi, (const unsigned char *)security_headers[i][0],
+						(const unsigned char *)security_headers[i][1],
+						(int)strlen(security_headers[i][1]), &p, end))
+			return -1;
+	if (lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:",
+					(const unsigned char *)"no-store", 8, &p, end))
+		return -1;
+	char *line = r->extra;
+	while (*line) {
+		char *nl = strchr(line, '\n');
+		char *colon = strchr(line, ':');
+		if (!nl || !colon || colon > nl)
+			break;
+		char name[128];
+		size_t nn = (size_t)(colon - line) + 1;
+		if (nn >= sizeof name)
+			break;
+		memcpy(name, line, nn);
+		name[nn] = 0;
+		const char *v = colon + 2;
+		if (lws_add_http_header_by_name(wsi, (unsigned char *)name, (const unsigned char *)v, (int)(nl - v), &p,
+						end))
+			return -1;
+		line = nl + 1;
+	}
+	if (lws_finalize_write_http_header(wsi, start, &p, end))
+		return -1;
+	return 0;
+}
+
+static int http_writeable(struct lws *wsi, struct pss *pss)
+{
+	struct req *r = pss->req;
+	if (!r || !r->ready)
+		return 0;
+	if (!r->headers_sent) {
+		if (write_headers(wsi, r))
+			return -1;
+		r->headers_sent = 1;
+		if (r->resp_len && r->method != HM_HEAD) {
+			lws_callback_on_writable(wsi);
+			return 0;
+		}
+	} else {
+		static unsigned char buf[LWS_PRE + CHUNK];
+		size_t n = r->resp_len - r->resp_sent;
+		if (n > CHUNK)
+			n = CHUNK;
+		memcpy(buf + LWS_PRE, r->resp + r->resp_sent, n);
+		int final = r->resp_sent + n == r->resp_len;
+		if (lws_write(wsi, buf + LWS_PRE, n, final ? LWS_WRITE_HTTP_FINAL : LWS_WRITE_HTTP) != (int)n)
+			return -1;
+		r->resp_sent += n;
+		if (!final) {
+			lws_callback_on_writable(wsi);
+			return 0;
+		}
+	}
+	int close_after = r->status == 413 || strstr(r->extra, "connection: close");
+	pss->req = NULL;
+	req_free(r);
+	if (close_after || lws_http_transaction_completed(wsi))
+		return -1;
+	return 0;
+}
+
+/*** The lws callback, HTTP side ***/
+
+static enum http_method method_of(struct lws *wsi)
+{
+	if (lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI))
+		return HM_GET;
+	if (lws_hdr_total_length(wsi, WSI_TOKEN_POST_URI))
+		return HM_POST;
+	if (lws_hdr_total_length(wsi, WSI_TOKEN_PUT_URI))
+		return HM_PUT;
+	if (lws_hdr_total_length(wsi, WSI_TOKEN_PATCH_URI))
+		return HM_PATCH;
+	if (lws_hdr_total_length(wsi, WSI_TOKEN_DELETE_URI))
+		return HM_DELETE;
+	if (lws_hdr_total_length(wsi, WSI_TOKEN_HEAD_URI))
+		return HM_HEAD;
+	if (lws_hdr_total_length(wsi, WSI_TOKEN_OPTIONS_URI))
+		return HM_OPTIONS;
+	return HM_OTHER;
+}
+
+static void copy_hdr(struct lws *wsi, char *dst, size_t cap, enum lws_token_indexes t)
+{
+	dst[0] = 0;
+	if (lws_hdr_total_length(wsi, t) > 0 && lws_hdr_total_length(wsi, t) < (int)cap)
+		lws_hdr_copy(wsi, dst, (int)cap, t);
+}
+
+/* The largest body a route may take: runs carry code and input. */
+static size_t body_limit(const char *path)
+{
+	(void)path;
+	return (size_t)(cfg.max_code_bytes + cfg.max_input_bytes + 65536);
+}
+
+int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
+{
+	struct pss *pss = user;
+	struct req *r;
+
+	switch (reason) {
+	case LWS_CALLBACK_HTTP: {
+		if (pss->req) { /* a pipelined request before the last reply: refuse */
+			return -1;
+		}
+		r = calloc(1, sizeof *r);
+		if (!r)
+			return -1;
+		pss->req = r;
+		r->wsi = wsi;
+		r->started_ms = util_mono_ms();
+		r->method = method_of(wsi);
+		snprintf(r->path, sizeof r->path, "%s", (const char *)in);
+		/* lws joins the decoded query arguments with '&'. */
+		copy_hdr(wsi, r->query, sizeof r->query, WSI_TOKEN_HTTP_URI_ARGS);
+		copy_hdr(wsi, r->cookie, sizeof r->cookie, WSI_TOKEN_HTTP_COOKIE);
+		copy_hdr(wsi, r->authz, sizeof r->authz, WSI_TOKEN_HTTP_AUTHORIZATION);
+		copy_hdr(wsi, r->origin, sizeof r->origin, WSI_TOKEN_ORIGIN);
+		copy_hdr(wsi, r->host, sizeof r->host, WSI_TOKEN_HOST);
+		copy_hdr(wsi, r->ctype_in, sizeof r->ctype_in, WSI_TOKEN_HTTP_CONTENT_TYPE);
+		lws_get_peer_simple(wsi, r->ip, sizeof r->ip);
+		r->body_max = body_limit(r->path);
+		if (r->method == HM_POST || r->method == HM_PUT || r->method == HM_PATCH) {
+			char cl[32];
+			copy_hdr(wsi, cl, sizeof cl, WSI_TOKEN_HTTP_CONTENT_LENGTH);
+			if (cl[0] && strtoull(cl, NULL, 10) > r->body_max) {
+				r->body_too_big = 1;
+				return req_dispatch(r);
+			}
+			if (cl[0] && strtoull(cl, NULL, 10) > 0)
+				return 0; /* the body follows */
+		}
+		return req_dispatch(r);
+	}
+	case LWS_CALLBACK_HTTP_BODY:
+		r = pss->req;
+		if (!r || r->body_too_big)
+			return 0;
+		if (r->body_len + len > r->body_max) {
+			r->body_too_big = 1;
+			return 0;
+		}
+		if (r->body_len + len + 1 > r->body_cap) {
+			size_t cap = r->body_cap ? r->body_cap : 16384;
+			while (cap < r->body_len + len + 1)
+				cap *= 2;
+			char *nb = realloc(r->body, cap);
+			if (!nb)
+				return -1;
+			r->body = nb;
+			r->body_cap = cap;
+		}
+		memcpy(r->body + r->body_len, in, len);
+		r->body_len += len;
+		r->body[r->body_len] = 0;
+		return 0;
+	case LWS_CALLBACK_HTTP_BODY_COMPLETION:
+		r = pss->req;
+		if (!r || r->ready || r->busy)
+			return 0;
+		return req_dispatch(r);
+	case LWS_CALLBACK_HTTP_WRITEABLE:
+		return http_writeable(wsi, pss);
+	case LWS_CALLBACK_HTTP_FILE_COMPLETION:
+		if (lws_http_transaction_completed(wsi))
+			return -1;
+		return 0;
+	case LWS_CALLBACK_CLOSED_HTTP:
+		if (pss && pss->req) {
+			/* A worker may hold it: it is freed when its task completes. */
+			r = pss->req;
+			pss->req = NULL;
+			if (r->busy)
+				r->wsi = NULL;
+			else
+				req_free(r);
+		}
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+json_object *req_json(struct req *r)
+{
+	if (!r->body_len) {
+		http_error(r, 400, "bad_request", "a JSON body is required");
+		return NULL;
+	}
+	struct json_tokener *tok = json_tokener_new();
+	json_object *o = json_tokener_parse_ex(tok, r->body, (int)r->body_len);
+	enum json_tokener_error jerr = json_tokener_get_error(tok);
+	size_t used = (size_t)json_tokener_get_parse_end(tok);
+	json_tokener_free(tok);
+	if (!o || jerr != json_tokener_success || used != r->body_len) {
+		/* Trailing white space is fine; anything else after the value is not. */
+		int trailing_ok = o && jerr == json_tokener_success;
+		for (size_t i = used; trailing_ok && i < r->body_len; i++)
+			if (!strchr(" \t\r\n", r->body[i]))
+				trailing_ok = 0;
+		if (!trailing_ok) {
+			json_object_put(o);
+			http_error(r, 400, "bad_json", "the body is not valid JSON: %s",
+				   jerr != json_tokener_success ? json_tokener_error_desc(jerr) : "trailing data");
+			return NULL;
+		}
+	}
+	if (!json_object_is_type(o, json_type_object)) {
+		json_object_put(o);
+		http_error(r, 400, "bad_json", "the body must be a JSON object");
+		return NULL;
+	}
+	return o;
+}

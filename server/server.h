@@ -1,0 +1,214 @@
+/* verdict-server internals shared by its files.
+ *
+ * Threads (DESIGN.md): the lws service thread owns every struct lws, every
+ * struct req while it is not handed to a worker, and the topic registry.
+ * Worker threads (db.c) own one MYSQL and one redisContext each and run
+ * tasks; a finished task goes back to the service thread through a queue and
+ * lws_cancel_service(). The recorder thread (recorder.c) consumes results and
+ * sweeps; the pub/sub thread (events.c) receives events for sockets.
+ */
+#ifndef VERDICT_SERVER_H
+#define VERDICT_SERVER_H
+
+#include <hiredis/hiredis.h>
+#include <json-c/json.h>
+#include <libwebsockets.h>
+#include <mysql.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
+/*** Configuration, read once at start (main.c) ***/
+
+struct server_config {
+	int port;
+	const char *bind;
+	const char *web_root;
+	const char *mysql_url;
+	const char *redis_url;
+	const char *var_dir;
+	int workers;
+	long max_code_bytes, max_input_bytes, max_output_store;
+	double run_cpu_s, run_wall_s;
+	long run_memory_mb;
+	int sweep_after_s;
+	int judge_stale_s;
+	int session_days;
+	long ws_max_message;
+	int ws_max_queue;
+	int ws_max_msgs_per_s;
+};
+extern struct server_config cfg;
+extern struct lws_context *server_context;
+extern atomic_int server_draining;
+
+/*** Users and auth (auth.c) ***/
+
+struct user {
+	int64_t id; /* 0: anonymous */
+	char username[40];
+	char role[16]; /* "admin" or "contestant" */
+	int premium;
+};
+
+/*** Worker pool (db.c) ***/
+
+struct worker {
+	int id;
+	MYSQL *db;
+	redisContext *kv;
+};
+
+/* Runs run(w, arg) on a worker thread, then done(arg) on the service thread.
+ * arg is borrowed by both; done owns the clean-up. */
+void db_submit(void (*run)(struct worker *w, void *arg), void (*done)(void *arg), void *arg);
+int db_start(int nworkers, char *err, size_t errlen);
+void db_stop(void);
+/* Service thread: runs the done callbacks of finished tasks. */
+void db_drain_completions(void);
+int db_pending(void);
+
+/* Connects a MYSQL handle to cfg.mysql_url; NULL with why in err. */
+MYSQL *db_connect(char *err, size_t errlen);
+/* Makes sure w->db and w->kv are usable, reconnecting when they were lost. */
+int worker_ready(struct worker *w);
+/* Prepared-statement-free helpers: escaped query building. */
+int db_exec(MYSQL *db, const char *sql);
+char *db_escape(MYSQL *db, const char *s, size_t len); /* caller frees */
+MYSQL_RES *db_query(MYSQL *db, int *err, const char *fmt, ...);
+
+/*** HTTP (http.c) ***/
+
+enum http_method { HM_GET, HM_POST, HM_PUT, HM_PATCH, HM_DELETE, HM_HEAD, HM_OPTIONS, HM_OTHER };
+
+struct req {
+	struct lws *wsi; /* service thread; NULL once the connection closed */
+	enum http_method method;
+	char path[1024];
+	char query[2048];
+	char ip[64];
+	char origin[256];
+	char host[256];
+	char cookie[512];
+	char authz[512];
+	char ctype_in[128];
+	char *body;
+	size_t body_len, body_cap, body_max;
+	int body_too_big;
+	/* Filled by the handler (any thread while it owns the req). */
+	struct user user;
+	int status;
+	char *resp; /* malloc'd */
+	size_t resp_len, resp_sent;
+	const char *ctype;
+	char extra[1024]; /* extra header lines "name: value\r\n" */
+	int headers_sent;
+	int ready; /* a response is set */
+	int busy;  /* a worker holds it: the service thread must not free it */
+	void *ctx;
+	void (*work)(struct worker *w, struct req *r);
+	char param[128];  /* first path parameter */
+	char param2[128]; /* second path parameter */
+	int64_t started_ms;
+};
+
+void http_reply(struct req *r, int status, const char *ctype, char *body, size_t len); /* takes body */
+void http_reply_json(struct req *r, int status, json_object *o);                    /* takes o */
+void http_error(struct req *r, int status, const char *code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+void http_add_header(struct req *r, const char *name, const char *value);
+const char *http_query_arg(struct req *r, const char *name, char *buf, size_t len);
+int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len);
+
+/*** Routes: each API file registers handlers ***/
+
+/* A handler runs on the service thread. It either replies at once or sets
+ * r->work, which then runs on a worker (with r->user resolved when
+ * need_auth asks for it), and the reply goes out when it returns. */
+typedef void (*route_fn)(struct req *r);
+typedef void (*route_work_fn)(struct worker *w, struct req *r);
+enum route_auth { AUTH_NONE, AUTH_OPTIONAL, AUTH_USER, AUTH_ADMIN };
+void route_add(enum http_method m, const char *pattern, enum route_auth auth, route_fn fn);
+/* The handler runs on a worker: most API calls, which all touch MySQL. */
+void route_add_work(enum http_method m, const char *pattern, enum route_auth auth, route_work_fn work);
+/* Parses the JSON object body of r; NULL after replying 400. Caller owns it. */
+json_object *req_json(struct req *r);
+void api_runs_register(void);
+void api_auth_register(void);
+void api_misc_register(void);
+
+/*** Auth (auth.c), on workers ***/
+
+/* Resolves the session cookie or basic credentials of r into r->user. 0 ok
+ * (maybe anonymous), -1 when credentials were given but are wrong. */
+int auth_resolve(struct worker *w, struct req *r);
+int auth_resolve_token(struct worker *w, const char *cookie_header, struct user *u);
+int auth_hash_password(const char *pw, char out[128]);
+int auth_verify_password(const char *hash, const char *pw);
+int auth_new_session(struct worker *w, int64_t user_id, char token_out[64]);
+void auth_ensure_admin(MYSQL *db);
+
+/*** Runs (api_runs.c) ***/
+
+json_object *run_row_to_json(MYSQL_ROW row, unsigned long *lens);
+extern const char *const run_columns; /* the SELECT list run_row_to_json reads */
+/* Inserts a run and queues its job. 0, or an HTTP status with msg set. */
+int runs_create(struct worker *w, const struct user *u, const char *ip, const char *lang,
+		const char *code, size_t code_len, const char *input, size_t input_len, char id_out[17],
+		char *msg, size_t msglen);
+int runs_enqueue(redisContext *kv, const char *id, int attempt, const char *lang, const char *code,
+		 size_t code_len, const char *input, size_t input_len);
+/* Fetches a run's public object; NULL when unknown. */
+json_object *runs_get(struct worker *w, const char *id);
+int language_known(redisContext *kv, const char *lang);
+
+/*** Events: topics and fan-out (events.c), service thread unless said ***/
+
+struct conn; /* a WebSocket connection (ws.c) */
+
+/* A message shared by every subscriber it is queued to. */
+struct msg {
+	int refs;
+	size_t len;
+	unsigned char buf[]; /* LWS_PRE bytes, then the payload */
+};
+struct msg *msg_new(const char *payload, size_t len);
+void msg_unref(struct msg *m);
+
+int events_start(char *err, size_t errlen); /* the pub/sub thread */
+void events_stop(void);
+void events_drain(void); /* service thread: deliver received events */
+/* Any thread: publishes data (JSON text) on topic through Redis. */
+int events_publish(redisContext *kv, const char *topic, const char *data);
+void events_subscribe(struct conn *c, const char *topic);
+void events_unsubscribe(struct conn *c, const char *topic);
+void events_unsubscribe_all(struct conn *c);
+int events_subscribed(struct conn *c, const char *topic);
+long events_topics(void);
+
+/*** WebSocket (ws.c), service thread ***/
+
+void ws_send(struct conn *c, struct msg *m); /* queues; takes a reference */
+void ws_send_json(struct conn *c, json_object *o); /* takes o */
+int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len);
+void ws_close_all(void);
+long ws_count(void);
+/* The per-connection data lws keeps for us: an HTTP connection has at
+ * most one request in flight; an upgraded one has its WebSocket state. */
+struct pss {
+	struct req *req;
+	struct conn *ws;
+};
+int ws_filter(struct lws *wsi); /* 0 accepts the upgrade */
+
+/*** Recorder and sweeper (recorder.c) ***/
+
+int recorder_start(char *err, size_t errlen);
+void recorder_stop(void);
+
+/*** Metrics (api_misc.c) ***/
+
+extern atomic_long metric_http_requests, metric_http_errors, metric_runs_created,
+	metric_results_recorded, metric_ws_messages, metric_events_pushed, metric_ws_dropped;
+
+#endif

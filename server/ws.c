@@ -1,0 +1,477 @@
+/* The WebSocket at /ws, subprotocol verdict.v1.
+ *
+ * Client messages are JSON objects with a "type"; a bad one gets an error
+ * reply and the connection stays up. An oversized message or a flood closes
+ * only that connection. Outgoing messages wait in a bounded queue of shared
+ * buffers; a client that lets it fill up is dropped, never the server. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "server.h"
+#include "util.h"
+
+struct sub;
+
+struct conn {
+	struct lws *wsi; /* NULL once closed; the conn lives on while tasks hold it */
+	int refs;
+	struct sub *subs;
+	struct user user;   /* from the session cookie, resolved after the upgrade */
+	int auth_pending;   /* the cookie is being looked up */
+	json_object *me_req; /* a "me" asked before the lookup finished: its req, or a null placeholder */
+	int me_waiting;
+	struct msg **q;
+	int qhead, qlen;
+	char *rx;
+	size_t rxlen;
+	int64_t rate_window;
+	int rate_count;
+	int close_code; /* non-zero: close with it at the next writeable */
+	char ip[48];
+	struct conn *prev, *next;
+};
+
+static struct conn *conns;
+static long nconns;
+
+struct sub **ws_subs(struct conn *c)
+{
+	return &c->subs;
+}
+
+long ws_count(void)
+{
+	return nconns;
+}
+
+static void conn_unref(struct conn *c)
+{
+	if (--c->refs > 0)
+		return;
+	free(c->q);
+	free(c->rx);
+	json_object_put(c->me_req);
+	free(c);
+}
+
+static void conn_close(struct conn *c, int code)
+{
+	if (!c->wsi || c->close_code)
+		return;
+	c->close_code = code;
+	lws_callback_on_writable(c->wsi);
+}
+
+void ws_send(struct conn *c, struct msg *m)
+{
+	if (!c->wsi || c->close_code)
+		return;
+	if (c->qlen == cfg.ws_max_queue) {
+		atomic_fetch_add(&metric_ws_dropped, 1);
+		conn_close(c, LWS_CLOSE_STATUS_POLICY_VIOLATION);
+		return;
+	}
+	m->refs++;
+	c->q[(c->qhead + c->qlen++) % cfg.ws_max_queue] = m;
+	lws_callback_on_writable(c->wsi);
+}
+
+void ws_send_json(struct conn *c, json_object *o)
+{
+	const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+	struct msg *m = msg_new(s, strlen(s));
+	json_object_put(o);
+	if (m) {
+		ws_send(c, m);
+		msg_unref(m);
+	}
+}
+
+static void send_error(struct conn *c, json_object *req, const char *code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void send_error(struct conn *c, json_object *req, const char *code, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "type", json_object_new_string("error"));
+	if (req)
+		json_object_object_add(o, "req", json_object_get(req));
+	json_object_object_add(o, "code", json_object_new_string(code));
+	json_object_object_add(o, "message", json_object_new_string(msg));
+	ws_send_json(c, o);
+}
+
+void ws_close_all(void)
+{
+	for (struct conn *c = conns; c; c = c->next)
+		conn_close(c, LWS_CLOSE_STATUS_GOINGAWAY);
+}
+
+/*** Tasks on workers ***/
+
+struct ws_task {
+	struct conn *c;
+	char topic[160];
+	char id[32];
+	json_object *req;  /* the client's "req" value, or NULL */
+	json_object *data; /* result */
+	struct user user;
+	char lang[40];
+	char *code, *input;
+	size_t code_len, input_len;
+	int status;
+	char msg[256];
+};
+
+static struct ws_task *task_new(struct conn *c, json_object *req)
+{
+	struct ws_task *t = calloc(1, sizeof *t);
+	t->c = c;
+	c->refs++;
+	t->req = req ? json_object_get(req) : NULL;
+	return t;
+}
+
+static void task_free(struct ws_task *t)
+{
+	conn_unref(t->c);
+	json_object_put(t->req);
+	json_object_put(t->data);
+	free(t->code);
+	free(t->input);
+	free(t);
+}
+
+static void snapshot_run(struct worker *w, void *arg)
+{
+	struct ws_task *t = arg;
+	if (worker_ready(w)) {
+		t->status = 503;
+		return;
+	}
+	t->data = runs_get(w, t->id);
+	t->status = t->data ? 200 : 404;
+}
+
+static void snapshot_done(void *arg)
+{
+	struct ws_task *t = arg;
+	struct conn *c = t->c;
+	if (c->wsi) {
+		int sub = events_subscribed(c, t->topic);
+		if (t->status == 404) {
+			events_unsubscribe(c, t->topic);
+			send_error(c, t->req, "not_found", "no such topic: %s", t->topic);
+		} else if (t->status != 200) {
+			send_error(c, t->req, "unavailable", "cannot read %s now, try again", t->topic);
+		} else if (sub == 0) {
+			/* Only when no newer update went out in the meantime. */
+			json_object *o = json_object_new_object();
+			json_object_object_add(o, "type", json_object_new_string("update"));
+			json_object_object_add(o, "topic", json_object_new_string(t->topic));
+			json_object_object_add(o, "data", json_object_get(t->data));
+			ws_send_json(c, o);
+		}
+	}
+	task_free(t);
+}
+
+static void create_run(struct worker *w, void *arg)
+{
+	struct ws_task *t = arg;
+	if (worker_ready(w)) {
+		t->status = 503;
+		snprintf(t->msg, sizeof t->msg, "the database is not reachable, try again");
+		return;
+	}
+	t->status = runs_create(w, &t->c->user, t->c->ip, t->lang, t->code, t->code_len, t->input, t->input_len,
+				t->id, t->msg, sizeof t->msg);
+}
+
+static void create_done(void *arg)
+{
+	struct ws_task *t = arg;
+	struct conn *c = t->c;
+	if (c->wsi) {
+		if (t->status) {
+			send_error(c, t->req,
+				   t->status == 413   ? "too_large"
+				   : t->status == 400 ? "bad_language"
+						      : "unavailable",
+				   "%s", t->msg);
+		} else {
+			json_object *o = json_object_new_object();
+			json_object_object_add(o, "type", json_object_new_string("run.created"));
+			if (t->req)
+				json_object_object_add(o, "req", json_object_get(t->req));
+			json_object_object_add(o, "id", json_object_new_string(t->id));
+			ws_send_json(c, o);
+		}
+	}
+	task_free(t);
+}
+
+static void send_me(struct conn *c, json_object *req)
+{
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "type", json_object_new_string("me"));
+	if (req)
+		json_object_object_add(o, "req", json_object_get(req));
+	json_object_object_add(o, "username", c->user.id ? json_object_new_string(c->user.username) : NULL);
+	json_object_object_add(o, "role", c->user.id ? json_object_new_string(c->user.role) : NULL);
+	ws_send_json(c, o);
+}
+
+/* The worker fills t->user; the conn's copy is written on the service
+ * thread, the only one that reads it. */
+static void resolve_user(struct worker *w, void *arg)
+{
+	struct ws_task *t = arg;
+	if (!worker_ready(w))
+		auth_resolve_token(w, t->code, &t->user);
+}
+
+static void resolve_done(void *arg)
+{
+	struct ws_task *t = arg;
+	struct conn *c = t->c;
+	c->user = t->user;
+	c->auth_pending = 0;
+	if (c->wsi && c->me_waiting) {
+		send_me(c, c->me_req);
+		c->me_waiting = 0;
+	}
+	task_free(t);
+}
+
+/*** Messages ***/
+
+/* Topics a socket may follow: run/<id>. */
+static int topic_parse(const char *topic, char *id, size_t idlen)
+{
+	if (!strncmp(topic, "run/", 4) && util_id_valid(topic + 4, 16)) {
+		snprintf(id, idlen, "%s", topic + 4);
+		return 0;
+	}
+	return -1;
+}
+
+static void handle_message(struct conn *c, const char *text, size_t len)
+{
+	atomic_fetch_add(&metric_ws_messages, 1);
+	struct json_tokener *tok = json_tokener_new();
+	json_object *o = json_tokener_parse_ex(tok, text, (int)len);
+	int bad = !o || json_tokener_get_error(tok) != json_tokener_success;
+	json_tokener_free(tok);
+	if (bad || !json_object_is_type(o, json_type_object)) {
+		send_error(c, NULL, "bad_json", "a message is a JSON object with a \"type\"");
+		json_object_put(o);
+		return;
+	}
+	json_object *req = NULL;
+	json_object_object_get_ex(o, "req", &req);
+	const char *type = util_json_str(o, "type");
+	if (!type) {
+		send_error(c, req, "bad_message", "the message has no \"type\"");
+	} else if (!strcmp(type, "subscribe") || !strcmp(type, "unsubscribe")) {
+		const char *topic = util_json_str(o, "topic");
+		char id[32];
+		if (!topic || strlen(topic) >= 160 || topic_parse(topic, id, sizeof id)) {
+			send_error(c, req, "bad_topic", "unknown topic %.64s", topic ? topic : "(none)");
+		} else if (type[0] == 'u') {
+			events_unsubscribe(c, topic);
+		} else {
+			events_subscribe(c, topic);
+			struct ws_task *t = task_new(c, req);
+			snprintf(t->topic, sizeof t->topic, "%s", topic);
+			snprintf(t->id, sizeof t->id, "%s", id);
+			db_submit(snapshot_run, snapshot_done, t);
+		}
+	} else if (!strcmp(type, "run.create")) {
+		json_object *jl, *jc, *ji = NULL;
+		if (!json_object_object_get_ex(o, "language", &jl) || !json_object_is_type(jl, json_type_string) ||
+		    !json_object_object_get_ex(o, "code", &jc) || !json_object_is_type(jc, json_type_string) ||
+		    (json_object_object_get_ex(o, "input", &ji) && !json_object_is_type(ji, json_type_string) &&
+		     !json_object_is_type(ji, json_type_null))) {
+			send_error(c, req, "bad_request", "run.create needs language and code strings, input a string");
+		} else {
+			struct ws_task *t = task_new(c, req);
+			snprintf(t->lang, sizeof t->lang, "%s", json_object_get_string(jl));
+			t->code_len = (size_t)json_object_get_string_len(jc);
+			t->code = malloc(t->code_len + 1);
+			memcpy(t->code, json_object_get_string(jc), t->code_len + 1);
+			if (ji && json_object_is_type(ji, json_type_string)) {
+				t->input_len = (size_t)json_object_get_string_len(ji);
+				t->input = malloc(t->input_len + 1);
+				memcpy(t->input, json_object_get_string(ji), t->input_len + 1);
+			} else {
+				t->input = strdup("");
+			}
+			db_submit(create_run, create_done, t);
+		}
+	} else if (!strcmp(type, "me")) {
+		if (c->auth_pending) {
+			json_object_put(c->me_req);
+			c->me_req = req ? json_object_get(req) : NULL;
+			c->me_waiting = 1;
+		} else {
+			send_me(c, req);
+		}
+	} else if (!strcmp(type, "ping")) {
+		json_object *p = json_object_new_object();
+		json_object_object_add(p, "type", json_object_new_string("pong"));
+		if (req)
+			json_object_object_add(p, "req", json_object_get(req));
+		ws_send_json(c, p);
+	} else {
+		send_error(c, req, "unknown_type", "unknown message type %.40s", type);
+	}
+	json_object_put(o);
+}
+
+/*** The lws callback, WebSocket side ***/
+
+/* The upgrade is refused off /ws, while draining, and from another site's
+ * page (a browser always sends Origin; non-browser clients may send none). */
+int ws_filter(struct lws *wsi)
+{
+	char uri[64] = "", origin[256] = "", host[256] = "";
+	if (lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) < (int)sizeof uri)
+		lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI);
+	if (strcmp(uri, "/ws") || atomic_load(&server_draining))
+		return -1;
+	if (lws_hdr_total_length(wsi, WSI_TOKEN_ORIGIN) > 0) {
+		if (lws_hdr_total_length(wsi, WSI_TOKEN_ORIGIN) >= (int)sizeof origin)
+			return -1;
+		lws_hdr_copy(wsi, origin, sizeof origin, WSI_TOKEN_ORIGIN);
+		lws_hdr_copy(wsi, host, sizeof host, WSI_TOKEN_HOST);
+		const char *o = strstr(origin, "://");
+		if (!o || strcmp(o + 3, host))
+			return -1;
+	}
+	return 0;
+}
+
+int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
+{
+	struct pss *pss = user;
+	struct conn *c = pss ? pss->ws : NULL;
+
+	switch (reason) {
+	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+		return ws_filter(wsi);
+	case LWS_CALLBACK_ESTABLISHED: {
+		c = calloc(1, sizeof *c);
+		if (!c)
+			return -1;
+		c->q = calloc((size_t)cfg.ws_max_queue, sizeof *c->q);
+		c->wsi = wsi;
+		c->refs = 1;
+		lws_get_peer_simple(wsi, c->ip, sizeof c->ip);
+		pss->req = NULL;
+		pss->ws = c;
+		c->next = conns;
+		if (conns)
+			conns->prev = c;
+		conns = c;
+		nconns++;
+		int n = lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_COOKIE);
+		if (n > 0 && n < 4096) {
+			struct ws_task *t = task_new(c, NULL);
+			t->code = malloc((size_t)n + 1);
+			lws_hdr_copy(wsi, t->code, n + 1, WSI_TOKEN_HTTP_COOKIE);
+			c->auth_pending = 1;
+			db_submit(resolve_user, resolve_done, t);
+		}
+		return 0;
+	}
+	case LWS_CALLBACK_RECEIVE: {
+		if (!c || c->close_code)
+			return 0;
+		int64_t now = util_mono_ms();
+		if (lws_is_first_fragment(wsi)) {
+			if (now - c->rate_window >= 1000) {
+				c->rate_window = now;
+				c->rate_count = 0;
+			}
+			if (++c->rate_count > cfg.ws_max_msgs_per_s) {
+				static const char why[] = "too many messages";
+				lws_close_reason(wsi, LWS_CLOSE_STATUS_POLICY_VIOLATION, (unsigned char *)why, sizeof why - 1);
+				return -1;
+			}
+		}
+		if (c->rxlen + len > (size_t)cfg.ws_max_message) {
+			static const char why[] = "message too large";
+			lws_close_reason(wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, (unsigned char *)why, sizeof why - 1);
+			return -1;
+		}
+		if (lws_is_first_fragment(wsi) && lws_is_final_fragment(wsi)) {
+			handle_message(c, in, len);
+			return 0;
+		}
+		char *nb = realloc(c->rx, c->rxlen + len + 1);
+		if (!nb)
+			return -1;
+		c->rx = nb;
+		memcpy(c->rx + c->rxlen, in, len);
+		c->rxlen += len;
+		if (lws_is_final_fragment(wsi)) {
+			handle_message(c, c->rx, c->rxlen);
+			free(c->rx);
+			c->rx = NULL;
+			c->rxlen = 0;
+		}
+		return 0;
+	}
+	case LWS_CALLBACK_SERVER_WRITEABLE:
+		if (!c)
+			return 0;
+		if (c->close_code) {
+			const char *w = c->close_code == LWS_CLOSE_STATUS_GOINGAWAY ? "going away" : "too slow";
+			lws_close_reason(wsi, (enum lws_close_status)c->close_code, (unsigned char *)w, strlen(w));
+			return -1;
+		}
+		if (c->qlen) {
+			struct msg *m = c->q[c->qhead];
+			c->qhead = (c->qhead + 1) % cfg.ws_max_queue;
+			c->qlen--;
+			int n = lws_write(wsi, m->buf + LWS_PRE, m->len, LWS_WRITE_TEXT);
+			msg_unref(m);
+			if (n < 0)
+				return -1;
+			if (c->qlen)
+				lws_callback_on_writable(wsi);
+		}
+		return 0;
+	case LWS_CALLBACK_CLOSED:
+		if (!c)
+			return 0;
+		events_unsubscribe_all(c);
+		while (c->qlen) {
+			msg_unref(c->q[c->qhead]);
+			c->qhead = (c->qhead + 1) % cfg.ws_max_queue;
+			c->qlen--;
+		}
+		if (c->prev)
+			c->prev->next = c->next;
+		else
+			conns = c->next;
+		if (c->next)
+			c->next->prev = c->prev;
+		nconns--;
+		c->wsi = NULL;
+		pss->ws = NULL;
+		conn_unref(c);
+		return 0;
+	default:
+		return 0;
+	}
+}

@@ -1,0 +1,78 @@
+// Every bad input gets a clear 4xx with {"error":{"code","message"}} and
+// changes nothing; health, readiness and metrics answer.
+import { S, api, assert, eq, isError, run, test } from '../lib.mjs';
+
+test('malformed JSON → 400', async () => {
+  isError(await api('POST', '/api/runs', '{"language": "c", "code": '), 400, 'truncated JSON');
+  isError(await api('POST', '/api/runs', 'not json at all'), 400, 'not JSON');
+  isError(await api('POST', '/api/runs', '[1,2,3]'), 400, 'an array');
+  isError(await api('POST', '/api/runs', '{"language":"c","code":"x"} trailing'), 400, 'trailing garbage');
+  isError(await api('POST', '/api/runs'), 400, 'no body');
+});
+
+test('missing or mistyped fields → 400', async () => {
+  isError(await api('POST', '/api/runs', { code: 'print(1)', input: '' }), 400, 'no language');
+  isError(await api('POST', '/api/runs', { language: 'python3', input: '' }), 400, 'no code');
+  isError(await api('POST', '/api/runs', { language: 'python3', code: 5 }), 400, 'code is a number');
+  isError(await api('POST', '/api/runs', { language: 'python3', code: 'x', input: 7 }), 400, 'input is a number');
+});
+
+test('unknown language → 400', async () => {
+  const r = await api('POST', '/api/runs', { language: 'brainfuck', code: '+', input: '' });
+  isError(r, 400, 'unknown language');
+  assert(/brainfuck/.test(r.json.error.message), r.json.error.message);
+});
+
+test('code over 64 KiB → 413', async () => {
+  isError(await api('POST', '/api/runs', { language: 'python3', code: '#'.repeat(64 * 1024 + 1), input: '' }), 413, 'big code');
+});
+
+test('input over 8 MiB → 413', async () => {
+  isError(await api('POST', '/api/runs', { language: 'python3', code: 'pass', input: 'x'.repeat(8 * 1024 * 1024 + 1) }), 413, 'big input');
+});
+
+test('a body far over every limit → 413 without reading it all', async () => {
+  isError(await api('POST', '/api/runs', 'x'.repeat(20 * 1024 * 1024)), 413, 'huge body');
+});
+
+test('unknown ids and slugs → 404', async () => {
+  isError(await api('GET', '/api/runs/doesnotexist1'), 404, 'unknown run');
+  isError(await api('GET', '/api/runs/bad$id'), 404, 'malformed run id');
+  isError(await api('POST', '/api/runs/doesnotexist1/share'), 404, 'share unknown run');
+  isError(await api('GET', '/api/shares/nosuchslug'), 404, 'unknown slug');
+  isError(await api('GET', '/api/nothing/here'), 404, 'unknown endpoint');
+});
+
+test('wrong method → 405', async () => {
+  isError(await api('DELETE', '/api/runs'), 405, 'DELETE /api/runs');
+  isError(await api('PUT', '/api/languages', {}), 405, 'PUT /api/languages');
+});
+
+test('cross-site POST → 403, same-site allowed', async () => {
+  isError(await api('POST', '/api/runs', { language: 'python3', code: 'pass' }, { headers: { origin: 'http://evil.example' } }), 403, 'cross-site');
+  const ok = await api('POST', '/api/runs', { language: 'python3', code: 'pass' }, { headers: { origin: new URL(S.url).origin } });
+  eq(ok.status, 202, `same-origin POST ${ok.text}`);
+});
+
+test('livez, readyz and metrics', async () => {
+  const l = await api('GET', '/livez');
+  eq(l.status, 200, 'livez');
+  const r = await api('GET', '/readyz');
+  eq(r.status, 200, `readyz ${r.text}`);
+  assert(r.json.judges >= 1, 'judges counted');
+  const m = await api('GET', '/metrics');
+  eq(m.status, 200, 'metrics');
+  assert(m.headers.get('content-type').startsWith('text/plain'), 'metrics content type');
+  for (const name of ['verdict_http_requests_total', 'verdict_runs_created_total', 'verdict_ws_connections'])
+    assert(new RegExp(`^${name} \\d+$`, 'm').test(m.text), `metric ${name} missing`);
+});
+
+test('security headers on pages and API replies', async () => {
+  const page = await api('GET', '/');
+  eq(page.status, 200, 'index');
+  assert(/script-src 'self'/.test(page.headers.get('content-security-policy') || ''), 'CSP on the page');
+  const a = await api('GET', '/api/languages');
+  eq(a.headers.get('x-content-type-options'), 'nosniff', 'nosniff');
+});
+
+await run();

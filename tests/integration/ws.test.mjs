@@ -1,0 +1,130 @@
+// The same API over the WebSocket: run.create, subscribe with the current
+// state at once and every change after; errors keep the socket up; abuse
+// closes only the abuser's socket.
+import { S, WebSocket, api, assert, connect, createRun, eq, run, test, waitRun } from '../lib.mjs';
+
+test('run.create replies run.created; subscribe streams the run to done', async () => {
+  const c = await connect();
+  c.send({ type: 'run.create', req: 7, language: 'python3', code: 'import time\ntime.sleep(0.3)\nprint(input()[::-1])\n', input: 'abc\n' });
+  const created = await c.next((m) => m.type === 'run.created');
+  eq(created.req, 7, 'req echoed');
+  assert(/^[0-9A-Za-z]+$/.test(created.id), 'id');
+  const topic = `run/${created.id}`;
+  c.send({ type: 'subscribe', topic });
+  const first = await c.next((m) => m.type === 'update' && m.topic === topic);
+  eq(first.data.id, created.id, 'snapshot id');
+  const done = first.data.status === 'done' ? first : await c.next((m) => m.type === 'update' && m.topic === topic && m.data.status === 'done');
+  eq(done.data.verdict, 'OK', 'verdict');
+  eq(done.data.stdout, 'cba\n', 'stdout');
+  const polled = await api('GET', `/api/runs/${created.id}`);
+  eq(done.data, polled.json, 'pushed object equals the polled one');
+  c.close();
+});
+
+test('subscribing to a finished run sends its state at once', async () => {
+  const id = await createRun('c', 'int main(void){return 0;}\n');
+  await waitRun(id);
+  const c = await connect();
+  c.send({ type: 'subscribe', topic: `run/${id}` });
+  const m = await c.next((x) => x.type === 'update', 5000);
+  eq(m.data.status, 'done', 'status');
+  c.close();
+});
+
+test('a subscriber sees queued or running before done', async () => {
+  const c = await connect();
+  c.send({ type: 'run.create', req: 1, language: 'c', code: '#include <unistd.h>\nint main(void){sleep(1);return 0;}\n', input: '' });
+  const { id } = await c.next((m) => m.type === 'run.created');
+  c.send({ type: 'subscribe', topic: `run/${id}` });
+  const states = [];
+  for (;;) {
+    const m = await c.next((x) => x.type === 'update');
+    states.push(m.data.status);
+    if (m.data.status === 'done') break;
+  }
+  assert(states.length >= 2 && states[0] !== 'done', `states ${states}`);
+  c.close();
+});
+
+test('errors are replies and the socket stays up', async () => {
+  const c = await connect();
+  c.send('{not json');
+  eq((await c.next((m) => m.type === 'error')).code, 'bad_json', 'malformed');
+  c.send({ type: 'nonsense', req: 3 });
+  const u = await c.next((m) => m.type === 'error');
+  eq([u.code, u.req], ['unknown_type', 3], 'unknown type');
+  c.send({ type: 'run.create', req: 4, language: 'python3' });
+  const f = await c.next((m) => m.type === 'error');
+  eq([f.code, f.req], ['bad_request', 4], 'missing code');
+  c.send({ type: 'run.create', req: 5, language: 'cobol-2099', code: 'x' });
+  eq((await c.next((m) => m.type === 'error' && m.req === 5)).code, 'bad_language', 'unknown language');
+  c.send({ type: 'subscribe', req: 6, topic: 'secrets/all' });
+  eq((await c.next((m) => m.type === 'error' && m.req === 6)).code, 'bad_topic', 'bad topic');
+  c.send({ type: 'subscribe', req: 8, topic: 'run/nosuchrun123' });
+  eq((await c.next((m) => m.type === 'error' && m.req === 8)).code, 'not_found', 'unknown run');
+  c.send({ type: 'ping', req: 9 });
+  eq((await c.next((m) => m.type === 'pong')).req, 9, 'still up');
+  assert(!c.closed, 'socket closed');
+  c.close();
+});
+
+test('an oversized message closes only that socket', async () => {
+  const bystander = await connect();
+  const c = await connect();
+  c.send('x'.repeat(9 * 1024 * 1024));
+  const closed = await c.waitClose();
+  eq(closed.code, 1009, 'close code');
+  bystander.send({ type: 'ping', req: 1 });
+  await bystander.next((m) => m.type === 'pong', 5000);
+  bystander.close();
+});
+
+test('a flood closes only that socket', async () => {
+  const bystander = await connect();
+  const c = await connect();
+  for (let i = 0; i < 500; i++) c.send({ type: 'ping', req: i });
+  const closed = await c.waitClose();
+  eq(closed.code, 1008, 'close code');
+  bystander.send({ type: 'ping', req: 1 });
+  await bystander.next((m) => m.type === 'pong', 5000);
+  bystander.close();
+});
+
+test('a cross-site Origin is refused; no Origin and same Origin are allowed', async () => {
+  let refused = false;
+  try {
+    const c = await connect({ headers: { origin: 'http://evil.example' } });
+    c.close();
+  } catch { refused = true; }
+  assert(refused, 'cross-site upgrade accepted');
+  const same = await connect({ headers: { origin: new URL(S.url).origin } });
+  same.close();
+  const none = await connect();
+  none.close();
+});
+
+test('a client with no subprotocol is served too', async () => {
+  const c = await connect({ protocol: null });
+  c.send({ type: 'ping', req: 2 });
+  eq((await c.next((m) => m.type === 'pong', 5000)).req, 2, 'pong');
+  c.close();
+});
+
+test('the socket reads the session cookie', async () => {
+  const name = 'ws' + Date.now().toString(36);
+  const r = await api('POST', '/api/auth/register', { username: name, password: 'a good password' });
+  eq(r.status, 201, 'register');
+  const cookie = r.headers.get('set-cookie').split(';')[0];
+  const c = await connect({ headers: { cookie } });
+  c.send({ type: 'me', req: 1 });
+  const me = await c.next((m) => m.type === 'me', 5000);
+  eq([me.req, me.username, me.role], [1, name, 'contestant'], 'me over the socket');
+  c.close();
+  const anon = await connect();
+  anon.send({ type: 'me', req: 2 });
+  eq((await anon.next((m) => m.type === 'me', 5000)).username, null, 'anonymous');
+  anon.close();
+  assert(WebSocket, 'ws');
+});
+
+await run();

@@ -1,0 +1,292 @@
+// Talking to verdict-server: JSON over fetch, and one shared WebSocket
+// (subprotocol verdict.v1) that reconnects by itself.
+//
+// Every failure surfaces as an ApiError whose message can be shown to the
+// user as it is: the server's {"error":{"code","message"}} when it sent one,
+// otherwise a sentence saying what went wrong.
+
+export class ApiError extends Error {
+  constructor(message, { status = 0, code = 'error' } = {}) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status; // HTTP status, 0 when there was no HTTP answer
+    this.code = code; // the server's error code, or one of ours: network, bad_response, socket_*
+  }
+}
+
+async function request(method, path, body) {
+  const init = { method, headers: { Accept: 'application/json' }, credentials: 'same-origin' };
+  if (body !== undefined) {
+    init.headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  let res;
+  try {
+    res = await fetch(path, init);
+  } catch {
+    throw new ApiError('Cannot reach the server. Check your connection and try again.', { code: 'network' });
+  }
+  let data = null;
+  const text = await res.text().catch(() => '');
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = null;
+    }
+  }
+  if (!res.ok) {
+    const err = data && typeof data === 'object' ? data.error : null;
+    const message = err && err.message ? err.message : `The server answered ${res.status} ${res.statusText}`.trim();
+    throw new ApiError(message, { status: res.status, code: (err && err.code) || `http_${res.status}` });
+  }
+  if (data === null) {
+    throw new ApiError(`The server sent an unreadable answer to ${method} ${path}`, { status: res.status, code: 'bad_response' });
+  }
+  return data;
+}
+
+const enc = encodeURIComponent;
+
+export const api = {
+  languages: () => request('GET', '/api/languages'),
+  createRun: (run) => request('POST', '/api/runs', run),
+  getRun: (id) => request('GET', `/api/runs/${enc(id)}`),
+  shareRun: (id) => request('POST', `/api/runs/${enc(id)}/share`),
+  getShare: (slug) => request('GET', `/api/shares/${enc(slug)}`),
+  me: () => request('GET', '/api/me'),
+};
+
+/*** The WebSocket ***/
+
+const PROTOCOL = 'verdict.v1';
+const REQUEST_TIMEOUT_MS = 10000;
+const RETRY_MIN_MS = 500;
+const RETRY_MAX_MS = 15000;
+
+/* One connection for the whole page. Subscriptions are remembered and sent
+ * again after a reconnect (the server answers each with the current state, so
+ * nothing that changed while we were away is missed). Requests carry a "req"
+ * number and are answered once, by a reply or an {"type":"error"} with the
+ * same number. */
+export class Socket {
+  constructor(url) {
+    this.url = url;
+    this.ws = null;
+    this.connId = 0; // counts successful opens; a subscription's update is tied to one
+    this.openedAt = 0;
+    this.topics = new Map(); // topic -> Set of handlers
+    this.pending = new Map(); // req -> {resolve, reject, timer}
+    this.nextReq = 1;
+    this.failures = 0;
+    this.retryTimer = null;
+    this.stateListeners = new Set();
+  }
+
+  get isOpen() {
+    return !!this.ws && this.ws.readyState === WebSocket.OPEN;
+  }
+
+  connect() {
+    if (this.ws || this.retryTimer) return;
+    let ws;
+    try {
+      ws = new WebSocket(this.url, PROTOCOL);
+    } catch {
+      this.scheduleRetry();
+      return;
+    }
+    this.ws = ws;
+    ws.addEventListener('open', () => {
+      this.failures = 0;
+      this.connId++;
+      this.openedAt = Date.now();
+      for (const topic of this.topics.keys()) this.send({ type: 'subscribe', topic });
+      this.emitState();
+    });
+    ws.addEventListener('message', (event) => this.onMessage(event.data));
+    ws.addEventListener('close', () => {
+      this.ws = null;
+      for (const [req, p] of this.pending) {
+        clearTimeout(p.timer);
+        p.reject(new ApiError('The live connection closed before the server answered', { code: 'socket_closed' }));
+        this.pending.delete(req);
+      }
+      this.emitState();
+      this.scheduleRetry();
+    });
+    /* 'error' is always followed by 'close', which does the work. */
+  }
+
+  scheduleRetry() {
+    if (this.retryTimer) return;
+    const base = Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** this.failures);
+    this.failures++;
+    const delay = base / 2 + Math.random() * (base / 2);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.connect();
+    }, delay);
+  }
+
+  send(msg) {
+    if (!this.isOpen) return false;
+    try {
+      this.ws.send(JSON.stringify(msg));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  onMessage(raw) {
+    let msg;
+    try {
+      msg = JSON.parse(raw);
+    } catch {
+      return;
+    }
+    if (!msg || typeof msg !== 'object') return;
+    if (msg.req != null && this.pending.has(msg.req)) {
+      const p = this.pending.get(msg.req);
+      this.pending.delete(msg.req);
+      clearTimeout(p.timer);
+      if (msg.type === 'error') p.reject(new ApiError(msg.message || 'The server refused the request', { code: msg.code || 'error' }));
+      else p.resolve(msg);
+      return;
+    }
+    if (msg.topic && this.topics.has(msg.topic)) {
+      for (const handler of [...this.topics.get(msg.topic)]) handler(msg, this.connId);
+    }
+  }
+
+  /* Calls handler(msg, connId) for every message on topic; returns a function
+   * that stops it (and unsubscribes when it was the topic's last handler). */
+  subscribe(topic, handler) {
+    this.connect();
+    let set = this.topics.get(topic);
+    if (!set) {
+      set = new Set();
+      this.topics.set(topic, set);
+      this.send({ type: 'subscribe', topic });
+    }
+    set.add(handler);
+    return () => {
+      const s = this.topics.get(topic);
+      if (!s || !s.delete(handler) || s.size) return;
+      this.topics.delete(topic);
+      this.send({ type: 'unsubscribe', topic });
+    };
+  }
+
+  /* Sends msg with a fresh "req" and resolves with the reply. Rejects with an
+   * ApiError whose code starts with "socket_" when the socket could not carry
+   * the request (the caller may fall back to HTTP), or with the server's code. */
+  request(msg, timeoutMs = REQUEST_TIMEOUT_MS) {
+    return new Promise((resolve, reject) => {
+      const req = this.nextReq++;
+      if (!this.send({ ...msg, req })) {
+        reject(new ApiError('The live connection is not open', { code: 'socket_not_open' }));
+        return;
+      }
+      const timer = setTimeout(() => {
+        this.pending.delete(req);
+        reject(new ApiError('The server did not answer in time', { code: 'socket_timeout' }));
+      }, timeoutMs);
+      this.pending.set(req, { resolve, reject, timer });
+    });
+  }
+
+  onStateChange(fn) {
+    this.stateListeners.add(fn);
+    return () => this.stateListeners.delete(fn);
+  }
+
+  emitState() {
+    for (const fn of [...this.stateListeners]) fn(this.isOpen);
+  }
+}
+
+let shared = null;
+
+/* The page's one socket, connected on first use. */
+export function getSocket() {
+  if (!shared) {
+    const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+    shared = new Socket(`${scheme}://${location.host}/ws`);
+    shared.connect();
+  }
+  return shared;
+}
+
+/*** Runs ***/
+
+/* Creates a run over the socket when it is open, else (or when the socket
+ * fails to carry it) with POST /api/runs. Resolves with the run's id. */
+export async function createRun({ language, code, input }) {
+  const socket = getSocket();
+  if (socket.isOpen) {
+    try {
+      const reply = await socket.request({ type: 'run.create', language, code, input });
+      if (reply.id != null) return String(reply.id);
+    } catch (err) {
+      if (!String(err.code).startsWith('socket_')) throw err; // the server said no: say so
+    }
+  }
+  const created = await api.createRun({ language, code, input });
+  return String(created.id);
+}
+
+/* Follows an object that changes on the server until isFinal(obj) says it is
+ * done: live over the socket's topic, and by GET every intervalMs whenever the
+ * socket is not open or has not delivered on this connection (the server sends
+ * the current state at once on subscribe, so silence means it is not working).
+ * Returns stop(). onError gets poll failures; polling stops on a 4xx. */
+export function watch({ topic, fetchNow, isFinal, onUpdate, onError, intervalMs = 500, graceMs = 1500 }) {
+  const socket = getSocket();
+  const startedAt = Date.now();
+  let stopped = false;
+  let liveConn = -1; // the socket connection that last delivered an update
+  let inFlight = false;
+
+  function deliver(obj) {
+    if (stopped || !obj) return;
+    onUpdate(obj);
+    if (isFinal(obj)) stop();
+  }
+
+  const unsubscribe = socket.subscribe(topic, (msg, connId) => {
+    if (msg.type === 'update') {
+      liveConn = connId;
+      deliver(msg.data);
+    }
+  });
+
+  async function tick() {
+    if (stopped || inFlight) return;
+    const live =
+      socket.isOpen && (liveConn === socket.connId || Date.now() - Math.max(socket.openedAt, startedAt) < graceMs);
+    if (live) return;
+    inFlight = true;
+    try {
+      deliver(await fetchNow());
+    } catch (err) {
+      if (stopped) return;
+      if (onError) onError(err);
+      if (err.status >= 400 && err.status < 500 && err.status !== 429) stop();
+    } finally {
+      inFlight = false;
+    }
+  }
+
+  const timer = setInterval(tick, intervalMs);
+  tick();
+
+  function stop() {
+    if (stopped) return;
+    stopped = true;
+    clearInterval(timer);
+    unsubscribe();
+  }
+  return stop;
+}

@@ -1,0 +1,28 @@
+// Entry point: the route table and the parts of the shell every page shares.
+//
+// To add a page (problem bank, contests, admin): write pages' module with
+// `export function mount(root, {params, signal})`, add a route below, and a
+// link in the nav if it should have one. Patterns match location.pathname;
+// the server answers every non-/api path with index.html, so deep links work.
+import { startRouter } from './router.js';
+import { api } from './api.js';
+
+const routes = [
+  { pattern: /^\/$/, title: 'IDE', load: () => import('./ide.js') },
+  { pattern: /^\/s\/(?<slug>[A-Za-z0-9_-]+)\/?$/, title: 'Shared run', load: () => import('./ide.js') },
+];
+
+/* Who is signed in, for the top bar. Nothing to show (401, or no /api/me on
+ * this server yet) is normal and stays quiet. */
+async function showUser() {
+  try {
+    const me = await api.me();
+    const el = document.getElementById('user');
+    if (el && me && me.username) el.textContent = me.role ? `${me.username} (${me.role})` : me.username;
+  } catch {
+    /* anonymous */
+  }
+}
+
+startRouter(routes, document.getElementById('main'));
+showUser();
