@@ -42,7 +42,8 @@ void box_limits_default(struct box_limits *lim);
 
 struct box_dir {
 	const char *host; /* host path (borrowed) */
-	const char *box;  /* absolute path inside the box (borrowed) */
+	const char *box;  /* absolute path inside the box, not under /box, /tmp,
+	                   * /proc or /dev (the box's own mounts) (borrowed) */
 	int rw;           /* 0: read-only bind */
 };
 
@@ -54,8 +55,8 @@ struct box_spec {
 	 * PATH=/usr/local/bin:/usr/bin:/bin). NULL-terminated; borrowed. */
 	char *const *argv;
 	/* Extra environment entries "K=V", NULL-terminated, or NULL. The box's
-	 * environment is otherwise only PATH, HOME=/box, LANG=C.UTF-8: nothing of
-	 * the caller's. Borrowed. */
+	 * environment is otherwise only PATH, HOME=/box, TMPDIR=/tmp,
+	 * LANG=C.UTF-8: nothing of the caller's. Borrowed. */
 	char *const *env;
 	/* Host directory mounted read-write at /box, the working directory.
 	 * NULL: an empty private tmpfs of lim.tmpfs_kb. Borrowed. */
@@ -75,9 +76,9 @@ struct box_result {
 	int exit_code; /* when exited; -1 when killed */
 	int signal;    /* the terminating signal, 0 when exited */
 	long cpu_ms;   /* from the cgroup: all processes of the run */
-	long wall_ms;
+	long wall_ms;  /* of the program, from its start to its end */
 	long wall_us;
-	long memory_kb; /* peak, from the cgroup */
+	long memory_kb; /* peak, from the cgroup, above what the box held idle */
 	long stdout_bytes, stderr_bytes;
 	char message[256]; /* for people: "killed by signal 11 (SIGSEGV)",
 	                    * "blocked system call: ptrace", ... */
@@ -90,6 +91,9 @@ struct box_global_config {
 
 /* 0 or -errno; on failure why goes to err (may be NULL). */
 int box_global_init(const struct box_global_config *cfg, char *err, size_t errlen);
+/* Undoes box_global_init once every box is freed: closes the network
+ * namespace, removes state_dir/<instance>. */
+void box_global_release(void);
 
 struct box;
 /* A box slot: its own cgroup, uid and scratch directory. NULL on failure

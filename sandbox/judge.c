@@ -24,26 +24,37 @@ struct judge_config jcfg;
 atomic_int judge_stopping;
 extern struct slot *slots;
 
-#define COMPILE_OUTPUT_MAX 65536
 
 /*** Results ***/
 
-struct outcome {
-	const char *verdict;
-	char message[512];
-	int has_exit;
-	int exit_code;
-	long time_ms, memory_kb;
-	char *out, *err, *compile;
-	size_t out_len, err_len, compile_len;
-	int out_trunc, err_trunc;
-};
 
-static void outcome_free(struct outcome *o)
+
+void outcome_free(struct outcome *o)
 {
 	free(o->out);
 	free(o->err);
 	free(o->compile);
+}
+
+int judge_report(struct slot *s, const char *const *fields, const size_t *flens, int n)
+{
+	const char **argv = calloc((size_t)n + 3, sizeof *argv);
+	size_t *lens = calloc((size_t)n + 3, sizeof *lens);
+	argv[0] = "XADD";
+	argv[1] = KV_RESULTS;
+	argv[2] = "*";
+	for (int i = 0; i < 3; i++)
+		lens[i] = strlen(argv[i]);
+	for (int i = 0; i < n; i++) {
+		argv[3 + i] = fields[i];
+		lens[3 + i] = flens[i];
+	}
+	redisReply *r = redisCommandArgv(s->kv, n + 3, argv, lens);
+	int ok = r && r->type == REDIS_REPLY_STRING;
+	freeReplyObject(r);
+	free(argv);
+	free(lens);
+	return ok ? 0 : -1;
 }
 
 static int report(struct slot *s, const char *id, const char *attempt, const struct outcome *o)
@@ -55,7 +66,7 @@ static int report(struct slot *s, const char *id, const char *attempt, const str
 	snprintf(mem, sizeof mem, "%ld", o->memory_kb);
 	snprintf(ot, sizeof ot, "%d", o->out_trunc);
 	snprintf(et, sizeof et, "%d", o->err_trunc);
-	const char *argv[] = {"XADD", KV_RESULTS, "*", "kind", "done", "id", id, "attempt", attempt, "judge",
+	const char *argv[] = {"XADD", KV_RESULTS, "*", "kind", "done", "job", "run", "id", id, "attempt", attempt, "judge",
 			      jcfg.name, "verdict", o->verdict, "message", o->message, "exit_code", ec, "time_ms", tm,
 			      "memory_kb", mem, "stdout_truncated", ot, "stderr_truncated", et, "stdout",
 			      o->out ? o->out : "", "stderr", o->err ? o->err : "", "compile_output",
@@ -88,7 +99,7 @@ static void finish(struct slot *s, const char *entry, const char *id)
 
 /*** Files on the host side ***/
 
-static int write_file_at(const char *dir, const char *name, const char *data, size_t len)
+int write_file_at(const char *dir, const char *name, const char *data, size_t len)
 {
 	char path[1024];
 	snprintf(path, sizeof path, "%s/%s", dir, name);
@@ -108,7 +119,7 @@ static int write_file_at(const char *dir, const char *name, const char *data, si
 	return 0;
 }
 
-static int open_out(const char *dir, const char *name)
+int open_out(const char *dir, const char *name)
 {
 	char path[1024];
 	snprintf(path, sizeof path, "%s/%s", dir, name);
@@ -116,7 +127,7 @@ static int open_out(const char *dir, const char *name)
 }
 
 /* Reads back at most max bytes of a host-side output file. */
-static char *read_back(int fd, size_t max, size_t *len, int *trunc)
+char *read_back(int fd, size_t max, size_t *len, int *trunc)
 {
 	struct stat st;
 	*len = 0;
@@ -134,9 +145,9 @@ static char *read_back(int fd, size_t max, size_t *len, int *trunc)
 
 /*** Compile and run ***/
 
-/* Expands {src}, {main}, {xmx} in a language's argv template into out. */
-static void expand(const char *const *tmpl, char store[LANG_ARGV][256], char *out[LANG_ARGV], const char *src,
-		   const char *main_name, long xmx)
+/* Expands {src}, {main}, {xmx}, {dir} in a language's argv template into out. */
+void judge_expand(const char *const *tmpl, char store[LANG_ARGV][256], char *out[LANG_ARGV], const char *src,
+		  const char *main_name, long xmx, const char *dir)
 {
 	int i;
 	for (i = 0; tmpl[i] && i < LANG_ARGV - 1; i++) {
@@ -153,6 +164,9 @@ static void expand(const char *const *tmpl, char store[LANG_ARGV][256], char *ou
 			} else if (!strncmp(t, "{xmx}", 5)) {
 				n += (size_t)snprintf(d + n, cap - n, "%ld", xmx);
 				t += 5;
+			} else if (!strncmp(t, "{dir}", 5)) {
+				n += (size_t)snprintf(d + n, cap - n, "%s", dir);
+				t += 5;
 			} else {
 				d[n++] = *t++;
 			}
@@ -165,7 +179,7 @@ static void expand(const char *const *tmpl, char store[LANG_ARGV][256], char *ou
 	out[i] = NULL;
 }
 
-static const char *status_verdict(enum box_status st)
+const char *status_verdict(enum box_status st)
 {
 	switch (st) {
 	case BOX_OK:
@@ -225,49 +239,14 @@ static void judge_run(struct slot *s, const redisReply *f, struct outcome *o)
 		snprintf(o->message, sizeof o->message, "cannot write the program's files");
 		return;
 	}
-	/* The box's uid must be able to read and write what the host put there. */
 	char store[LANG_ARGV][256];
 	char *argv[LANG_ARGV];
 	struct box_spec spec;
 	struct box_result res;
 
-	if (l->compile[0]) {
-		box_spec_init(&spec);
-		spec.lim.cpu_s = 10;
-		spec.lim.wall_s = 20;
-		spec.lim.memory_kb = 1024 * 1024;
-		spec.lim.procs = 128;
-		spec.lim.output_kb = 256 * 1024;
-		spec.lim.files = 256;
-		spec.lim.tmpfs_kb = 512 * 1024;
-		spec.workdir = work;
-		expand(l->compile, store, argv, src, main_name, 0);
-		spec.argv = argv;
-		int cfd = open_out(s->dir, "compile");
-		spec.stdout_fd = cfd;
-		spec.stderr_fd = cfd;
-		int rc = box_run(s->box, &spec, &res);
-		int trunc;
-		o->compile = read_back(cfd, COMPILE_OUTPUT_MAX, &o->compile_len, &trunc);
-		if (cfd >= 0)
-			close(cfd);
-		if (rc || res.status == BOX_JE) {
-			snprintf(o->message, sizeof o->message, "the compiler could not run: %s", rc ? strerror(-rc) : res.message);
-			return;
-		}
-		if (res.status != BOX_OK || res.exit_code != 0) {
-			o->verdict = "CE";
-			if (res.status == BOX_TLE)
-				snprintf(o->message, sizeof o->message, "compilation took longer than %g s", spec.lim.cpu_s);
-			else if (res.status == BOX_MLE)
-				snprintf(o->message, sizeof o->message, "compilation used more than 1 GiB of memory");
-			else if (res.status == BOX_OLE)
-				snprintf(o->message, sizeof o->message, "compilation wrote too much");
-			else
-				snprintf(o->message, sizeof o->message, "compilation failed");
-			return;
-		}
-	}
+	int crc = judge_compile(s, l, src, main_name, o);
+	if (crc)
+		return;
 
 	box_spec_init(&spec);
 	spec.lim.cpu_s = cpu_s * l->time_mult;
@@ -280,7 +259,7 @@ static void judge_run(struct slot *s, const redisReply *f, struct outcome *o)
 	spec.lim.files = 256;
 	spec.lim.tmpfs_kb = 256 * 1024;
 	spec.workdir = work;
-	expand(l->run, store, argv, src, main_name, mem_mb);
+	judge_expand(l->run, store, argv, src, main_name, mem_mb, "/box");
 	spec.argv = argv;
 	char inpath[600];
 	snprintf(inpath, sizeof inpath, "%s/input", s->dir);
@@ -315,6 +294,56 @@ static void judge_run(struct slot *s, const redisReply *f, struct outcome *o)
 		snprintf(o->message, sizeof o->message, "exited with code %d", res.exit_code);
 }
 
+/* Compiles the files in the slot's work directory. 0 compiled (or nothing
+ * to compile); 1 CE and -1 JE, with o filled in. */
+int judge_compile(struct slot *s, const struct lang *l, const char *src, const char *main_name, struct outcome *o)
+{
+	if (!l->compile[0])
+		return 0;
+	char store[LANG_ARGV][256];
+	char *argv[LANG_ARGV];
+	struct box_spec spec;
+	struct box_result res;
+	box_spec_init(&spec);
+	spec.lim.cpu_s = 10;
+	spec.lim.wall_s = 20;
+	spec.lim.memory_kb = 1024 * 1024;
+	spec.lim.procs = 128;
+	spec.lim.output_kb = 256 * 1024;
+	spec.lim.files = 256;
+	spec.lim.tmpfs_kb = 512 * 1024;
+	spec.workdir = box_workdir(s->box);
+	judge_expand(l->compile, store, argv, src, main_name, 0, "/box");
+	spec.argv = argv;
+	int cfd = open_out(s->dir, "compile");
+	spec.stdout_fd = cfd;
+	spec.stderr_fd = cfd;
+	int rc = box_run(s->box, &spec, &res);
+	int trunc;
+	free(o->compile);
+	o->compile = read_back(cfd, COMPILE_OUTPUT_MAX, &o->compile_len, &trunc);
+	if (cfd >= 0)
+		close(cfd);
+	if (rc || res.status == BOX_JE) {
+		o->verdict = "JE";
+		snprintf(o->message, sizeof o->message, "the compiler could not run: %s", rc ? strerror(-rc) : res.message);
+		return -1;
+	}
+	if (res.status != BOX_OK || res.exit_code != 0) {
+		o->verdict = "CE";
+		if (res.status == BOX_TLE)
+			snprintf(o->message, sizeof o->message, "compilation took longer than %g s", spec.lim.cpu_s);
+		else if (res.status == BOX_MLE)
+			snprintf(o->message, sizeof o->message, "compilation used more than 1 GiB of memory");
+		else if (res.status == BOX_OLE)
+			snprintf(o->message, sizeof o->message, "compilation wrote too much");
+		else
+			snprintf(o->message, sizeof o->message, "compilation failed");
+		return 1;
+	}
+	return 0;
+}
+
 /*** The loop ***/
 
 static void handle_entry(struct slot *s, const redisReply *entry, int delivered)
@@ -329,9 +358,22 @@ static void handle_entry(struct slot *s, const redisReply *entry, int delivered)
 		return;
 	}
 	const char *id = id_r->str, *attempt = att_r && att_r->type == REDIS_REPLY_STRING ? att_r->str : "1";
+	const redisReply *kind_r = kv_field(f, "kind");
+	const char *kind = kind_r && kind_r->type == REDIS_REPLY_STRING ? kind_r->str : "run";
 	pthread_mutex_lock(&s->lock);
 	snprintf(s->entry, sizeof s->entry, "%s", eid);
 	pthread_mutex_unlock(&s->lock);
+	if (!strcmp(kind, "submission") || !strcmp(kind, "compile")) {
+		if (!strcmp(kind, "compile"))
+			judge_compile_check(s, f, id);
+		else
+			judge_submission(s, f, id, attempt);
+		finish(s, eid, id);
+		pthread_mutex_lock(&s->lock);
+		s->entry[0] = 0;
+		pthread_mutex_unlock(&s->lock);
+		return;
+	}
 
 	struct outcome o;
 	if (delivered > jcfg.max_deliveries) {
@@ -340,8 +382,8 @@ static void handle_entry(struct slot *s, const redisReply *entry, int delivered)
 		snprintf(o.message, sizeof o.message, "judging failed %d times; an admin has been told", delivered - 1);
 		log_error("job given up", "id", id, NULL);
 	} else {
-		freeReplyObject(redisCommand(s->kv, "XADD %s * kind started id %s attempt %s judge %s", KV_RESULTS, id,
-					     attempt, jcfg.name));
+		freeReplyObject(redisCommand(s->kv, "XADD %s * kind started job run id %s attempt %s judge %s", KV_RESULTS,
+					     id, attempt, jcfg.name));
 		int64_t t0 = util_mono_ms();
 		judge_run(s, f, &o);
 		char ms[24];

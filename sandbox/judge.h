@@ -17,6 +17,7 @@ struct judge_config {
 	long store_output;     /* bytes of stdout/stderr reported */
 	long output_limit_kb;  /* a program's output limit */
 	int max_deliveries;    /* a job that killed this many judges is a judge error */
+	const char *cache_dir; /* blobs and compiled programs */
 };
 extern struct judge_config jcfg;
 extern atomic_int judge_stopping;
@@ -26,9 +27,39 @@ struct slot {
 	struct box *box;
 	redisContext *kv;
 	char dir[512];      /* host-only scratch of this slot */
+	struct box *aux;    /* a second box, for the other side of an interactive run */
 	char entry[64];     /* the stream entry in hand, "" when idle */
 	pthread_mutex_t lock; /* guards entry (read by the heartbeat) */
 };
+
+/* What a run or a compilation came to. */
+struct outcome {
+	const char *verdict;
+	char message[512];
+	int has_exit;
+	int exit_code;
+	long time_ms, memory_kb;
+	char *out, *err, *compile;
+	size_t out_len, err_len, compile_len;
+	int out_trunc, err_trunc;
+};
+void outcome_free(struct outcome *o);
+
+#include "lang.h"
+#define COMPILE_OUTPUT_MAX 65536
+void judge_expand(const char *const *tmpl, char store[LANG_ARGV][256], char *out[LANG_ARGV], const char *src, const char *main_name,
+		  long xmx, const char *dir);
+int judge_compile(struct slot *s, const struct lang *l, const char *src, const char *main_name, struct outcome *o);
+int write_file_at(const char *dir, const char *name, const char *data, size_t len);
+int open_out(const char *dir, const char *name);
+char *read_back(int fd, size_t max, size_t *len, int *trunc);
+const char *status_verdict(enum box_status st);
+/* XADDs a result: n field/value strings with lengths. 0 or -1. */
+int judge_report(struct slot *s, const char *const *fields, const size_t *lens, int n);
+
+/* Submissions to problems (problem.c) and validator compile checks. */
+void judge_submission(struct slot *s, const redisReply *fields, const char *id, const char *attempt);
+void judge_compile_check(struct slot *s, const redisReply *fields, const char *id);
 
 void *judge_slot_main(void *arg);
 void *judge_heartbeat_main(void *arg);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "fetch.h"
 #include "judge.h"
 #include "lang.h"
 #include "log.h"
@@ -28,6 +29,9 @@ static const struct config_key keys[] = {
 	{"store_output_kb", "64", "stdout and stderr kept per run, KiB"},
 	{"output_limit_kb", "16384", "a program's output limit, KiB"},
 	{"max_deliveries", "3", "a job handed out more often than this is a judge error"},
+	{"server_url", "http://127.0.0.1:8080", "where test data is fetched from (a verdict-server)"},
+	{"judge_token", NULL, "the secret the server asks of judges"},
+	{"cache_dir", "var/judge-cache", "test data and compiled programs, kept between jobs"},
 	{"log_level", "info", "debug, info, warn or error"},
 	{NULL, NULL, NULL},
 };
@@ -106,6 +110,11 @@ int main(int argc, char **argv)
 		}
 	}
 	lang_detect();
+	jcfg.cache_dir = config_str("cache_dir");
+	if (mkdirs(jcfg.cache_dir) || fetch_init(config_str("server_url"), config_str("judge_token"), jcfg.cache_dir)) {
+		log_error("cannot set up the cache", "path", jcfg.cache_dir, NULL);
+		return 1;
+	}
 
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);

@@ -45,7 +45,9 @@ supervise() {
 			echo "[supervisor] $name exited with $rc; restarting" >>"$dir/$name.log"
 			sleep 1
 		done
-	) &
+	) </dev/null >>"$dir/$name.log" 2>&1 &
+	# (The supervisor must not hold our caller's stdout: ctest and pipes
+	# wait for every writer to go before they finish.)
 	echo $! >"$dir/$name.sup"
 }
 
@@ -150,11 +152,17 @@ start() {
 	fi
 
 	local judges=${VERDICT_JUDGES:-1} uid=${VERDICT_BOX_FIRST_UID:-60000} i
+	# The secret judges show the server to fetch test data; made once.
+	[ -s "$dir/judge-token" ] || (umask 077 && head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$dir/judge-token")
+	# In the environment, not on command lines that ps shows everyone.
+	VERDICT_JUDGE_TOKEN=$(cat "$dir/judge-token")
+	export VERDICT_JUDGE_TOKEN
 	supervise server "$dir" "$BUILD/verdict-server" --port "$port" --mysql-url "$mysql_url" \
 		--redis-url "$redis_url" --web-root "$ROOT/web/dist" --var "${VERDICT_ADMIN_DIR:-$dir}"
 	for i in $(seq 1 "$judges"); do
 		supervise "judge$i" "$dir" "$BUILD/verdict-judge" --redis-url "$redis_url" \
-			--judge-dir "$dir/judge$i" --box-dir "$dir/box$i" \
+			--judge-dir "$dir/judge$i" --box-dir "$dir/box$i" --cache-dir "$dir/cache$i" \
+			--server-url "http://127.0.0.1:$port" \
 			--box-first-uid $((uid + (i - 1) * 64))
 	done
 	cat >"$dir/env" <<EOF

@@ -77,6 +77,31 @@ int language_known(redisContext *kv, const char *lang)
 static const char enqueue_lua[] = "local e = redis.call('XADD', KEYS[1], '*', unpack(ARGV, 2)) "
 				  "redis.call('HSET', KEYS[2], ARGV[1], e) return e";
 
+int job_enqueue(redisContext *kv, const char *id, const char *const *fields, const size_t *flens, int n)
+{
+	int argc = 6 + n;
+	const char **argv = calloc((size_t)argc, sizeof *argv);
+	size_t *lens = calloc((size_t)argc, sizeof *lens);
+	const char *head[] = {"EVAL", enqueue_lua, "2", KV_JOBS, KV_JOBIDX, id};
+	for (int i = 0; i < 6; i++) {
+		argv[i] = head[i];
+		lens[i] = strlen(head[i]);
+	}
+	for (int i = 0; i < n; i++) {
+		argv[6 + i] = fields[i];
+		lens[6 + i] = flens[i];
+	}
+	redisReply *r = redisCommandArgv(kv, argc, argv, lens);
+	int ok = r && r->type == REDIS_REPLY_STRING;
+	if (!ok)
+		log_warn("cannot queue a job", "id", id, "error", r && r->type == REDIS_REPLY_ERROR ? r->str : "no reply",
+			 NULL);
+	freeReplyObject(r);
+	free(argv);
+	free(lens);
+	return ok ? 0 : -1;
+}
+
 int runs_enqueue(redisContext *kv, const char *id, int attempt, const char *lang, const char *code,
 		 size_t code_len, const char *input, size_t input_len)
 {
@@ -84,20 +109,14 @@ int runs_enqueue(redisContext *kv, const char *id, int attempt, const char *lang
 	snprintf(att, sizeof att, "%d", attempt);
 	snprintf(limits, sizeof limits, "{\"cpu_s\":%g,\"wall_s\":%g,\"memory_mb\":%ld}", cfg.run_cpu_s, cfg.run_wall_s,
 		 cfg.run_memory_mb);
-	const char *argv[] = {"EVAL", enqueue_lua, "2", KV_JOBS, KV_JOBIDX, id, "kind", "run", "id", id,
-			      "attempt", att, "lang", lang, "limits", limits, "code", code, "input", input};
-	size_t lens[sizeof argv / sizeof argv[0]];
-	for (size_t i = 0; i < sizeof argv / sizeof argv[0]; i++)
-		lens[i] = strlen(argv[i]);
-	lens[17] = code_len;
-	lens[19] = input_len;
-	redisReply *r = redisCommandArgv(kv, (int)(sizeof argv / sizeof argv[0]), argv, lens);
-	int ok = r && r->type == REDIS_REPLY_STRING;
-	if (!ok)
-		log_warn("cannot queue a job", "id", id, "error", r && r->type == REDIS_REPLY_ERROR ? r->str : "no reply",
-			 NULL);
-	freeReplyObject(r);
-	return ok ? 0 : -1;
+	const char *fields[] = {"kind", "run", "id", id, "attempt", att, "lang", lang, "limits", limits,
+				"code", code, "input", input};
+	size_t lens[14];
+	for (int i = 0; i < 14; i++)
+		lens[i] = strlen(fields[i]);
+	lens[11] = code_len;
+	lens[13] = input_len;
+	return job_enqueue(kv, id, fields, lens, 14);
 }
 
 int runs_create(struct worker *w, const struct user *u, const char *ip, const char *lang, const char *code,

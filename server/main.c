@@ -37,6 +37,11 @@ static const struct config_key keys[] = {
 	{"session_days", "30", "how long a login lasts"},
 	{"ws_max_queue", "256", "messages queued to a slow socket before it is dropped"},
 	{"ws_max_msgs_per_s", "50", "messages a socket may send per second"},
+	{"max_package_mb", "256", "largest problem package accepted (and largest file in one), MiB"},
+	{"default_time_limit", "2", "time limit of a problem whose package gives none, seconds"},
+	{"default_memory_mb", "1024", "memory limit of a problem whose package gives none, MiB"},
+	{"judge_token", NULL, "the secret judges present to fetch test data"},
+	{"validator_check_s", "60", "how long an import waits for a judge to compile its validator"},
 	{"log_level", "info", "debug, info, warn or error"},
 	{NULL, NULL, NULL},
 };
@@ -147,6 +152,11 @@ int main(int argc, char **argv)
 	cfg.ws_max_queue = (int)config_long("ws_max_queue");
 	cfg.ws_max_msgs_per_s = (int)config_long("ws_max_msgs_per_s");
 	cfg.ws_max_message = cfg.max_code_bytes + cfg.max_input_bytes + 65536;
+	cfg.max_package_bytes = config_long("max_package_mb") << 20;
+	cfg.default_time_limit = config_double("default_time_limit");
+	cfg.default_memory_mb = config_long("default_memory_mb");
+	cfg.judge_token = config_str("judge_token");
+	cfg.validator_check_s = (int)config_long("validator_check_s");
 	if (cfg.workers < 1 || cfg.ws_max_queue < 1 || cfg.port < 0 || cfg.sweep_after_s < 1) {
 		fprintf(stderr, "verdict-server: bad configuration\n");
 		return 2;
@@ -159,6 +169,8 @@ int main(int argc, char **argv)
 	api_runs_register();
 	api_auth_register();
 	api_misc_register();
+	api_problems_register();
+	api_submissions_register();
 
 	struct lws_context_creation_info info;
 	memset(&info, 0, sizeof info);

@@ -41,16 +41,94 @@ static void publish_run(struct worker *w, const char *id)
 	json_object_put(o);
 }
 
+static void publish_submission(struct worker *w, const char *id)
+{
+	json_object *o = submission_get(w, id, 0, 0, NULL);
+	if (!o)
+		return;
+	char topic[64];
+	snprintf(topic, sizeof topic, "submission/%s", id);
+	events_publish(w->kv, topic, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	json_object_put(o);
+}
+
+static int record_submission(struct worker *w, const char *id, const char *kind, const char *judge,
+			     const redisReply *fields)
+{
+	int err;
+	if (!strcmp(kind, "started")) {
+		mysql_free_result(db_query(w->db, &err,
+					   "UPDATE submissions SET status = 'judging', started_at = NOW(3), judge = %q "
+					   "WHERE id = %q AND status = 'queued'",
+					   judge, id));
+		if (err)
+			return -1;
+		if (mysql_affected_rows(w->db) == 1)
+			publish_submission(w, id);
+		return 0;
+	}
+	size_t lc;
+	const char *verdict = field(fields, "verdict", NULL), *message = field(fields, "message", NULL);
+	const char *comp = field(fields, "compile_output", &lc), *tests = field(fields, "tests", NULL);
+	const char *score = field(fields, "score", NULL), *max = field(fields, "max_score", NULL);
+	const char *tm = field(fields, "time_ms", NULL), *mem = field(fields, "memory_kb", NULL);
+	char msg[512];
+	snprintf(msg, sizeof msg, "%s", message ? message : "");
+	if (db_exec(w->db, "START TRANSACTION"))
+		return -1;
+	mysql_free_result(db_query(w->db, &err,
+				   "UPDATE submissions SET status = 'done', verdict = %q, message = %q, compile_output = %Q, "
+				   "score = %s, max_score = %s, time_ms = %d, memory_kb = %d, judge = %q, finished_at = NOW(3) "
+				   "WHERE id = %q AND status <> 'done'",
+				   verdict ? verdict : "JE", msg, comp ? comp : "", lc, score && *score ? score : "NULL",
+				   max && *max ? max : "NULL", tm ? atoi(tm) : 0, mem ? atoi(mem) : 0, judge, id));
+	if (err)
+		goto fail;
+	int fresh = mysql_affected_rows(w->db) == 1;
+	json_object *arr = fresh && tests ? json_tokener_parse(tests) : NULL;
+	if (fresh)
+		mysql_free_result(db_query(w->db, &err, "DELETE FROM submission_tests WHERE submission_id = %q", id));
+	for (size_t i = 0; !err && arr && i < json_object_array_length(arr); i++) {
+		json_object *t = json_object_array_get_idx(arr, i), *v;
+		const char *sc = json_object_object_get_ex(t, "score", &v) && !json_object_is_type(v, json_type_null)
+					 ? json_object_get_string(v)
+					 : "NULL";
+		int64_t tms = 0, mkb = 0;
+		util_json_int(t, "time_ms", &tms);
+		util_json_int(t, "memory_kb", &mkb);
+		mysql_free_result(db_query(w->db, &err,
+					   "INSERT INTO submission_tests (submission_id, ord, name, group_name, verdict, time_ms, "
+					   "memory_kb, score, judge_message) VALUES (%q, %d, %q, %q, %q, %L, %L, %s, %q)",
+					   id, (int)i, util_json_str(t, "name") ? util_json_str(t, "name") : "",
+					   util_json_str(t, "group") ? util_json_str(t, "group") : "",
+					   util_json_str(t, "verdict") ? util_json_str(t, "verdict") : "JE", tms, mkb, sc,
+					   util_json_str(t, "judge_message")));
+	}
+	json_object_put(arr);
+	if (err || db_exec(w->db, "COMMIT"))
+		goto fail;
+	if (fresh) {
+		atomic_fetch_add(&metric_results_recorded, 1);
+		publish_submission(w, id);
+	}
+	return 0;
+fail:
+	db_exec(w->db, "ROLLBACK");
+	return -1;
+}
+
 /* 0 when the entry is handled (recorded now, or before: a replay changes
  * nothing), -1 when MySQL failed and the entry must be tried again. */
 static int record(struct worker *w, const redisReply *fields)
 {
 	const char *id = field(fields, "id", NULL), *kind = field(fields, "kind", NULL);
-	const char *judge = field(fields, "judge", NULL);
+	const char *judge = field(fields, "judge", NULL), *job = field(fields, "job", NULL);
 	if (!id || !kind || !util_id_valid(id, 16)) {
 		log_warn("malformed result dropped", NULL);
 		return 0;
 	}
+	if (job && !strcmp(job, "submission"))
+		return record_submission(w, id, kind, judge, fields);
 	int err;
 	if (!strcmp(kind, "started")) {
 		mysql_free_result(db_query(w->db, &err,
@@ -134,6 +212,25 @@ static void sweep(struct worker *w)
 		if (!e2 && mysql_affected_rows(w->db) == 1 &&
 		    !runs_enqueue(w->kv, row[0], attempt, row[1], row[2], lens[2], row[3], lens[3]))
 			log_info("run queued again", "id", row[0], NULL);
+	}
+	mysql_free_result(res);
+	res = db_query(w->db, &err,
+		       "SELECT id, attempt FROM submissions WHERE status IN ('queued','judging') AND queued_at < NOW(3) - "
+		       "INTERVAL %d SECOND LIMIT 200",
+		       cfg.sweep_after_s);
+	while (res && (row = mysql_fetch_row(res))) {
+		redisReply *r = redisCommand(w->kv, "HEXISTS %s %s", KV_JOBIDX, row[0]);
+		int has_job = r && r->type == REDIS_REPLY_INTEGER && r->integer == 1;
+		freeReplyObject(r);
+		if (has_job)
+			continue;
+		int attempt = atoi(row[1]) + 1, e2;
+		mysql_free_result(db_query(w->db, &e2,
+					   "UPDATE submissions SET attempt = %d, queued_at = NOW(3), status = 'queued' "
+					   "WHERE id = %q AND status <> 'done'",
+					   attempt, row[0]));
+		if (!e2 && mysql_affected_rows(w->db) == 1 && !submission_enqueue(w, row[0], attempt))
+			log_info("submission queued again", "id", row[0], NULL);
 	}
 	mysql_free_result(res);
 }

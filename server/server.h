@@ -37,6 +37,11 @@ struct server_config {
 	long ws_max_message;
 	int ws_max_queue;
 	int ws_max_msgs_per_s;
+	long max_package_bytes;
+	double default_time_limit;
+	long default_memory_mb;
+	const char *judge_token;
+	int validator_check_s;
 };
 extern struct server_config cfg;
 extern struct lws_context *server_context;
@@ -136,6 +141,8 @@ json_object *req_json(struct req *r);
 void api_runs_register(void);
 void api_auth_register(void);
 void api_misc_register(void);
+void api_problems_register(void);
+void api_submissions_register(void);
 
 /*** Auth (auth.c), on workers ***/
 
@@ -161,6 +168,20 @@ int runs_enqueue(redisContext *kv, const char *id, int attempt, const char *lang
 /* Fetches a run's public object; NULL when unknown. */
 json_object *runs_get(struct worker *w, const char *id);
 int language_known(redisContext *kv, const char *lang);
+/* Queues a job: n field/value strings with their lengths, and its index
+ * entry (id -> stream entry). 0 or -1. */
+int job_enqueue(redisContext *kv, const char *id, const char *const *fields, const size_t *lens, int n);
+
+/*** Problems and submissions (api_problems.c, api_submissions.c, blobs.c) ***/
+
+struct pkg;
+int problem_id_valid(const char *s);
+int blob_put(MYSQL *db, const char *sha, const void *data, size_t len);
+int blob_get(MYSQL *db, const char *sha, char **out, size_t *len); /* *out malloc'd */
+int submission_enqueue(struct worker *w, const char *id, int attempt);
+json_object *submission_get(struct worker *w, const char *id, int with_code, int admin, int64_t *owner);
+int validator_check(struct worker *w, const struct pkg *p, char *err, size_t errlen);
+void audit(struct worker *w, const struct user *u, const char *action, const char *target, const char *detail);
 
 /*** Events: topics and fan-out (events.c), service thread unless said ***/
 

@@ -15,14 +15,20 @@
 
 struct sub;
 
+struct held {
+	char *text;
+	size_t len;
+	struct held *next;
+};
+
 struct conn {
 	struct lws *wsi; /* NULL once closed; the conn lives on while tasks hold it */
 	int refs;
 	struct sub *subs;
 	struct user user;   /* from the session cookie, resolved after the upgrade */
 	int auth_pending;   /* the cookie is being looked up */
-	json_object *me_req; /* a "me" asked before the lookup finished: its req, or a null placeholder */
-	int me_waiting;
+	struct held *held;  /* messages that came while the lookup ran, in order */
+	int nheld;
 	struct msg **q;
 	int qhead, qlen;
 	char *rx;
@@ -53,7 +59,12 @@ static void conn_unref(struct conn *c)
 		return;
 	free(c->q);
 	free(c->rx);
-	json_object_put(c->me_req);
+	while (c->held) {
+		struct held *h = c->held;
+		c->held = h->next;
+		free(h->text);
+		free(h);
+	}
 	free(c);
 }
 
@@ -157,7 +168,18 @@ static void snapshot_run(struct worker *w, void *arg)
 		t->status = 503;
 		return;
 	}
-	t->data = runs_get(w, t->id);
+	if (!strncmp(t->topic, "submission/", 11)) {
+		/* Only its author and admins may follow a submission. */
+		int64_t owner = 0;
+		int admin = !strcmp(t->user.role, "admin");
+		t->data = submission_get(w, t->id, 0, admin, &owner);
+		if (t->data && !admin && (!t->user.id || owner != t->user.id)) {
+			json_object_put(t->data);
+			t->data = NULL;
+		}
+	} else {
+		t->data = runs_get(w, t->id);
+	}
 	t->status = t->data ? 200 : 404;
 }
 
@@ -219,6 +241,8 @@ static void create_done(void *arg)
 	task_free(t);
 }
 
+static void handle_message(struct conn *c, const char *text, size_t len);
+
 static void send_me(struct conn *c, json_object *req)
 {
 	json_object *o = json_object_new_object();
@@ -235,8 +259,15 @@ static void send_me(struct conn *c, json_object *req)
 static void resolve_user(struct worker *w, void *arg)
 {
 	struct ws_task *t = arg;
-	if (!worker_ready(w))
-		auth_resolve_token(w, t->code, &t->user);
+	if (worker_ready(w))
+		return;
+	/* Basic credentials (API clients) or the session cookie (browsers). */
+	struct req *r = calloc(1, sizeof *r);
+	snprintf(r->cookie, sizeof r->cookie, "%s", t->code ? t->code : "");
+	snprintf(r->authz, sizeof r->authz, "%s", t->input ? t->input : "");
+	if (!auth_resolve(w, r))
+		t->user = r->user;
+	free(r);
 }
 
 static void resolve_done(void *arg)
@@ -245,20 +276,31 @@ static void resolve_done(void *arg)
 	struct conn *c = t->c;
 	c->user = t->user;
 	c->auth_pending = 0;
-	if (c->wsi && c->me_waiting) {
-		send_me(c, c->me_req);
-		c->me_waiting = 0;
+	/* Who the client is decides what it may follow: what it said in the
+	 * meantime is handled now, in order. */
+	while (c->held) {
+		struct held *h = c->held;
+		c->held = h->next;
+		if (c->wsi)
+			handle_message(c, h->text, h->len);
+		free(h->text);
+		free(h);
 	}
+	c->nheld = 0;
 	task_free(t);
 }
 
 /*** Messages ***/
 
-/* Topics a socket may follow: run/<id>. */
+/* Topics a socket may follow: run/<id>, submission/<id>. */
 static int topic_parse(const char *topic, char *id, size_t idlen)
 {
 	if (!strncmp(topic, "run/", 4) && util_id_valid(topic + 4, 16)) {
 		snprintf(id, idlen, "%s", topic + 4);
+		return 0;
+	}
+	if (!strncmp(topic, "submission/", 11) && util_id_valid(topic + 11, 16)) {
+		snprintf(id, idlen, "%s", topic + 11);
 		return 0;
 	}
 	return -1;
@@ -266,6 +308,21 @@ static int topic_parse(const char *topic, char *id, size_t idlen)
 
 static void handle_message(struct conn *c, const char *text, size_t len)
 {
+	if (c->auth_pending) {
+		if (c->nheld >= 32) {
+			send_error(c, NULL, "busy", "too many messages before the login was checked");
+			return;
+		}
+		struct held *h = calloc(1, sizeof *h), **pp = &c->held;
+		h->text = malloc(len + 1);
+		memcpy(h->text, text, len);
+		h->len = len;
+		while (*pp)
+			pp = &(*pp)->next;
+		*pp = h;
+		c->nheld++;
+		return;
+	}
 	atomic_fetch_add(&metric_ws_messages, 1);
 	struct json_tokener *tok = json_tokener_new();
 	json_object *o = json_tokener_parse_ex(tok, text, (int)len);
@@ -293,6 +350,7 @@ static void handle_message(struct conn *c, const char *text, size_t len)
 			struct ws_task *t = task_new(c, req);
 			snprintf(t->topic, sizeof t->topic, "%s", topic);
 			snprintf(t->id, sizeof t->id, "%s", id);
+			t->user = c->user;
 			db_submit(snapshot_run, snapshot_done, t);
 		}
 	} else if (!strcmp(type, "run.create")) {
@@ -318,13 +376,7 @@ static void handle_message(struct conn *c, const char *text, size_t len)
 			db_submit(create_run, create_done, t);
 		}
 	} else if (!strcmp(type, "me")) {
-		if (c->auth_pending) {
-			json_object_put(c->me_req);
-			c->me_req = req ? json_object_get(req) : NULL;
-			c->me_waiting = 1;
-		} else {
-			send_me(c, req);
-		}
+		send_me(c, req);
 	} else if (!strcmp(type, "ping")) {
 		json_object *p = json_object_new_object();
 		json_object_object_add(p, "type", json_object_new_string("pong"));
@@ -384,10 +436,15 @@ int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, v
 		conns = c;
 		nconns++;
 		int n = lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_COOKIE);
-		if (n > 0 && n < 4096) {
+		int na = lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_AUTHORIZATION);
+		if ((n > 0 && n < 512) || (na > 0 && na < 512)) {
 			struct ws_task *t = task_new(c, NULL);
-			t->code = malloc((size_t)n + 1);
-			lws_hdr_copy(wsi, t->code, n + 1, WSI_TOKEN_HTTP_COOKIE);
+			t->code = calloc(1, (size_t)(n > 0 ? n : 0) + 1);
+			t->input = calloc(1, (size_t)(na > 0 ? na : 0) + 1);
+			if (n > 0)
+				lws_hdr_copy(wsi, t->code, n + 1, WSI_TOKEN_HTTP_COOKIE);
+			if (na > 0)
+				lws_hdr_copy(wsi, t->input, na + 1, WSI_TOKEN_HTTP_AUTHORIZATION);
 			c->auth_pending = 1;
 			db_submit(resolve_user, resolve_done, t);
 		}

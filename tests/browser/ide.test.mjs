@@ -17,7 +17,18 @@ import path from 'node:path';
 const TOTAL_TIMEOUT_MS = 170_000; // the whole script stays under 3 minutes
 const RUN_TIMEOUT_MS = 60_000; // one run, from the click to the verdict
 
-const BASE = (process.env.VERDICT_URL || '').replace(/\/+$/, '');
+// Under ctest, VERDICT_STACK_FILE names the test stack's directory, whose env
+// file holds its URL.
+function stackUrl() {
+  const file = process.env.VERDICT_STACK_FILE;
+  if (!file) return '';
+  try {
+    const dir = fs.readFileSync(file, 'utf8').trim();
+    const line = fs.readFileSync(`${dir}/env`, 'utf8').split('\n').find((l) => l.startsWith('VERDICT_URL='));
+    return line ? line.slice('VERDICT_URL='.length) : '';
+  } catch { return ''; }
+}
+const BASE = (process.env.VERDICT_URL || stackUrl()).replace(/\/+$/, '');
 const ARTIFACTS = process.env.VERDICT_ARTIFACTS || fs.mkdtempSync(path.join(os.tmpdir(), 'verdict-browser-'));
 const CHROMIUM = process.env.VERDICT_CHROMIUM || '/usr/bin/chromium';
 
@@ -175,6 +186,25 @@ async function shot(page, name) {
 let browser = null;
 const consoleProblems = []; // CSP violations and uncaught exceptions, from any page
 const consoleNotes = []; // violations that are the browser's own doing, shown but not failed
+const inflight = new Map(); // the pages' fetch/XHR requests not answered yet -> what and since when
+
+/* The pages' API requests that have waited more than minAgeMs, as a phrase
+ * ('' when none). A request the server answered 401 with a WWW-Authenticate:
+ * Basic challenge never finishes in headless Chromium: the browser holds it
+ * behind a sign-in dialog that is never shown, and that dialog also takes
+ * every key press and click meant for the page. */
+function unanswered(minAgeMs) {
+  const now = Date.now();
+  const list = [...inflight.entries()]
+    .filter(([, v]) => !v.page.isClosed() && now - v.since >= minAgeMs)
+    .map(([, v]) => `${v.what} from the ${v.label} page, waiting ${((now - v.since) / 1000).toFixed(1)} s since "${v.step}"`);
+  return list.join('; ');
+}
+
+function blockedHint() {
+  const u = unanswered(250);
+  return u ? ` (requests still unanswered: ${u}; a sign-in dialog opened by a 401 with "WWW-Authenticate: Basic" swallows key presses and clicks)` : '';
+}
 
 /* Runs in every page before its scripts: reports each CSP violation as a
  * console line the test picks up (the event says which directive and where). */
@@ -205,6 +235,20 @@ function watchPage(page, label) {
     else consoleProblems.push(what);
   });
   page.on('pageerror', (err) => consoleProblems.push(`${label} page, during "${currentStep}": uncaught ${err.message}`));
+  page.on('request', (req) => {
+    if (req.resourceType() !== 'fetch' && req.resourceType() !== 'xhr') return;
+    inflight.set(req, { page, label, what: `${req.method()} ${new URL(req.url()).pathname}`, since: Date.now(), step: currentStep });
+  });
+  page.on('requestfinished', (req) => inflight.delete(req));
+  page.on('requestfailed', (req) => inflight.delete(req));
+  page.on('response', (res) => {
+    /* Browsers open their own sign-in dialog on such a challenge to a page's fetch. */
+    const challenge = res.headers()['www-authenticate'] || '';
+    const type = res.request().resourceType();
+    if ((type === 'fetch' || type === 'xhr') && /^\s*(basic|digest)\b/i.test(challenge)) {
+      consoleProblems.push(`${label} page, during "${currentStep}": ${res.request().method()} ${new URL(res.url()).pathname} answered ${res.status()} with "WWW-Authenticate: ${challenge}", which makes the browser open a sign-in dialog`);
+    }
+  });
   page.setDefaultTimeout(15000);
   return page;
 }
@@ -278,7 +322,7 @@ async function main() {
     if (!template.trim()) fail('choosing python3 showed an empty editor instead of a hello-world template');
     await typeProgram(ide, PY_PROGRAM);
     const typed = await editorText(ide);
-    if (typed !== PY_PROGRAM) fail(`the editor shows ${JSON.stringify(typed)} after typing ${JSON.stringify(PY_PROGRAM)}`);
+    if (typed !== PY_PROGRAM) fail(`the editor shows ${JSON.stringify(typed)} after typing ${JSON.stringify(PY_PROGRAM)}${blockedHint()}`);
     await ide.fill('#stdin', `${PY_INPUT}\n`);
   }, opened);
 
@@ -343,7 +387,7 @@ async function main() {
     await shared.keyboard.press('ControlOrMeta+End');
     await shared.keyboard.type('\n# edited');
     const edited = await editorText(shared);
-    if (!edited.endsWith('# edited')) fail(`typing into the copy did not change it: the editor shows ${JSON.stringify(edited)}`);
+    if (!edited.endsWith('# edited')) fail(`typing into the copy did not change it: the editor shows ${JSON.stringify(edited)}${blockedHint()}`);
     if (!(await shared.isEnabled('#run'))) fail('Run is still disabled on the copy');
     await shared.waitForTimeout(700); // drafts are saved 300 ms after the last keystroke
     await shared.reload();
@@ -362,7 +406,7 @@ async function main() {
     if (!template.includes('#include')) fail(`choosing C showed ${JSON.stringify(template)} instead of a C hello-world template`);
     await typeProgram(ide, C_PROGRAM);
     const typed = await editorText(ide);
-    if (!typed.includes('puts("hello from C");')) fail(`the editor shows ${JSON.stringify(typed)} after typing the C program`);
+    if (!typed.includes('puts("hello from C");')) fail(`the editor shows ${JSON.stringify(typed)} after typing the C program${blockedHint()}`);
     await runAndExpect(ide, C_EXPECTED);
     await shot(ide, 'ide-c.png');
   }, opened);
@@ -382,6 +426,11 @@ async function main() {
   await step('no CSP violations or uncaught errors in the pages', async () => {
     for (const note of new Set(consoleNotes)) console.log(`       note: ${note}`);
     if (consoleProblems.length) fail(consoleProblems.slice(0, 5).join(' | '));
+  });
+
+  await step('every API request of the pages was answered', async () => {
+    const u = unanswered(1500);
+    if (u) fail(`still unanswered: ${u} (a 401 with "WWW-Authenticate: Basic" keeps a fetch behind a browser sign-in dialog)`);
   });
 }
 

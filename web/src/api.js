@@ -54,6 +54,7 @@ export const api = {
   getRun: (id) => request('GET', `/api/runs/${enc(id)}`),
   shareRun: (id) => request('POST', `/api/runs/${enc(id)}/share`),
   getShare: (slug) => request('GET', `/api/shares/${enc(slug)}`),
+  /* Not for the page: see whoAmI() below. */
   me: () => request('GET', '/api/me'),
 };
 
@@ -289,4 +290,43 @@ export function watch({ topic, fetchNow, isFinal, onUpdate, onError, intervalMs 
     unsubscribe();
   }
   return stop;
+}
+
+/*** Who is signed in ***/
+
+/* Resolves with {username, role}, or null when anonymous, asked over the
+ * socket ({"type":"me"}), which reads the same session cookie as the API.
+ *
+ * Not with GET /api/me: when anonymous the server answers it 401 with
+ * "WWW-Authenticate: Basic", and a browser that gets such a challenge on a
+ * same-origin fetch opens its own sign-in dialog. That dialog is modal to the
+ * tab: until it is dismissed no key press or click reaches the page (in
+ * headless Chromium it is never shown and never dismissed, so the editor
+ * takes no typing at all). Rejects with an ApiError when the socket does not
+ * open or answer within timeoutMs. */
+export function whoAmI(timeoutMs = REQUEST_TIMEOUT_MS) {
+  const socket = getSocket();
+  return new Promise((resolve, reject) => {
+    let stopListening = null;
+    const timer = setTimeout(() => {
+      if (stopListening) stopListening();
+      reject(new ApiError('The live connection did not open in time', { code: 'socket_timeout' }));
+    }, timeoutMs);
+    const ask = () => {
+      clearTimeout(timer);
+      socket.request({ type: 'me' }, timeoutMs).then(
+        (reply) => resolve(reply && reply.username ? { username: reply.username, role: reply.role || '' } : null),
+        reject,
+      );
+    };
+    if (socket.isOpen) {
+      ask();
+      return;
+    }
+    stopListening = socket.onStateChange((open) => {
+      if (!open) return;
+      stopListening();
+      ask();
+    });
+  });
 }

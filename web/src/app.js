@@ -5,18 +5,20 @@
 // link in the nav if it should have one. Patterns match location.pathname;
 // the server answers every non-/api path with index.html, so deep links work.
 import { startRouter } from './router.js';
-import { api } from './api.js';
+import { whoAmI } from './api.js';
 
 const routes = [
   { pattern: /^\/$/, title: 'IDE', load: () => import('./ide.js') },
   { pattern: /^\/s\/(?<slug>[A-Za-z0-9_-]+)\/?$/, title: 'Shared run', load: () => import('./ide.js') },
 ];
 
-/* Who is signed in, for the top bar. Nothing to show (401, or no /api/me on
- * this server yet) is normal and stays quiet. */
+/* Who is signed in, for the top bar. Asked over the WebSocket, never with
+ * GET /api/me (see whoAmI() in api.js: its 401 would make the browser open a
+ * sign-in dialog that blocks typing). Anonymous, or no answer (a server
+ * without "me" on the socket, or the socket down), is normal and stays quiet. */
 async function showUser() {
   try {
-    const me = await api.me();
+    const me = await whoAmI();
     const el = document.getElementById('user');
     if (el && me && me.username) el.textContent = me.role ? `${me.username} (${me.role})` : me.username;
   } catch {

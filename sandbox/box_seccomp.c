@@ -1,0 +1,213 @@
+/* The box's seccomp filter: compiled once with libseccomp into classic BPF,
+ * then loaded by each box's init with a plain seccomp(2) call.
+ *
+ * Default allow; what a solution never needs is refused. Refused calls go
+ * to a user-notification listener held by the box's init, which learns the
+ * call's name and kills the whole box: SECCOMP_RET_KILL_PROCESS would kill
+ * just as surely, but nobody outside can see which call did it. The call
+ * itself never runs either way. Kernels without notifications (before 5.0)
+ * get the same filter with KILL_PROCESS instead.
+ */
+#include "box_internal.h"
+
+#include <errno.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sched.h>
+#include <seccomp.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#ifndef CLONE_NEWCGROUP
+#define CLONE_NEWCGROUP 0x02000000
+#endif
+
+static struct {
+	struct sock_fprog notify; /* refused calls: SCMP_ACT_NOTIFY */
+	struct sock_fprog kill;   /* refused calls: SCMP_ACT_KILL_PROCESS */
+	size_t notif_size;
+} box_sc;
+
+/* Refused whatever their arguments. */
+static const char *const box_sc_refused[] = {
+	"ptrace", "mount", "umount2", "unshare", "setns", "pivot_root", "chroot",
+	"kexec_load", "kexec_file_load", "reboot", "bpf", "keyctl", "add_key", "request_key",
+	"perf_event_open", "io_uring_setup", "io_uring_enter", "io_uring_register",
+	"process_vm_readv", "process_vm_writev", "init_module", "finit_module", "delete_module",
+	"swapon", "swapoff", "acct", "settimeofday", "clock_settime", "open_by_handle_at",
+	"name_to_handle_at", "userfaultfd", "quotactl", "quotactl_fd",
+	/* The new mount API does what mount(2) does. Not fsconfig: it needs a
+	 * context from fsopen or fspick, and the box's init resizes its tmpfs
+	 * through one it picked before the filter. */
+	"open_tree", "move_mount", "fsopen", "fsmount", "fspick", "mount_setattr",
+	"iopl", "ioperm",
+};
+
+static const unsigned long box_sc_clone_new[] = {
+	CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC,
+	CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET,
+};
+
+static int box_sc_rules(scmp_filter_ctx ctx, uint32_t act)
+{
+	int ret;
+	for (size_t i = 0; i < sizeof box_sc_refused / sizeof *box_sc_refused; i++) {
+		int nr = seccomp_syscall_resolve_name(box_sc_refused[i]);
+		if (nr == __NR_SCMP_ERROR)
+			continue; /* unknown to this libseccomp or arch */
+		if ((ret = seccomp_rule_add(ctx, act, nr, 0)) < 0)
+			return ret;
+	}
+	/* Only the query: personality flags can turn off ASLR or make data
+	 * executable. */
+	if ((ret = seccomp_rule_add(ctx, act, SCMP_SYS(personality), 1,
+				    SCMP_A0(SCMP_CMP_NE, 0xffffffffUL))) < 0)
+		return ret;
+	if ((ret = seccomp_rule_add(ctx, act, SCMP_SYS(socket), 1, SCMP_A0(SCMP_CMP_NE, AF_UNIX))) < 0 ||
+	    (ret = seccomp_rule_add(ctx, act, SCMP_SYS(socketpair), 1,
+				    SCMP_A0(SCMP_CMP_NE, AF_UNIX))) < 0)
+		return ret;
+	for (size_t i = 0; i < sizeof box_sc_clone_new / sizeof *box_sc_clone_new; i++) {
+		unsigned long f = box_sc_clone_new[i];
+		if ((ret = seccomp_rule_add(ctx, act, SCMP_SYS(clone), 1,
+					    SCMP_A0(SCMP_CMP_MASKED_EQ, f, f))) < 0)
+			return ret;
+	}
+	/* clone3 passes its flags in memory, out of the filter's sight. ENOSYS
+	 * makes glibc fall back to clone, whose flags we can see. */
+	return seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
+}
+
+/* libseccomp checks the architecture, but on x86-64 an x32 call arrives
+ * with the native arch and __X32_SYSCALL_BIT in its number, matching none of
+ * the rules above. This prefix kills those before the compiled program. */
+static const struct sock_filter box_sc_prefix[] = {
+#if defined(__x86_64__)
+	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
+	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+	BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000, 0, 1),
+	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+#else
+	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+#endif
+};
+
+static int box_sc_build(uint32_t act, struct sock_fprog *out, char *err, size_t errlen)
+{
+	int ret, fd = -1;
+	struct sock_filter *prog = NULL;
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	if (!ctx) {
+		snprintf(err, errlen, "seccomp_init failed");
+		return -ENOMEM;
+	}
+	/* A binary tree instead of a chain of compares: every system call
+	 * runs through the filter, and the kernel runs it through all of them
+	 * once per box to build its cache. Best effort (libseccomp >= 2.5). */
+	seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+	/* Non-native architectures (i386 via int 0x80) are killed outright. */
+	if ((ret = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS)) < 0 ||
+	    (ret = box_sc_rules(ctx, act)) < 0) {
+		snprintf(err, errlen, "building the seccomp filter: %s", strerror(-ret));
+		goto fail;
+	}
+	/* libseccomp 2.5 can only export to a file descriptor. */
+	fd = memfd_create("verdict-seccomp", MFD_CLOEXEC);
+	if (fd < 0 || (ret = seccomp_export_bpf(ctx, fd)) < 0) {
+		ret = fd < 0 ? -errno : ret;
+		snprintf(err, errlen, "exporting the seccomp filter: %s", strerror(-ret));
+		goto fail;
+	}
+	off_t size = lseek(fd, 0, SEEK_END);
+	size_t npre = sizeof box_sc_prefix / sizeof *box_sc_prefix;
+	size_t n = (size_t)size / sizeof(struct sock_filter);
+	prog = calloc(npre + n, sizeof *prog);
+	if (size <= 0 || !prog || pread(fd, prog + npre, (size_t)size, 0) != size) {
+		ret = -EIO;
+		snprintf(err, errlen, "reading back the seccomp filter");
+		goto fail;
+	}
+	memcpy(prog, box_sc_prefix, sizeof box_sc_prefix);
+	out->filter = prog;
+	out->len = (unsigned short)(npre + n);
+	close(fd);
+	seccomp_release(ctx);
+	return 0;
+fail:
+	free(prog);
+	if (fd >= 0)
+		close(fd);
+	seccomp_release(ctx);
+	return ret < 0 ? ret : -EINVAL;
+}
+
+int box_seccomp_global_init(char *err, size_t errlen)
+{
+	int ret;
+	if ((ret = box_sc_build(SCMP_ACT_NOTIFY, &box_sc.notify, err, errlen)) < 0 ||
+	    (ret = box_sc_build(SCMP_ACT_KILL_PROCESS, &box_sc.kill, err, errlen)) < 0) {
+		box_seccomp_global_release();
+		return ret;
+	}
+	struct seccomp_notif_sizes sizes;
+	box_sc.notif_size = sizeof(struct seccomp_notif);
+	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) == 0 &&
+	    sizes.seccomp_notif > box_sc.notif_size)
+		box_sc.notif_size = sizes.seccomp_notif;
+	return 0;
+}
+
+void box_seccomp_global_release(void)
+{
+	free(box_sc.notify.filter);
+	free(box_sc.kill.filter);
+	memset(&box_sc, 0, sizeof box_sc);
+}
+
+int box_seccomp_load(int *listener)
+{
+	*listener = -1;
+	long fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER,
+			  &box_sc.notify);
+	if (fd >= 0) {
+		*listener = (int)fd;
+		return 0;
+	}
+	/* No notifications here (old kernel, or an outer filter owns the
+	 * listener): the killing variant. */
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &box_sc.kill) < 0)
+		return -errno;
+	return 0;
+}
+
+int box_seccomp_notified(int listener, char *name, size_t len)
+{
+	/* The kernel wants a zeroed buffer of its own size, which may be
+	 * larger than the one in our headers. */
+	struct seccomp_notif *n = calloc(1, box_sc.notif_size);
+	if (!n)
+		return -ENOMEM;
+	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, n) < 0) {
+		int ret = -errno;
+		free(n);
+		return ret;
+	}
+	char *s = seccomp_syscall_resolve_num_arch(n->data.arch, n->data.nr);
+	if (s)
+		snprintf(name, len, "%s", s);
+	else
+		snprintf(name, len, "system call %d", n->data.nr);
+	free(s);
+	free(n);
+	return 0;
+}

@@ -1,0 +1,780 @@
+/* Judging a submission to a problem: compile once (cached by language and
+ * source hash), then every test in order, samples first, each in a fresh
+ * box; check the output with the default validator (in the judge) or the
+ * problem's own (in a box); score scoring problems from their groups.
+ * Progress goes out on pub/sub; the result on the results stream. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "check.h"
+#include "fetch.h"
+#include "judge.h"
+#include "kv.h"
+#include "lang.h"
+#include "log.h"
+#include "util.h"
+
+#define VALIDATOR_CPU_S 30
+#define FEEDBACK_MAX 4096
+
+/*** Small helpers ***/
+
+static json_object *get(json_object *o, const char *k)
+{
+	json_object *v;
+	return o && json_object_object_get_ex(o, k, &v) ? v : NULL;
+}
+
+static void hex(const unsigned char *h, char out[65])
+{
+	for (int i = 0; i < 32; i++)
+		snprintf(out + 2 * i, 3, "%02x", h[i]);
+}
+
+static int mkdirs(const char *path)
+{
+	char buf[1024];
+	snprintf(buf, sizeof buf, "%s", path);
+	for (char *p = buf + 1; *p; p++)
+		if (*p == '/') {
+			*p = 0;
+			if (mkdir(buf, 0755) && errno != EEXIST)
+				return -1;
+			*p = '/';
+		}
+	return mkdir(buf, 0755) && errno != EEXIST ? -1 : 0;
+}
+
+/* Copies the regular files at the top of the box's work directory into a
+ * fresh cache directory, never following a link the box may have planted,
+ * then renames it into place. 0 or -1. */
+static int save_artifacts(struct slot *s, const char *dest)
+{
+	char tmp[1024];
+	snprintf(tmp, sizeof tmp, "%s.tmp%d", dest, getpid());
+	if (mkdirs(tmp))
+		return -1;
+	int dfd = open(box_workdir(s->box), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+	if (!d) {
+		if (dfd >= 0)
+			close(dfd);
+		return -1;
+	}
+	struct dirent *e;
+	int bad = 0;
+	while (!bad && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		int fd = openat(dfd, e->d_name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+		struct stat st;
+		if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size > (256 << 20)) {
+			if (fd >= 0)
+				close(fd);
+			continue;
+		}
+		char path[1400];
+		snprintf(path, sizeof path, "%s/%s", tmp, e->d_name);
+		int out = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, (st.st_mode & 0111) ? 0755 : 0644);
+		char buf[65536];
+		ssize_t r;
+		while (out >= 0 && (r = read(fd, buf, sizeof buf)) > 0)
+			if (write(out, buf, (size_t)r) != r)
+				bad = 1;
+		if (out < 0)
+			bad = 1;
+		else
+			close(out);
+		close(fd);
+	}
+	closedir(d);
+	if (bad || rename(tmp, dest)) {
+		char cmd[1400];
+		snprintf(cmd, sizeof cmd, "%s", tmp);
+		/* A racing judge may have put the same artifacts there first. */
+		DIR *t = opendir(tmp);
+		while (t && (e = readdir(t)))
+			if (e->d_name[0] != '.') {
+				snprintf(cmd, sizeof cmd, "%s/%s", tmp, e->d_name);
+				unlink(cmd);
+			}
+		if (t)
+			closedir(t);
+		rmdir(tmp);
+		return access(dest, F_OK) ? -1 : 0;
+	}
+	return 0;
+}
+
+static void publish_progress(struct slot *s, const char *id, const char *text, int done, int total)
+{
+	char data[512];
+	snprintf(data, sizeof data,
+		 "submission/%s\n{\"id\":\"%s\",\"status\":\"judging\",\"progress\":\"%s\",\"tests_done\":%d,\"tests_total\":%d}",
+		 id, id, text, done, total);
+	freeReplyObject(redisCommand(s->kv, "PUBLISH %s %s", KV_EVENTS, data));
+}
+
+/*** Validators ***/
+
+struct validator {
+	const char *kind; /* default, kattis, testlib */
+	char dir[1024];   /* cache directory, bound at /val */
+	char argv0[256];  /* inside the box */
+	char lang[16];
+};
+
+/* Writes files (relative names) into the clean work directory. */
+static int write_tree(struct slot *s, const char *rel, const char *data, size_t len)
+{
+	if (strstr(rel, "..") || rel[0] == '/')
+		return -1;
+	char path[1200];
+	snprintf(path, sizeof path, "%s/%s", box_workdir(s->box), rel);
+	char *slash = strrchr(path, '/');
+	if (slash) {
+		*slash = 0;
+		mkdirs(path);
+		*slash = '/';
+	}
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -1;
+	int bad = write(fd, data, len) != (ssize_t)len;
+	close(fd);
+	return bad ? -1 : 0;
+}
+
+/* Builds the validator from the files now in the work directory, into
+ * dest. The compiler's output goes to o. 0 or -1. */
+static int build_validator(struct slot *s, const char *lang, json_object *names, const char *dest, struct outcome *o)
+{
+	const struct lang *l = lang_find(!strcmp(lang, "c") ? "c" : !strcmp(lang, "python3") ? "python3" : "cpp");
+	if (!l) {
+		snprintf(o->message, sizeof o->message, "this judge cannot compile a %s validator", lang);
+		return -1;
+	}
+	char *argv[64];
+	int n = 0;
+	if (!strcmp(l->id, "python3")) {
+		argv[n++] = "/usr/bin/python3";
+		argv[n++] = "-m";
+		argv[n++] = "py_compile";
+	} else {
+		argv[n++] = !strcmp(l->id, "c") ? "/usr/bin/gcc" : "/usr/bin/g++";
+		argv[n++] = "-O2";
+		argv[n++] = "-pipe";
+		argv[n++] = "-static";
+		argv[n++] = !strcmp(l->id, "c") ? "-std=gnu17" : "-std=gnu++17";
+		argv[n++] = "-o";
+		argv[n++] = "validator";
+	}
+	for (size_t i = 0; i < json_object_array_length(names) && n < 60; i++) {
+		const char *name = json_object_get_string(json_object_array_get_idx(names, i));
+		const char *dot = strrchr(name, '.');
+		int src = dot && (!strcmp(l->id, "python3") ? !strcmp(dot, ".py")
+				  : !strcmp(l->id, "c")      ? !strcmp(dot, ".c")
+							     : (!strcmp(dot, ".cpp") || !strcmp(dot, ".cc") || !strcmp(dot, ".cxx")));
+		if (src)
+			argv[n++] = (char *)name;
+	}
+	if (strcmp(l->id, "python3") && strcmp(l->id, "c") == 0)
+		argv[n++] = "-lm";
+	argv[n] = NULL;
+	struct box_spec spec;
+	struct box_result res;
+	box_spec_init(&spec);
+	spec.lim.cpu_s = 30;
+	spec.lim.wall_s = 60;
+	spec.lim.memory_kb = 2048 * 1024;
+	spec.lim.procs = 128;
+	spec.lim.output_kb = 256 * 1024;
+	spec.lim.files = 256;
+	spec.lim.tmpfs_kb = 512 * 1024;
+	spec.workdir = box_workdir(s->box);
+	spec.argv = argv;
+	int cfd = open_out(s->dir, "compile");
+	spec.stdout_fd = cfd;
+	spec.stderr_fd = cfd;
+	int rc = box_run(s->box, &spec, &res);
+	int trunc;
+	free(o->compile);
+	o->compile = read_back(cfd, COMPILE_OUTPUT_MAX, &o->compile_len, &trunc);
+	if (cfd >= 0)
+		close(cfd);
+	if (rc || res.status != BOX_OK || res.exit_code != 0) {
+		snprintf(o->message, sizeof o->message, "the validator does not compile%s%s", res.message[0] ? ": " : "",
+			 res.message);
+		return -1;
+	}
+	return save_artifacts(s, dest);
+}
+
+static void python_entry(json_object *names, char *out, size_t n)
+{
+	snprintf(out, n, "validator.py");
+	for (size_t i = 0; i < json_object_array_length(names); i++) {
+		const char *name = json_object_get_string(json_object_array_get_idx(names, i));
+		if (!strcmp(name, "validator.py"))
+			return;
+	}
+	for (size_t i = 0; i < json_object_array_length(names); i++) {
+		const char *name = json_object_get_string(json_object_array_get_idx(names, i));
+		if (strstr(name, ".py") && !strchr(name, '/')) {
+			snprintf(out, n, "%s", name);
+			return;
+		}
+	}
+}
+
+/* The validator of a problem, compiled once per judge and kept by the hash
+ * of its files. 0 or -1 with o->message. */
+static int prepare_validator(struct slot *s, json_object *vspec, struct validator *v, struct outcome *o)
+{
+	v->kind = json_object_get_string(get(vspec, "kind"));
+	snprintf(v->lang, sizeof v->lang, "%s", json_object_get_string(get(vspec, "lang")));
+	json_object *files = get(vspec, "files");
+	crypto_hash_sha256_state st;
+	crypto_hash_sha256_init(&st);
+	crypto_hash_sha256_update(&st, (const unsigned char *)v->lang, strlen(v->lang) + 1);
+	json_object *names = json_object_new_array();
+	for (size_t i = 0; i < json_object_array_length(files); i++) {
+		json_object *f = json_object_array_get_idx(files, i);
+		const char *path = json_object_get_string(get(f, "path")), *sha = json_object_get_string(get(f, "sha"));
+		crypto_hash_sha256_update(&st, (const unsigned char *)path, strlen(path) + 1);
+		crypto_hash_sha256_update(&st, (const unsigned char *)sha, strlen(sha) + 1);
+		json_object_array_add(names, json_object_new_string(path));
+	}
+	unsigned char h[32];
+	char key[65];
+	crypto_hash_sha256_final(&st, h);
+	hex(h, key);
+	snprintf(v->dir, sizeof v->dir, "%s/validators/%s", jcfg.cache_dir, key);
+	char entry[128] = "validator";
+	if (!strcmp(v->lang, "python3"))
+		python_entry(names, entry, sizeof entry);
+	if (!strcmp(v->lang, "python3"))
+		snprintf(v->argv0, sizeof v->argv0, "/val/%s", entry);
+	else
+		snprintf(v->argv0, sizeof v->argv0, "/val/validator");
+	int rc = 0;
+	if (access(v->dir, F_OK)) {
+		rc = box_clean(s->box);
+		for (size_t i = 0; !rc && i < json_object_array_length(files); i++) {
+			json_object *f = json_object_array_get_idx(files, i);
+			char path[700], err[256];
+			size_t len;
+			if (fetch_blob(json_object_get_string(get(f, "sha")), path, sizeof path, err, sizeof err)) {
+				snprintf(o->message, sizeof o->message, "%s", err);
+				rc = -1;
+				break;
+			}
+			char *data = util_read_file(path, &len);
+			rc = !data || write_tree(s, json_object_get_string(get(f, "path")), data, len) ? -1 : 0;
+			free(data);
+		}
+		if (!rc) {
+			mkdirs(jcfg.cache_dir);
+			char vdir[1100];
+			snprintf(vdir, sizeof vdir, "%s/validators", jcfg.cache_dir);
+			mkdirs(vdir);
+			rc = build_validator(s, v->lang, names, v->dir, o);
+		}
+	}
+	json_object_put(names);
+	return rc;
+}
+
+/* Runs the problem's validator on one test. Returns the test's verdict
+ * ("AC", "WA", "JE"); *score set when the validator gave one. */
+static const char *run_validator(struct slot *s, const struct validator *v, const char *in_sha, const char *ans_sha,
+				 json_object *args, int team_fd, double *score, int *has_score, char *jmsg, size_t jlen)
+{
+	char blob_dir[1100];
+	snprintf(blob_dir, sizeof blob_dir, "%s/blobs", jcfg.cache_dir);
+	char in_path[128], ans_path[128];
+	snprintf(in_path, sizeof in_path, "/data/%s", in_sha);
+	snprintf(ans_path, sizeof ans_path, "/data/%s", ans_sha);
+	char *argv[80];
+	int n = 0;
+	if (!strcmp(v->lang, "python3"))
+		argv[n++] = "/usr/bin/python3";
+	argv[n++] = (char *)v->argv0;
+	int testlib = !strcmp(v->kind, "testlib");
+	if (testlib) {
+		argv[n++] = in_path;
+		argv[n++] = "/box/team.out";
+		argv[n++] = ans_path;
+	} else {
+		argv[n++] = in_path;
+		argv[n++] = ans_path;
+		argv[n++] = "/box/feedback/";
+		for (size_t i = 0; args && i < json_object_array_length(args) && n < 78; i++)
+			argv[n++] = (char *)json_object_get_string(json_object_array_get_idx(args, i));
+	}
+	argv[n] = NULL;
+	char fb[1200];
+	snprintf(fb, sizeof fb, "%s/feedback", box_workdir(s->box));
+	mkdir(fb, 0777);
+	chmod(fb, 0777);
+	struct box_spec spec;
+	struct box_result res;
+	box_spec_init(&spec);
+	spec.lim.cpu_s = VALIDATOR_CPU_S;
+	spec.lim.wall_s = VALIDATOR_CPU_S * 2;
+	spec.lim.memory_kb = 2048 * 1024;
+	spec.lim.procs = 64;
+	spec.lim.output_kb = 64 * 1024;
+	spec.lim.files = 128;
+	spec.lim.tmpfs_kb = 64 * 1024;
+	spec.workdir = box_workdir(s->box);
+	spec.dirs[0] = (struct box_dir){v->dir, "/val", 0};
+	spec.dirs[1] = (struct box_dir){blob_dir, "/data", 0};
+	spec.ndirs = 2;
+	spec.argv = argv;
+	lseek(team_fd, 0, SEEK_SET);
+	spec.stdin_fd = testlib ? -1 : team_fd;
+	int efd = open_out(s->dir, "validator.err");
+	spec.stderr_fd = efd;
+	int rc = box_run(s->box, &spec, &res);
+	char *data = NULL;
+	size_t len = 0;
+	int trunc;
+	jmsg[0] = 0;
+	*has_score = 0;
+	if (!box_read_file(s->box, "feedback/judgemessage.txt", FEEDBACK_MAX, &data, &len, &trunc)) {
+		snprintf(jmsg, jlen, "%.*s", (int)len, data);
+		free(data);
+	}
+	if (testlib) {
+		char *err = read_back(efd, FEEDBACK_MAX, &len, &trunc);
+		if (!jmsg[0])
+			snprintf(jmsg, jlen, "%s", err);
+		if (!rc && res.signal == 0 && res.exit_code == 7) {
+			const char *p = strstr(err, "points ");
+			if (p) {
+				*score = strtod(p + 7, NULL);
+				*has_score = 1;
+			}
+		}
+		free(err);
+	} else if (!box_read_file(s->box, "feedback/score.txt", 256, &data, &len, &trunc)) {
+		*score = strtod(data, NULL);
+		*has_score = 1;
+		free(data);
+	}
+	if (efd >= 0)
+		close(efd);
+	if (rc || res.status == BOX_JE) {
+		snprintf(jmsg, jlen, "the validator could not run: %s", rc ? strerror(-rc) : res.message);
+		return "JE";
+	}
+	/* A validator speaks through its exit code: only a crash or a limit
+	 * is its failure. */
+	if (res.status != BOX_OK && !(res.status == BOX_RTE && res.signal == 0)) {
+		snprintf(jmsg, jlen, "the validator failed: %s %s", box_status_name(res.status), res.message);
+		return "JE";
+	}
+	if (testlib) {
+		switch (res.exit_code) {
+		case 0:
+			return "AC";
+		case 1:
+		case 2:
+			return "WA";
+		case 7:
+			return *has_score && *score > 0 ? "AC" : "WA";
+		default:
+			return "JE";
+		}
+	}
+	if (res.exit_code == 42)
+		return "AC";
+	if (res.exit_code == 43)
+		return "WA";
+	snprintf(jmsg + strlen(jmsg), jlen - strlen(jmsg), "%svalidator exited with %d", jmsg[0] ? "; " : "",
+		 res.exit_code);
+	return "JE";
+}
+
+/*** Scoring ***/
+
+struct test_result {
+	const char *name, *group;
+	const char *verdict;
+	long time_ms, memory_kb;
+	double score;
+	int has_score, judged;
+	char jmsg[512];
+};
+
+/* Scores a scoring problem from its groups (samples never count). Legacy
+ * testdata.yaml: accept_score (1), grader_flags sum|min|max|avg; 2025-09
+ * test_group.yaml: max_score and score_aggregation pass-fail|sum|min. */
+static void score_groups(json_object *groups, struct test_result *t, size_t nt, double *score, double *max)
+{
+	*score = 0;
+	*max = 0;
+	for (size_t g = 0; g < json_object_array_length(groups); g++) {
+		json_object *gr = json_object_array_get_idx(groups, g);
+		const char *name = json_object_get_string(get(gr, "name"));
+		json_object *set = get(gr, "settings");
+		if (!strncmp(name, "sample", 6))
+			continue;
+		const char *agg = get(set, "score_aggregation") ? json_object_get_string(get(set, "score_aggregation")) : NULL;
+		const char *flags = get(set, "grader_flags") ? json_object_get_string(get(set, "grader_flags")) : "";
+		int modern = get(set, "max_score") || agg;
+		double accept = get(set, "accept_score") ? json_object_get_double(get(set, "accept_score")) : 1;
+		double gmax = get(set, "max_score") ? json_object_get_double(get(set, "max_score")) : -1;
+		if (!agg)
+			agg = strstr(flags, "min") ? "min" : strstr(flags, "max") ? "max" : strstr(flags, "avg") ? "avg" : "sum";
+		if (modern && !get(set, "score_aggregation") && strcmp(name, "secret"))
+			agg = "pass-fail";
+		size_t n = 0, ac = 0;
+		for (size_t i = 0; i < nt; i++)
+			if (!strcmp(t[i].group, name))
+				n++;
+		if (!n)
+			continue;
+		double sum = 0, mn = INFINITY, mx = 0;
+		for (size_t i = 0; i < nt; i++) {
+			if (strcmp(t[i].group, name))
+				continue;
+			int ok = t[i].judged && !strcmp(t[i].verdict, "AC");
+			ac += ok;
+			double sc;
+			if (!ok)
+				sc = 0;
+			else if (t[i].has_score)
+				sc = t[i].score;
+			else if (modern && gmax >= 0)
+				sc = !strcmp(agg, "sum") ? gmax / (double)n : gmax; /* the case's share */
+			else
+				sc = accept;
+			t[i].score = sc;
+			sum += sc;
+			mn = sc < mn ? sc : mn;
+			mx = sc > mx ? sc : mx;
+		}
+		double gs;
+		if (!strcmp(agg, "pass-fail"))
+			gs = ac == n ? gmax : 0;
+		else if (!strcmp(agg, "min"))
+			gs = mn;
+		else if (!strcmp(agg, "max"))
+			gs = mx;
+		else if (!strcmp(agg, "avg"))
+			gs = sum / (double)n;
+		else
+			gs = sum;
+		double gm = gmax >= 0 ? gmax
+			    : !strcmp(agg, "sum") ? accept * (double)n
+						 : accept;
+		*score += gs;
+		*max += gm;
+	}
+}
+
+/*** The submission ***/
+
+static int test_failed(const char *v)
+{
+	return strcmp(v, "AC") != 0;
+}
+
+void judge_submission(struct slot *s, const redisReply *f, const char *id, const char *attempt)
+{
+	const redisReply *lang_r = kv_field(f, "lang"), *code_r = kv_field(f, "code"), *prob_r = kv_field(f, "problem");
+	struct outcome o;
+	memset(&o, 0, sizeof o);
+	o.verdict = "JE";
+	json_object *prob = prob_r && prob_r->type == REDIS_REPLY_STRING ? json_tokener_parse(prob_r->str) : NULL;
+	const struct lang *l = lang_r && lang_r->type == REDIS_REPLY_STRING ? lang_find(lang_r->str) : NULL;
+	json_object *tests = get(prob, "tests");
+	size_t nt = tests ? json_object_array_length(tests) : 0;
+	struct test_result *tr = calloc(nt + 1, sizeof *tr);
+	int scoring = get(prob, "scoring") && json_object_get_boolean(get(prob, "scoring"));
+	int run_all = scoring || (get(prob, "run_all") && json_object_get_boolean(get(prob, "run_all")));
+	double score = 0, max_score = 0;
+	long max_time = 0, max_mem = 0;
+	char err[512];
+
+	freeReplyObject(redisCommand(s->kv, "XADD %s * kind started job submission id %s attempt %s judge %s",
+				     KV_RESULTS, id, attempt, jcfg.name));
+	if (!prob || !l || !code_r || code_r->type != REDIS_REPLY_STRING || !nt) {
+		snprintf(o.message, sizeof o.message, "this judge cannot judge this submission (%s)",
+			 !l ? "unknown language" : "bad job");
+		goto report;
+	}
+	if (get(prob, "interactive") && json_object_get_boolean(get(prob, "interactive"))) {
+		snprintf(o.message, sizeof o.message, "interactive problems are not judged yet");
+		goto report;
+	}
+
+	/* Compile once: the artifacts are cached by language and source. */
+	char main_name[128] = "main", src[160];
+	if (l->source) {
+		snprintf(src, sizeof src, "%s", l->source);
+	} else {
+		lang_java_class(code_r->str, main_name, sizeof main_name);
+		snprintf(src, sizeof src, "%s.java", main_name);
+	}
+	crypto_hash_sha256_state st;
+	crypto_hash_sha256_init(&st);
+	crypto_hash_sha256_update(&st, (const unsigned char *)l->id, strlen(l->id) + 1);
+	for (int i = 0; l->compile[i]; i++)
+		crypto_hash_sha256_update(&st, (const unsigned char *)l->compile[i], strlen(l->compile[i]) + 1);
+	crypto_hash_sha256_update(&st, (const unsigned char *)src, strlen(src) + 1);
+	crypto_hash_sha256_update(&st, (const unsigned char *)code_r->str, code_r->len);
+	unsigned char h[32];
+	char key[65], prog_dir[1100];
+	crypto_hash_sha256_final(&st, h);
+	hex(h, key);
+	snprintf(prog_dir, sizeof prog_dir, "%s/programs/%s", jcfg.cache_dir, key);
+	if (access(prog_dir, F_OK)) {
+		publish_progress(s, id, "compiling", 0, (int)nt);
+		if (box_clean(s->box) || write_file_at(box_workdir(s->box), src, code_r->str, code_r->len)) {
+			snprintf(o.message, sizeof o.message, "cannot write the program's files");
+			goto report;
+		}
+		int crc = judge_compile(s, l, src, main_name, &o);
+		if (crc)
+			goto report; /* CE or JE, said in o */
+		char pdir[1100];
+		snprintf(pdir, sizeof pdir, "%s/programs", jcfg.cache_dir);
+		mkdirs(pdir);
+		if (save_artifacts(s, prog_dir)) {
+			o.verdict = "JE";
+			snprintf(o.message, sizeof o.message, "cannot keep the compiled program");
+			goto report;
+		}
+	}
+
+	struct validator v = {.kind = "default"};
+	json_object *vspec = get(prob, "validator");
+	if (vspec && prepare_validator(s, vspec, &v, &o)) {
+		o.verdict = "JE";
+		goto report;
+	}
+
+	double tl = json_object_get_double(get(prob, "time_limit"));
+	long mem_mb = json_object_get_int64(get(prob, "memory_mb")), out_mb = json_object_get_int64(get(prob, "output_mb"));
+	char store[LANG_ARGV][256];
+	char *argv[LANG_ARGV];
+	judge_expand(l->run, store, argv, src, main_name, mem_mb, "/prog");
+	const char *first_fail = NULL;
+	char fail_msg[512] = "";
+	int64_t last_progress = 0;
+	for (size_t i = 0; i < nt; i++) {
+		json_object *t = json_object_array_get_idx(tests, i);
+		struct test_result *r = &tr[i];
+		r->name = json_object_get_string(get(t, "name"));
+		r->group = json_object_get_string(get(t, "group"));
+		r->verdict = "JE";
+		if (first_fail && !run_all) {
+			r->judged = 0;
+			continue;
+		}
+		r->judged = 1;
+		int64_t now = util_mono_ms();
+		if (now - last_progress >= 100 || i + 1 == nt) {
+			char text[128];
+			snprintf(text, sizeof text, "running test %zu of %zu", i + 1, nt);
+			publish_progress(s, id, text, (int)i, (int)nt);
+			last_progress = now;
+		}
+		char in_path[700], ans_path[700];
+		const char *in_sha = json_object_get_string(get(t, "in")), *ans_sha = json_object_get_string(get(t, "ans"));
+		if (fetch_blob(in_sha, in_path, sizeof in_path, err, sizeof err) ||
+		    fetch_blob(ans_sha, ans_path, sizeof ans_path, err, sizeof err)) {
+			snprintf(r->jmsg, sizeof r->jmsg, "%s", err);
+			goto failed;
+		}
+		if (box_clean(s->box)) {
+			snprintf(r->jmsg, sizeof r->jmsg, "cannot clean the box");
+			goto failed;
+		}
+		/* The program's output goes to the work directory the validator
+		 * will see; the program itself gets a private one. */
+		int ifd = open(in_path, O_RDONLY | O_CLOEXEC);
+		int ofd = open_out(box_workdir(s->box), "team.out");
+		struct box_spec spec;
+		struct box_result res;
+		box_spec_init(&spec);
+		spec.lim.cpu_s = tl * l->time_mult;
+		spec.lim.wall_s = spec.lim.cpu_s * 2 + 1;
+		spec.lim.memory_kb = (mem_mb + l->extra_memory_mb) * 1024;
+		spec.lim.procs = 128;
+		spec.lim.output_kb = out_mb * 1024;
+		spec.lim.files = 256;
+		spec.lim.tmpfs_kb = 64 * 1024;
+		spec.workdir = NULL;
+		spec.dirs[0] = (struct box_dir){prog_dir, "/prog", 0};
+		spec.ndirs = 1;
+		spec.argv = argv;
+		spec.stdin_fd = ifd;
+		spec.stdout_fd = ofd;
+		spec.stderr_fd = -1;
+		int rc = box_run(s->box, &spec, &res);
+		if (ifd >= 0)
+			close(ifd);
+		r->time_ms = res.cpu_ms;
+		r->memory_kb = res.memory_kb;
+		max_time = r->time_ms > max_time ? r->time_ms : max_time;
+		max_mem = r->memory_kb > max_mem ? r->memory_kb : max_mem;
+		if (rc || res.status == BOX_JE) {
+			snprintf(r->jmsg, sizeof r->jmsg, "the box failed: %s", rc ? strerror(-rc) : res.message);
+			if (ofd >= 0)
+				close(ofd);
+			goto failed;
+		}
+		if (res.status != BOX_OK || res.exit_code != 0) {
+			r->verdict = res.status == BOX_OK ? "RTE" : status_verdict(res.status);
+			if (res.message[0])
+				snprintf(r->jmsg, sizeof r->jmsg, "%s", res.message);
+			else
+				snprintf(r->jmsg, sizeof r->jmsg, "exited with code %d", res.exit_code);
+			if (ofd >= 0)
+				close(ofd);
+			goto failed;
+		}
+		if (!strcmp(v.kind, "default")) {
+			struct check_flags cf;
+			if (check_parse_flags(get(t, "args"), &cf, r->jmsg, sizeof r->jmsg)) {
+				r->verdict = "JE";
+			} else {
+				size_t an = 0;
+				char *ans = util_read_file(ans_path, &an);
+				struct stat sb;
+				size_t tn = ofd >= 0 && !fstat(ofd, &sb) ? (size_t)sb.st_size : 0;
+				char *team = tn ? mmap(NULL, tn, PROT_READ, MAP_PRIVATE, ofd, 0) : NULL;
+				if (team == MAP_FAILED)
+					team = NULL;
+				r->verdict = ans && check_default(team ? team : "", team ? tn : 0, ans, an, &cf, r->jmsg,
+								 sizeof r->jmsg)
+						     ? "AC"
+						     : ans ? "WA" : "JE";
+				if (team)
+					munmap(team, tn);
+				free(ans);
+			}
+		} else {
+			r->verdict = run_validator(s, &v, in_sha, ans_sha, get(t, "args"), ofd, &r->score, &r->has_score,
+						   r->jmsg, sizeof r->jmsg);
+		}
+		if (ofd >= 0)
+			close(ofd);
+	failed:
+		if (test_failed(r->verdict) && !first_fail) {
+			first_fail = r->verdict;
+			snprintf(fail_msg, sizeof fail_msg, "test %s: %s", r->name, r->verdict);
+		}
+	}
+	o.verdict = first_fail ? first_fail : "AC";
+	snprintf(o.message, sizeof o.message, "%s", fail_msg);
+	if (scoring)
+		score_groups(get(prob, "groups"), tr, nt, &score, &max_score);
+	else
+		max_score = 1, score = first_fail ? 0 : 1;
+
+report:;
+	/* The per-test table, then the whole result on the results stream. */
+	json_object *arr = json_object_new_array();
+	for (size_t i = 0; i < nt && tr[i].name; i++) {
+		if (!tr[i].judged)
+			continue;
+		json_object *t = json_object_new_object();
+		json_object_object_add(t, "name", json_object_new_string(tr[i].name));
+		json_object_object_add(t, "group", json_object_new_string(tr[i].group ? tr[i].group : ""));
+		json_object_object_add(t, "verdict", json_object_new_string(tr[i].verdict));
+		json_object_object_add(t, "time_ms", json_object_new_int64(tr[i].time_ms));
+		json_object_object_add(t, "memory_kb", json_object_new_int64(tr[i].memory_kb));
+		json_object_object_add(t, "score", scoring ? json_object_new_double(tr[i].score) : NULL);
+		if (tr[i].jmsg[0])
+			json_object_object_add(t, "judge_message", json_object_new_string(tr[i].jmsg));
+		json_object_array_add(arr, t);
+	}
+	char sc[32] = "", mx[32] = "", tm[24], mem[24];
+	if (strcmp(o.verdict, "JE") && strcmp(o.verdict, "CE")) {
+		snprintf(sc, sizeof sc, "%.6g", score);
+		snprintf(mx, sizeof mx, "%.6g", max_score);
+	}
+	snprintf(tm, sizeof tm, "%ld", max_time);
+	snprintf(mem, sizeof mem, "%ld", max_mem);
+	const char *tests_json = json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PLAIN);
+	const char *fields[] = {"kind", "done", "job", "submission", "id", id, "attempt", attempt, "judge", jcfg.name,
+				"verdict", o.verdict, "message", o.message, "score", sc, "max_score", mx, "time_ms", tm,
+				"memory_kb", mem, "tests", tests_json, "compile_output", o.compile ? o.compile : ""};
+	size_t lens[26];
+	for (int i = 0; i < 26; i++)
+		lens[i] = strlen(fields[i]);
+	lens[25] = o.compile_len;
+	while (judge_report(s, fields, lens, 26) && !atomic_load(&judge_stopping)) {
+		log_warn("cannot report a result, retrying", "id", id, NULL);
+		sleep(1);
+	}
+	log_info("judged", "id", id, "verdict", o.verdict, NULL);
+	json_object_put(arr);
+	json_object_put(prob);
+	free(tr);
+	outcome_free(&o);
+}
+
+/* An import asks whether a package's validator compiles: the files come in
+ * the job; the answer goes to the list verdict:reply:<id>. */
+void judge_compile_check(struct slot *s, const redisReply *f, const char *id)
+{
+	struct outcome o;
+	memset(&o, 0, sizeof o);
+	const redisReply *lang_r = kv_field(f, "lang"), *names_r = kv_field(f, "names");
+	json_object *names = names_r && names_r->type == REDIS_REPLY_STRING ? json_tokener_parse(names_r->str) : NULL;
+	int ok = names && lang_r && lang_r->type == REDIS_REPLY_STRING && !box_clean(s->box);
+	size_t k = 0;
+	for (size_t i = 0; ok && i + 1 < f->elements; i += 2) {
+		if (strcmp(f->element[i]->str, "file"))
+			continue;
+		const char *name = json_object_get_string(json_object_array_get_idx(names, k++));
+		if (!name || write_tree(s, name, f->element[i + 1]->str, f->element[i + 1]->len))
+			ok = 0;
+	}
+	char dest[1100];
+	snprintf(dest, sizeof dest, "%s/check-%s", s->dir, id);
+	if (ok)
+		ok = !build_validator(s, lang_r->str, names, dest, &o);
+	/* Only the answer matters here; the files go. */
+	char cmd[1400];
+	DIR *d = opendir(dest);
+	struct dirent *e;
+	while (d && (e = readdir(d)))
+		if (e->d_name[0] != '.') {
+			snprintf(cmd, sizeof cmd, "%s/%s", dest, e->d_name);
+			unlink(cmd);
+		}
+	if (d)
+		closedir(d);
+	rmdir(dest);
+	json_object *reply = json_object_new_object();
+	json_object_object_add(reply, "ok", json_object_new_boolean(ok));
+	size_t n;
+	char *clean = utf8_sanitize(o.compile ? o.compile : o.message, o.compile ? o.compile_len : strlen(o.message), &n);
+	json_object_object_add(reply, "output", json_object_new_string_len(clean, (int)n));
+	free(clean);
+	const char *txt = json_object_to_json_string(reply);
+	freeReplyObject(redisCommand(s->kv, "RPUSH verdict:reply:%s %s", id, txt));
+	freeReplyObject(redisCommand(s->kv, "EXPIRE verdict:reply:%s 300", id));
+	json_object_put(reply);
+	json_object_put(names);
+	outcome_free(&o);
+}

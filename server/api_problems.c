@@ -1,0 +1,396 @@
+/* Problems: import a Kattis package (PUT, zip body), read a problem, list
+ * them, export the package back, and the judges' blob endpoint. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kv.h"
+#include "log.h"
+#include "package.h"
+#include "server.h"
+#include "util.h"
+
+int problem_id_valid(const char *s)
+{
+	size_t n = strlen(s);
+	if (!n || n > 64 || !(islower((unsigned char)s[0]) || isdigit((unsigned char)s[0])))
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!(islower((unsigned char)s[i]) || isdigit((unsigned char)s[i]) || s[i] == '-' || s[i] == '_'))
+			return 0;
+	return 1;
+}
+
+static const char *json_text(json_object *o)
+{
+	return json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+}
+
+/* Stores an analysed package in one transaction: everything or nothing. */
+static int store(struct worker *w, const char *id, struct pkg *p, int *replaced, char *err, size_t errlen)
+{
+	MYSQL *db = w->db;
+	int e;
+	if (db_exec(db, "START TRANSACTION"))
+		goto fail;
+	MYSQL_RES *res = db_query(db, &e, "SELECT package_version FROM problems WHERE id = %q FOR UPDATE", id);
+	MYSQL_ROW row = res ? mysql_fetch_row(res) : NULL;
+	int version = row ? atoi(row[0]) + 1 : 1;
+	*replaced = row != NULL;
+	mysql_free_result(res);
+	if (e)
+		goto fail;
+	for (size_t i = 0; i < p->nfiles; i++)
+		if (blob_put(db, p->files[i].sha, p->files[i].data, p->files[i].len))
+			goto fail;
+	if (*replaced) {
+		mysql_free_result(db_query(db, &e, "DELETE FROM problem_files WHERE problem_id = %q", id));
+		mysql_free_result(db_query(db, &e, "DELETE FROM test_groups WHERE problem_id = %q", id));
+		mysql_free_result(db_query(db, &e, "DELETE FROM testcases WHERE problem_id = %q", id));
+	}
+	char tl[32];
+	snprintf(tl, sizeof tl, "%.6f", p->time_limit);
+	mysql_free_result(db_query(
+		db, &e,
+		"INSERT INTO problems (id, name, format, type, interactive, scoring, time_limit, memory_limit, "
+		"output_limit, validator_flags, validator_kind, validator_lang, validator_path, statement, statement_html, "
+		"statement_file, difficulty, tags, package_version) VALUES (%q, %q, %q, %q, %d, %d, %s, %d, %d, %q, %q, "
+		"%q, %q, %q, %q, %q, %q, %q, %d) ON DUPLICATE KEY UPDATE name = VALUES(name), format = VALUES(format), "
+		"type = VALUES(type), interactive = VALUES(interactive), scoring = VALUES(scoring), time_limit = "
+		"VALUES(time_limit), memory_limit = VALUES(memory_limit), output_limit = VALUES(output_limit), "
+		"validator_flags = VALUES(validator_flags), validator_kind = VALUES(validator_kind), validator_lang = "
+		"VALUES(validator_lang), validator_path = VALUES(validator_path), statement = VALUES(statement), "
+		"statement_html = VALUES(statement_html), statement_file = VALUES(statement_file), difficulty = "
+		"COALESCE(VALUES(difficulty), difficulty), tags = VALUES(tags), package_version = VALUES(package_version), "
+		"updated_at = NOW(3)",
+		id, p->name[0] ? p->name : id, p->format, p->type, p->interactive, p->scoring, tl, p->memory_mb, p->output_mb,
+		json_text(p->validator_flags), p->validator_kind, p->validator_lang[0] ? p->validator_lang : NULL,
+		p->validator_path[0] ? p->validator_path : NULL, p->statement, p->statement_html,
+		p->statement_file[0] ? p->statement_file : NULL, p->difficulty[0] ? p->difficulty : NULL, json_text(p->tags),
+		version));
+	if (e)
+		goto fail;
+	for (size_t i = 0; i < p->nfiles; i++) {
+		mysql_free_result(db_query(db, &e,
+					   "INSERT INTO problem_files (problem_id, path, sha256, mode) VALUES (%q, %q, %q, %d)",
+					   id, p->files[i].path, p->files[i].sha, p->files[i].mode));
+		if (e)
+			goto fail;
+	}
+	for (size_t g = 0; g < p->ngroups; g++) {
+		mysql_free_result(db_query(db, &e,
+					   "INSERT INTO test_groups (problem_id, name, ord, settings) VALUES (%q, %q, %d, %q)",
+					   id, p->groups[g].name, (int)g, json_text(p->groups[g].settings)));
+		if (e)
+			goto fail;
+	}
+	for (size_t i = 0; i < p->ntests; i++) {
+		const struct pkg_test *t = &p->tests[i];
+		mysql_free_result(db_query(db, &e,
+					   "INSERT INTO testcases (problem_id, ord, name, group_name, sample, input_sha256, "
+					   "answer_sha256, validator_args) VALUES (%q, %d, %q, %q, %d, %q, %q, %q)",
+					   id, (int)i, t->name, t->group, t->sample, p->files[t->in].sha,
+					   p->files[t->ans].sha, json_text(t->args)));
+		if (e)
+			goto fail;
+	}
+	if (db_exec(db, "COMMIT"))
+		goto fail;
+	return 0;
+fail:
+	snprintf(err, errlen, "cannot store the problem: %s", mysql_error(db));
+	db_exec(db, "ROLLBACK");
+	return -1;
+}
+
+static void do_import(struct worker *w, struct req *r)
+{
+	if (!problem_id_valid(r->param)) {
+		http_error(r, 400, "bad_id", "a problem id is 1 to 64 of a-z, 0-9, '-' and '_', starting with a letter or digit");
+		return;
+	}
+	if (!r->body_len) {
+		http_error(r, 400, "bad_package", "the body must be the package as a zip file");
+		return;
+	}
+	struct pkg p;
+	char err[512];
+	struct pkg_limits lim = {.max_files = 20000,
+				 .max_file_bytes = (size_t)cfg.max_package_bytes,
+				 .max_total_bytes = (size_t)cfg.max_package_bytes * 4};
+	if (pkg_read_zip(r->body, r->body_len, &lim, &p, err, sizeof err)) {
+		http_error(r, 400, "bad_package", "%s", err);
+		return;
+	}
+	if (pkg_analyse(&p, cfg.default_time_limit, (int)cfg.default_memory_mb, err, sizeof err) ||
+	    validator_check(w, &p, err, sizeof err)) {
+		http_error(r, 400, "bad_package", "%s", err);
+		pkg_free(&p);
+		return;
+	}
+	int replaced = 0;
+	if (store(w, r->param, &p, &replaced, err, sizeof err)) {
+		http_error(r, 503, "unavailable", "%s", err);
+		pkg_free(&p);
+		return;
+	}
+	audit(w, &r->user, replaced ? "problem.replace" : "problem.import", r->param, NULL);
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "id", json_object_new_string(r->param));
+	json_object_object_add(o, "name", json_object_new_string(p.name[0] ? p.name : r->param));
+	json_object_object_add(o, "type", json_object_new_string(p.type));
+	json_object_object_add(o, "format", json_object_new_string(p.format));
+	json_object_object_add(o, "time_limit", json_object_new_double(p.time_limit));
+	json_object_object_add(o, "memory_limit", json_object_new_int(p.memory_mb));
+	json_object_object_add(o, "tests", json_object_new_int((int)p.ntests));
+	json_object_object_add(o, "validator", json_object_new_string(p.validator_kind));
+	log_info("problem imported", "id", r->param, "by", r->user.username, NULL);
+	pkg_free(&p);
+	http_reply_json(r, replaced ? 200 : 201, o);
+}
+
+static json_object *json_or_array(const char *s)
+{
+	json_object *o = s ? json_tokener_parse(s) : NULL;
+	return o ? o : json_object_new_array();
+}
+
+static void add_blob_text(struct worker *w, json_object *o, const char *key, const char *sha)
+{
+	char *data = NULL;
+	size_t len = 0;
+	if (blob_get(w->db, sha, &data, &len)) {
+		json_object_object_add(o, key, json_object_new_string(""));
+		return;
+	}
+	size_t n;
+	char *clean = utf8_sanitize(data, len, &n);
+	json_object_object_add(o, key, json_object_new_string_len(clean, (int)n));
+	free(clean);
+	free(data);
+}
+
+static void do_get(struct worker *w, struct req *r)
+{
+	int e;
+	MYSQL_RES *res = db_query(w->db, &e,
+				  "SELECT id, name, type, statement, statement_html, statement_file, time_limit, "
+				  "memory_limit, difficulty, tags, interactive, scoring, format FROM problems WHERE id = %q",
+				  r->param);
+	MYSQL_ROW row = res ? mysql_fetch_row(res) : NULL;
+	if (!row) {
+		mysql_free_result(res);
+		http_error(r, 404, "not_found", "no problem %s", r->param);
+		return;
+	}
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "id", json_object_new_string(row[0]));
+	json_object_object_add(o, "name", json_object_new_string(row[1]));
+	json_object_object_add(o, "type", json_object_new_string(row[2]));
+	json_object_object_add(o, "statement", json_object_new_string(row[3] ? row[3] : ""));
+	json_object_object_add(o, "statement_html", json_object_new_string(row[4] ? row[4] : ""));
+	if (row[5]) {
+		char url[800];
+		snprintf(url, sizeof url, "/api/problems/%s/files/%s", row[0], row[5]);
+		json_object_object_add(o, "statement_file", json_object_new_string(url));
+	}
+	json_object_object_add(o, "time_limit", json_object_new_double(strtod(row[6], NULL)));
+	json_object_object_add(o, "memory_limit", json_object_new_int(atoi(row[7])));
+	json_object_object_add(o, "difficulty", row[8] ? json_object_new_string(row[8]) : NULL);
+	json_object_object_add(o, "tags", json_or_array(row[9]));
+	json_object_object_add(o, "interactive", json_object_new_boolean(atoi(row[10])));
+	json_object_object_add(o, "scoring", json_object_new_boolean(atoi(row[11])));
+	int interactive = atoi(row[10]);
+	mysql_free_result(res);
+	json_object *samples = json_object_new_array();
+	res = db_query(w->db, &e,
+		       "SELECT name, input_sha256, answer_sha256 FROM testcases WHERE problem_id = %q AND sample ORDER BY ord",
+		       r->param);
+	while (res && !interactive && (row = mysql_fetch_row(res))) {
+		json_object *s = json_object_new_object();
+		json_object_object_add(s, "name", json_object_new_string(row[0]));
+		add_blob_text(w, s, "input", row[1]);
+		add_blob_text(w, s, "output", row[2]);
+		json_object_array_add(samples, s);
+	}
+	mysql_free_result(res);
+	json_object_object_add(o, "samples", samples);
+	http_reply_json(r, 200, o);
+}
+
+/* A file of the package that may be shown to anyone: the statement's
+ * files and attachments (never test data or validators). */
+static void do_file(struct worker *w, struct req *r)
+{
+	const char *path = strstr(r->path, "/files/");
+	path = path ? path + 7 : "";
+	if (!(strncmp(path, "statement/", 10) == 0 || strncmp(path, "problem_statement/", 18) == 0 ||
+	      strncmp(path, "attachments/", 12) == 0) ||
+	    strstr(path, "..")) {
+		http_error(r, 404, "not_found", "no such file");
+		return;
+	}
+	int e;
+	MYSQL_RES *res = db_query(w->db, &e, "SELECT sha256 FROM problem_files WHERE problem_id = %q AND path = %q",
+				  r->param, path);
+	MYSQL_ROW row = res ? mysql_fetch_row(res) : NULL;
+	char *data;
+	size_t len;
+	if (!row || blob_get(w->db, row[0], &data, &len)) {
+		http_error(r, 404, "not_found", "no such file");
+	} else {
+		const char *ct = strstr(path, ".pdf") ? "application/pdf"
+				 : strstr(path, ".png") ? "image/png"
+				 : strstr(path, ".svg") ? "image/svg+xml"
+				 : strstr(path, ".jpg") ? "image/jpeg"
+							: "application/octet-stream";
+		http_add_header(r, "content-disposition", "attachment");
+		http_reply(r, 200, ct, data, len);
+	}
+	mysql_free_result(res);
+}
+
+static void do_export(struct worker *w, struct req *r)
+{
+	int e;
+	MYSQL_RES *res = db_query(w->db, &e, "SELECT path, sha256, mode FROM problem_files WHERE problem_id = %q ORDER BY path",
+				  r->param);
+	size_t n = res ? mysql_num_rows(res) : 0;
+	if (!n) {
+		mysql_free_result(res);
+		http_error(r, 404, "not_found", "no problem %s", r->param);
+		return;
+	}
+	struct pkg_file *files = calloc(n, sizeof *files);
+	size_t k = 0;
+	MYSQL_ROW row;
+	int bad = 0;
+	while ((row = mysql_fetch_row(res))) {
+		char *data;
+		size_t len;
+		if (blob_get(w->db, row[1], &data, &len)) {
+			bad = 1;
+			break;
+		}
+		files[k].path = strdup(row[0]);
+		files[k].data = (unsigned char *)data;
+		files[k].len = len;
+		files[k].mode = atoi(row[2]);
+		k++;
+	}
+	mysql_free_result(res);
+	unsigned char *zip = NULL;
+	size_t ziplen = 0;
+	if (bad || pkg_write_zip(files, k, &zip, &ziplen)) {
+		http_error(r, 500, "internal", "cannot build the package");
+	} else {
+		char cd[160];
+		snprintf(cd, sizeof cd, "attachment; filename=\"%s.zip\"", r->param);
+		http_add_header(r, "content-disposition", cd);
+		http_reply(r, 200, "application/zip", (char *)zip, ziplen);
+	}
+	for (size_t i = 0; i < k; i++) {
+		free(files[i].path);
+		free(files[i].data);
+	}
+	free(files);
+}
+
+static void do_list(struct worker *w, struct req *r)
+{
+	char q[128] = "", diff[32] = "", tag[64] = "", pg[16] = "", pp[16] = "";
+	http_query_arg(r, "q", q, sizeof q);
+	http_query_arg(r, "difficulty", diff, sizeof diff);
+	http_query_arg(r, "tag", tag, sizeof tag);
+	int page = http_query_arg(r, "page", pg, sizeof pg) ? atoi(pg) : 1;
+	int per = http_query_arg(r, "per_page", pp, sizeof pp) ? atoi(pp) : 50;
+	if (page < 1 || per < 1 || per > 200) {
+		http_error(r, 400, "bad_request", "page is at least 1; per_page is 1 to 200");
+		return;
+	}
+	/* LIKE patterns: escape the wildcards the user typed. */
+	char like[300], tagq[160];
+	size_t j = 0;
+	like[j++] = '%';
+	for (const char *s = q; *s && j < sizeof like - 3; s++) {
+		if (*s == '%' || *s == '_' || *s == '\\')
+			like[j++] = '\\';
+		like[j++] = *s;
+	}
+	like[j++] = '%';
+	like[j] = 0;
+	snprintf(tagq, sizeof tagq, "\"%s\"", tag);
+	char where[2048];
+	char *el = db_escape(w->db, like, strlen(like)), *ed = db_escape(w->db, diff, strlen(diff)),
+	     *et = db_escape(w->db, tagq, strlen(tagq));
+	snprintf(where, sizeof where, "WHERE 1%s%s%s%s%s%s%s%s%s", q[0] ? " AND LOWER(name) LIKE LOWER('" : "",
+		 q[0] ? el : "", q[0] ? "')" : "", diff[0] ? " AND difficulty = '" : "", diff[0] ? ed : "",
+		 diff[0] ? "'" : "", tag[0] ? " AND JSON_CONTAINS(tags, '" : "", tag[0] ? et : "", tag[0] ? "')" : "");
+	free(el);
+	free(ed);
+	free(et);
+	int e;
+	MYSQL_RES *res = db_query(w->db, &e, "SELECT COUNT(*) FROM problems %s", where);
+	MYSQL_ROW row = res ? mysql_fetch_row(res) : NULL;
+	long total = row ? atol(row[0]) : 0;
+	mysql_free_result(res);
+	res = db_query(w->db, &e,
+		       "SELECT p.id, p.name, p.difficulty, p.tags, "
+		       "(SELECT COUNT(DISTINCT user_id) FROM submissions s WHERE s.problem_id = p.id AND s.verdict = 'AC'), "
+		       "(SELECT COUNT(DISTINCT user_id) FROM submissions s WHERE s.problem_id = p.id) "
+		       "FROM problems p %s ORDER BY p.id LIMIT %d OFFSET %d",
+		       where, per, (page - 1) * per);
+	if (e) {
+		mysql_free_result(res);
+		http_error(r, 503, "unavailable", "cannot list problems now");
+		return;
+	}
+	json_object *items = json_object_new_array();
+	while (res && (row = mysql_fetch_row(res))) {
+		json_object *o = json_object_new_object();
+		json_object_object_add(o, "id", json_object_new_string(row[0]));
+		json_object_object_add(o, "name", json_object_new_string(row[1]));
+		json_object_object_add(o, "difficulty", row[2] ? json_object_new_string(row[2]) : NULL);
+		json_object_object_add(o, "tags", json_or_array(row[3]));
+		json_object_object_add(o, "solved_count", json_object_new_int(atoi(row[4])));
+		json_object_object_add(o, "attempt_count", json_object_new_int(atoi(row[5])));
+		json_object_array_add(items, o);
+	}
+	mysql_free_result(res);
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "items", items);
+	json_object_object_add(o, "total", json_object_new_int64(total));
+	json_object_object_add(o, "page", json_object_new_int(page));
+	json_object_object_add(o, "per_page", json_object_new_int(per));
+	http_reply_json(r, 200, o);
+}
+
+/* Judges fetch test data and validators here, by hash, with the judge
+ * token: they hold no MySQL credentials. */
+static void do_blob(struct worker *w, struct req *r)
+{
+	char want[300];
+	snprintf(want, sizeof want, "Bearer %s", cfg.judge_token ? cfg.judge_token : "");
+	if (!cfg.judge_token || !cfg.judge_token[0] || strcmp(r->authz, want)) {
+		http_error(r, 401, "unauthorized", "judges only");
+		return;
+	}
+	char *data;
+	size_t len;
+	if (strlen(r->param) != 64 || blob_get(w->db, r->param, &data, &len)) {
+		http_error(r, 404, "not_found", "no blob %s", r->param);
+		return;
+	}
+	http_reply(r, 200, "application/octet-stream", data, len);
+}
+
+void api_problems_register(void)
+{
+	route_add_work(HM_GET, "/api/problems", AUTH_OPTIONAL, do_list);
+	route_add_work(HM_PUT, "/api/problems/:id", AUTH_ADMIN, do_import);
+	route_add_work(HM_GET, "/api/problems/:id", AUTH_OPTIONAL, do_get);
+	route_add_work(HM_GET, "/api/problems/:id/package", AUTH_ADMIN, do_export);
+	route_add_work(HM_GET, "/api/problems/:id/files/*", AUTH_OPTIONAL, do_file);
+	route_add_work(HM_GET, "/internal/blobs/:sha", AUTH_NONE, do_blob);
+}

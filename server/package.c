@@ -1,0 +1,742 @@
+/* Problem packages: zip in and out (libzip), problem.yaml (libyaml), and
+ * the reading of the Kattis layout. See docs/PROBLEMS.md for what is taken
+ * from where. */
+#include "package.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <yaml.h>
+#include <zip.h>
+
+/*** YAML ***/
+
+static json_object *yaml_scalar(yaml_node_t *n)
+{
+	const char *s = (const char *)n->data.scalar.value;
+	size_t len = n->data.scalar.length;
+	if (n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+		return json_object_new_string_len(s, (int)len);
+	if (!len || !strcmp(s, "~") || !strcmp(s, "null") || !strcmp(s, "Null") || !strcmp(s, "NULL"))
+		return NULL;
+	if (!strcmp(s, "true") || !strcmp(s, "True") || !strcmp(s, "TRUE"))
+		return json_object_new_boolean(1);
+	if (!strcmp(s, "false") || !strcmp(s, "False") || !strcmp(s, "FALSE"))
+		return json_object_new_boolean(0);
+	char *end;
+	errno = 0;
+	long long ll = strtoll(s, &end, 10);
+	if (*end == 0 && !errno && (isdigit((unsigned char)s[0]) || ((s[0] == '-' || s[0] == '+') && s[1])))
+		return json_object_new_int64(ll);
+	double d = strtod(s, &end);
+	if (*end == 0 && (isdigit((unsigned char)s[0]) || s[0] == '.' || s[0] == '-' || s[0] == '+') &&
+	    strspn(s, "0123456789.eE+-") == len)
+		return json_object_new_double(d);
+	return json_object_new_string_len(s, (int)len);
+}
+
+static json_object *yaml_node(yaml_document_t *doc, yaml_node_t *n, int depth)
+{
+	if (!n || depth > 64)
+		return NULL;
+	switch (n->type) {
+	case YAML_SCALAR_NODE:
+		return yaml_scalar(n);
+	case YAML_SEQUENCE_NODE: {
+		json_object *a = json_object_new_array();
+		for (yaml_node_item_t *i = n->data.sequence.items.start; i < n->data.sequence.items.top; i++)
+			json_object_array_add(a, yaml_node(doc, yaml_document_get_node(doc, *i), depth + 1));
+		return a;
+	}
+	case YAML_MAPPING_NODE: {
+		json_object *o = json_object_new_object();
+		for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+			yaml_node_t *k = yaml_document_get_node(doc, p->key);
+			if (!k || k->type != YAML_SCALAR_NODE)
+				continue;
+			json_object_object_add(o, (const char *)k->data.scalar.value,
+					       yaml_node(doc, yaml_document_get_node(doc, p->value), depth + 1));
+		}
+		return o;
+	}
+	default:
+		return NULL;
+	}
+}
+
+json_object *pkg_yaml_to_json(const char *text, size_t len, char *err, size_t errlen)
+{
+	yaml_parser_t parser;
+	yaml_document_t doc;
+	if (!yaml_parser_initialize(&parser)) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+	if (!yaml_parser_load(&parser, &doc)) {
+		snprintf(err, errlen, "line %zu: %s", parser.problem_mark.line + 1,
+			 parser.problem ? parser.problem : "invalid YAML");
+		yaml_parser_delete(&parser);
+		return NULL;
+	}
+	yaml_node_t *root = yaml_document_get_root_node(&doc);
+	json_object *o = root ? yaml_node(&doc, root, 0) : json_object_new_object();
+	yaml_document_delete(&doc);
+	yaml_parser_delete(&parser);
+	if (!o)
+		o = json_object_new_object(); /* an empty file */
+	return o;
+}
+
+/*** Reading a zip ***/
+
+static int path_ok(const char *p)
+{
+	if (!*p || p[0] == '/' || strchr(p, '\\') || strlen(p) >= 500)
+		return 0;
+	for (const char *s = p; *s;) {
+		const char *e = strchr(s, '/');
+		size_t n = e ? (size_t)(e - s) : strlen(s);
+		if (n == 0 && e)
+			return 0; /* "a//b" */
+		if ((n == 1 && s[0] == '.') || (n == 2 && s[0] == '.' && s[1] == '.'))
+			return 0;
+		for (size_t i = 0; i < n; i++)
+			if ((unsigned char)s[i] < 0x20)
+				return 0;
+		s += n;
+		if (*s == '/')
+			s++;
+	}
+	return 1;
+}
+
+const struct pkg_file *pkg_find(const struct pkg *p, const char *path)
+{
+	for (size_t i = 0; i < p->nfiles; i++)
+		if (!strcmp(p->files[i].path, path))
+			return &p->files[i];
+	return NULL;
+}
+
+static void sha_hex(const unsigned char *data, size_t len, char out[65])
+{
+	unsigned char h[32];
+	crypto_hash_sha256(h, data, len);
+	for (int i = 0; i < 32; i++)
+		snprintf(out + i * 2, 3, "%02x", h[i]);
+}
+
+/* A package zipped with its folder ("hello/problem.yaml") is read as if
+ * zipped from inside it. */
+static void strip_common_root(struct pkg *p)
+{
+	if (!p->nfiles || pkg_find(p, "problem.yaml"))
+		return;
+	const char *first = p->files[0].path;
+	const char *slash = strchr(first, '/');
+	if (!slash)
+		return;
+	size_t n = (size_t)(slash - first) + 1;
+	for (size_t i = 0; i < p->nfiles; i++)
+		if (strncmp(p->files[i].path, first, n))
+			return;
+	char root[512];
+	snprintf(root, sizeof root, "%.*s", (int)n, first);
+	char probe[600];
+	snprintf(probe, sizeof probe, "%sproblem.yaml", root);
+	if (!pkg_find(p, probe))
+		return;
+	for (size_t i = 0; i < p->nfiles; i++)
+		memmove(p->files[i].path, p->files[i].path + n, strlen(p->files[i].path + n) + 1);
+}
+
+int pkg_read_zip(const void *buf, size_t len, const struct pkg_limits *lim, struct pkg *p, char *err, size_t errlen)
+{
+	memset(p, 0, sizeof *p);
+	zip_error_t zerr;
+	zip_error_init(&zerr);
+	zip_source_t *src = zip_source_buffer_create(buf, len, 0, &zerr);
+	zip_t *z = src ? zip_open_from_source(src, ZIP_RDONLY, &zerr) : NULL;
+	if (!z) {
+		snprintf(err, errlen, "not a zip file: %s", zip_error_strerror(&zerr));
+		zip_error_fini(&zerr);
+		if (src)
+			zip_source_free(src);
+		return -1;
+	}
+	zip_error_fini(&zerr);
+	zip_int64_t n = zip_get_num_entries(z, 0);
+	if (n < 0 || (size_t)n > lim->max_files) {
+		snprintf(err, errlen, "the package has more than %zu files", lim->max_files);
+		goto fail;
+	}
+	p->files = calloc((size_t)n + 1, sizeof *p->files);
+	size_t total = 0;
+	for (zip_int64_t i = 0; i < n; i++) {
+		zip_stat_t st;
+		if (zip_stat_index(z, (zip_uint64_t)i, 0, &st) || !(st.valid & ZIP_STAT_NAME)) {
+			snprintf(err, errlen, "unreadable zip entry %lld", (long long)i);
+			goto fail;
+		}
+		const char *name = st.name;
+		size_t nl = strlen(name);
+		if (nl && name[nl - 1] == '/')
+			continue; /* a directory */
+		if (!path_ok(name)) {
+			snprintf(err, errlen, "bad path in the package: %.200s (absolute, '..', or escaping the root)",
+				 name);
+			goto fail;
+		}
+		zip_uint8_t opsys;
+		zip_uint32_t attr;
+		int mode = 0644;
+		if (!zip_file_get_external_attributes(z, (zip_uint64_t)i, 0, &opsys, &attr) &&
+		    opsys == ZIP_OPSYS_UNIX) {
+			unsigned m = attr >> 16;
+			if ((m & S_IFMT) == S_IFLNK) {
+				snprintf(err, errlen, "links are not allowed in a package: %.200s", name);
+				goto fail;
+			}
+			if (m & 0111)
+				mode = 0755;
+		}
+		/* The declared size may lie: read at most one byte past the cap. */
+		if ((st.valid & ZIP_STAT_SIZE) &&
+		    (st.size > lim->max_file_bytes || total + st.size > lim->max_total_bytes)) {
+			snprintf(err, errlen, "the package is too large when unpacked (%.200s); a zip bomb?", name);
+			goto fail;
+		}
+		size_t cap = lim->max_file_bytes + 1;
+		if (cap > lim->max_total_bytes - total + 1)
+			cap = lim->max_total_bytes - total + 1;
+		size_t want = (st.valid & ZIP_STAT_SIZE) ? (size_t)st.size + 1 : cap;
+		if (want > cap)
+			want = cap;
+		unsigned char *data = malloc(want ? want : 1);
+		zip_file_t *zf = zip_fopen_index(z, (zip_uint64_t)i, 0);
+		if (!zf || !data) {
+			free(data);
+			if (zf)
+				zip_fclose(zf);
+			snprintf(err, errlen, "cannot read %.200s from the zip", name);
+			goto fail;
+		}
+		size_t got = 0;
+		for (;;) {
+			if (got == want) {
+				if (want >= cap)
+					break;
+				size_t nw = want * 2 < cap ? want * 2 : cap;
+				unsigned char *nd = realloc(data, nw);
+				if (!nd)
+					break;
+				data = nd;
+				want = nw;
+			}
+			zip_int64_t r = zip_fread(zf, data + got, want - got);
+			if (r < 0) {
+				zip_fclose(zf);
+				free(data);
+				snprintf(err, errlen, "corrupt zip entry %.200s", name);
+				goto fail;
+			}
+			if (r == 0)
+				break;
+			got += (size_t)r;
+		}
+		zip_fclose(zf);
+		if (got >= cap) {
+			free(data);
+			snprintf(err, errlen, "the package is too large when unpacked (%.200s); a zip bomb?", name);
+			goto fail;
+		}
+		total += got;
+		struct pkg_file *f = &p->files[p->nfiles++];
+		f->path = strdup(name);
+		f->data = data;
+		f->len = got;
+		f->mode = mode;
+		sha_hex(data, got, f->sha);
+		for (size_t k = 0; k + 1 < p->nfiles; k++)
+			if (!strcmp(p->files[k].path, name)) {
+				snprintf(err, errlen, "the file %.200s appears twice", name);
+				goto fail;
+			}
+	}
+	zip_close(z);
+	strip_common_root(p);
+	return 0;
+fail:
+	zip_discard(z);
+	pkg_free(p);
+	return -1;
+}
+
+int pkg_write_zip(const struct pkg_file *files, size_t n, unsigned char **out, size_t *outlen)
+{
+	zip_error_t zerr;
+	zip_error_init(&zerr);
+	zip_source_t *src = zip_source_buffer_create(NULL, 0, 0, &zerr);
+	if (!src)
+		return -1;
+	zip_source_keep(src);
+	zip_t *z = zip_open_from_source(src, ZIP_TRUNCATE, &zerr);
+	if (!z) {
+		zip_source_free(src);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		zip_source_t *fs = zip_source_buffer(z, files[i].data, files[i].len, 0);
+		zip_int64_t idx = fs ? zip_file_add(z, files[i].path, fs, ZIP_FL_ENC_UTF_8) : -1;
+		if (idx < 0) {
+			zip_source_free(fs);
+			zip_discard(z);
+			zip_source_free(src);
+			return -1;
+		}
+		zip_file_set_external_attributes(z, (zip_uint64_t)idx, 0, ZIP_OPSYS_UNIX,
+						 ((zip_uint32_t)(S_IFREG | (unsigned)files[i].mode)) << 16);
+	}
+	if (zip_close(z)) {
+		zip_discard(z);
+		zip_source_free(src);
+		return -1;
+	}
+	zip_stat_t st;
+	if (zip_source_stat(src, &st) || zip_source_open(src)) {
+		zip_source_free(src);
+		return -1;
+	}
+	*out = malloc(st.size ? st.size : 1);
+	*outlen = (size_t)zip_source_read(src, *out, st.size);
+	zip_source_close(src);
+	zip_source_free(src);
+	return 0;
+}
+
+void pkg_free(struct pkg *p)
+{
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->nfiles; i++) {
+		free(p->files[i].path);
+		free(p->files[i].data);
+	}
+	free(p->files);
+	for (size_t i = 0; i < p->ntests; i++)
+		json_object_put(p->tests[i].args);
+	free(p->tests);
+	for (size_t i = 0; i < p->ngroups; i++)
+		json_object_put(p->groups[i].settings);
+	free(p->groups);
+	json_object_put(p->yaml);
+	json_object_put(p->validator_flags);
+	json_object_put(p->tags);
+	free(p->statement);
+	free(p->statement_html);
+	memset(p, 0, sizeof *p);
+}
+
+/*** Understanding the package ***/
+
+static char *file_text(const struct pkg_file *f)
+{
+	char *s = malloc(f->len + 1);
+	memcpy(s, f->data, f->len);
+	s[f->len] = 0;
+	return s;
+}
+
+static int has_suffix(const char *s, const char *suf)
+{
+	size_t a = strlen(s), b = strlen(suf);
+	return a >= b && !strcmp(s + a - b, suf);
+}
+
+static int starts_with(const char *s, const char *pre)
+{
+	return !strncmp(s, pre, strlen(pre));
+}
+
+/* Splits a string of flags on white space into a JSON array appended to arr. */
+static void split_flags(json_object *arr, const char *s)
+{
+	while (s && *s) {
+		while (isspace((unsigned char)*s))
+			s++;
+		size_t n = 0;
+		while (s[n] && !isspace((unsigned char)s[n]))
+			n++;
+		if (n)
+			json_object_array_add(arr, json_object_new_string_len(s, (int)n));
+		s += n;
+	}
+}
+
+static void add_args(json_object *arr, json_object *v)
+{
+	if (!v)
+		return;
+	if (json_object_is_type(v, json_type_string)) {
+		split_flags(arr, json_object_get_string(v));
+	} else if (json_object_is_type(v, json_type_array)) {
+		for (size_t i = 0; i < json_object_array_length(v); i++)
+			json_object_array_add(arr, json_object_new_string(json_object_get_string(json_object_array_get_idx(v, i))));
+	}
+}
+
+static json_object *get(json_object *o, const char *k)
+{
+	json_object *v;
+	return o && json_object_object_get_ex(o, k, &v) ? v : NULL;
+}
+
+static int cmp_tests(const void *a, const void *b)
+{
+	const struct pkg_test *x = a, *y = b;
+	if (x->sample != y->sample)
+		return y->sample - x->sample;
+	return strcmp(x->name, y->name);
+}
+
+/* The settings of a group directory ("data/secret/g1"): its testdata.yaml
+ * or test_group.yaml over its parent's, key by key. A new reference. */
+static json_object *group_settings(struct pkg *p, const char *dir, char *err, size_t errlen, int *bad)
+{
+	json_object *base;
+	const char *slash = strrchr(dir, '/');
+	if (slash && strcmp(dir, "data")) {
+		char parent[512];
+		snprintf(parent, sizeof parent, "%.*s", (int)(slash - dir), dir);
+		base = group_settings(p, parent, err, errlen, bad);
+	} else {
+		base = json_object_new_object();
+	}
+	static const char *const names[] = {"testdata.yaml", "test_group.yaml"};
+	for (int k = 0; k < 2; k++) {
+		char path[600];
+		snprintf(path, sizeof path, "%s/%s", dir, names[k]);
+		const struct pkg_file *f = pkg_find(p, path);
+		if (!f)
+			continue;
+		char yerr[256];
+		json_object *o = pkg_yaml_to_json((const char *)f->data, f->len, yerr, sizeof yerr);
+		if (!o || !json_object_is_type(o, json_type_object)) {
+			if (!*bad)
+				snprintf(err, errlen, "%s: %s", path, o ? "not a mapping" : yerr);
+			*bad = 1;
+			json_object_put(o);
+			continue;
+		}
+		json_object_object_foreach(o, key, val)
+		{
+			/* Only a group's own limits and scores do not pass down in 2025-09. */
+			json_object_object_add(base, key, json_object_get(val));
+		}
+		json_object_put(o);
+	}
+	return base;
+}
+
+static const char *lang_of(const char *path)
+{
+	if (has_suffix(path, ".c"))
+		return "c";
+	if (has_suffix(path, ".cpp") || has_suffix(path, ".cc") || has_suffix(path, ".cxx") || has_suffix(path, ".c++"))
+		return "cpp";
+	if (has_suffix(path, ".py"))
+		return "python3";
+	return NULL;
+}
+
+static int find_validator(struct pkg *p, char *err, size_t errlen)
+{
+	const char *roots[] = {"output_validator/", "output_validators/"};
+	for (int r = 0; r < 2; r++) {
+		for (size_t i = 0; i < p->nfiles; i++) {
+			const char *path = p->files[i].path;
+			if (!starts_with(path, roots[r]))
+				continue;
+			const char *lang = lang_of(path);
+			if (!lang)
+				continue;
+			/* The validator is the directory holding its sources (or the file). */
+			const char *rest = path + strlen(roots[r]);
+			if (r == 0) {
+				snprintf(p->validator_path, sizeof p->validator_path, "output_validator");
+			} else {
+				const char *slash = strchr(rest, '/');
+				if (slash)
+					snprintf(p->validator_path, sizeof p->validator_path, "%.*s", (int)(slash - path), path);
+				else
+					snprintf(p->validator_path, sizeof p->validator_path, "%s", path);
+			}
+			/* C++ wins over C when both are there (a C++ file with helpers). */
+			if (!p->validator_lang[0] || !strcmp(lang, "cpp"))
+				snprintf(p->validator_lang, sizeof p->validator_lang, "%s", lang);
+			if (memmem(p->files[i].data, p->files[i].len, "testlib.h", 9))
+				snprintf(p->validator_kind, sizeof p->validator_kind, "testlib");
+		}
+		if (p->validator_path[0])
+			break;
+	}
+	if (!p->validator_path[0])
+		return 0;
+	if (!p->validator_kind[0] || !strcmp(p->validator_kind, "default"))
+		snprintf(p->validator_kind, sizeof p->validator_kind, "kattis");
+	(void)err;
+	(void)errlen;
+	return 0;
+}
+
+static void find_statement(struct pkg *p)
+{
+	static const char *const dirs[] = {"statement/", "problem_statement/", ""};
+	static const char *const md[] = {"problem.en.md", "problem.md"};
+	static const char *const html[] = {"problem.en.html", "problem.html"};
+	static const char *const other[] = {"problem.en.tex", "problem.tex", "problem.en.pdf", "problem.pdf"};
+	char path[600];
+	for (int d = 0; d < 3 && !p->statement && !p->statement_html; d++) {
+		for (int k = 0; k < 2; k++) {
+			snprintf(path, sizeof path, "%s%s", dirs[d], md[k]);
+			const struct pkg_file *f = pkg_find(p, path);
+			if (f && !p->statement)
+				p->statement = file_text(f);
+			snprintf(path, sizeof path, "%s%s", dirs[d], html[k]);
+			f = pkg_find(p, path);
+			if (f && !p->statement_html)
+				p->statement_html = file_text(f);
+		}
+		for (int k = 0; k < 4 && !p->statement_file[0]; k++) {
+			snprintf(path, sizeof path, "%s%s", dirs[d], other[k]);
+			if (pkg_find(p, path))
+				snprintf(p->statement_file, sizeof p->statement_file, "%.500s", path);
+		}
+	}
+	/* Any other language's Markdown, when there is no English. */
+	for (size_t i = 0; i < p->nfiles && !p->statement; i++)
+		if ((starts_with(p->files[i].path, "statement/problem.") ||
+		     starts_with(p->files[i].path, "problem_statement/problem.")) &&
+		    has_suffix(p->files[i].path, ".md"))
+			p->statement = file_text(&p->files[i]);
+}
+
+int pkg_analyse(struct pkg *p, double default_tl, int default_memory_mb, char *err, size_t errlen)
+{
+	const struct pkg_file *py = pkg_find(p, "problem.yaml");
+	if (!py) {
+		snprintf(err, errlen, "no problem.yaml at the root of the package");
+		return -1;
+	}
+	char yerr[256];
+	p->yaml = pkg_yaml_to_json((const char *)py->data, py->len, yerr, sizeof yerr);
+	if (!p->yaml) {
+		snprintf(err, errlen, "problem.yaml is not valid YAML: %s", yerr);
+		return -1;
+	}
+	if (!json_object_is_type(p->yaml, json_type_object)) {
+		snprintf(err, errlen, "problem.yaml is not a mapping of keys to values");
+		return -1;
+	}
+	json_object *y = p->yaml, *v;
+	v = get(y, "problem_format_version");
+	snprintf(p->format, sizeof p->format, "%s", v ? json_object_get_string(v) : "legacy");
+	int legacy = !strncmp(p->format, "legacy", 6);
+
+	v = get(y, "name");
+	if (v && json_object_is_type(v, json_type_object)) {
+		json_object *en = get(v, "en");
+		if (!en) {
+			json_object_object_foreach(v, k, val)
+			{
+				(void)k;
+				en = val;
+				break;
+			}
+		}
+		v = en;
+	}
+	snprintf(p->name, sizeof p->name, "%s", v && json_object_get_string(v) ? json_object_get_string(v) : "");
+
+	/* Type: legacy "pass-fail"/"scoring" plus validation; 2025-09 a list. */
+	int passfail = 1;
+	v = get(y, "type");
+	if (v && json_object_is_type(v, json_type_array)) {
+		for (size_t i = 0; i < json_object_array_length(v); i++) {
+			const char *t = json_object_get_string(json_object_array_get_idx(v, i));
+			if (t && !strcmp(t, "scoring"))
+				p->scoring = 1, passfail = 0;
+			if (t && !strcmp(t, "interactive"))
+				p->interactive = 1;
+		}
+	} else if (v) {
+		const char *t = json_object_get_string(v);
+		if (strstr(t, "scoring"))
+			p->scoring = 1, passfail = 0;
+		if (strstr(t, "interactive"))
+			p->interactive = 1;
+		if (!strstr(t, "scoring") && !strstr(t, "pass-fail") && !strstr(t, "interactive")) {
+			snprintf(err, errlen, "problem.yaml: unknown type %.60s", t);
+			return -1;
+		}
+	}
+	v = get(y, "validation");
+	const char *validation = v ? json_object_get_string(v) : "default";
+	if (strstr(validation, "interactive"))
+		p->interactive = 1;
+	snprintf(p->type, sizeof p->type, "%s%s", passfail ? "pass-fail" : "scoring", p->interactive ? " interactive" : "");
+
+	/* Limits. */
+	json_object *lim = get(y, "limits");
+	p->time_limit = 0;
+	if ((v = get(lim, "time_limit")) && (json_object_is_type(v, json_type_double) || json_object_is_type(v, json_type_int)))
+		p->time_limit = json_object_get_double(v);
+	if (p->time_limit <= 0) {
+		const struct pkg_file *tl = pkg_find(p, ".timelimit");
+		if (tl) {
+			char *s = file_text(tl);
+			p->time_limit = strtod(s, NULL);
+			free(s);
+		}
+	}
+	if (p->time_limit <= 0) {
+		const struct pkg_file *ini = pkg_find(p, "domjudge-problem.ini");
+		if (ini) {
+			char *s = file_text(ini), *line = strstr(s, "timelimit");
+			if (line) {
+				char *eq = strchr(line, '=');
+				if (eq) {
+					eq++;
+					while (*eq == ' ' || *eq == '\'' || *eq == '"')
+						eq++;
+					p->time_limit = strtod(eq, NULL);
+				}
+			}
+			free(s);
+		}
+	}
+	if (p->time_limit <= 0 || !isfinite(p->time_limit))
+		p->time_limit = default_tl;
+	if (p->time_limit > 60) {
+		snprintf(err, errlen, "a time limit of %g s is more than the 60 s allowed", p->time_limit);
+		return -1;
+	}
+	p->memory_mb = (v = get(lim, "memory")) ? json_object_get_int(v) : default_memory_mb;
+	p->output_mb = (v = get(lim, "output")) ? json_object_get_int(v) : 64;
+	if (p->memory_mb <= 0 || p->memory_mb > 16384 || p->output_mb <= 0 || p->output_mb > 4096) {
+		snprintf(err, errlen, "problem.yaml: limits.memory or limits.output is out of range");
+		return -1;
+	}
+
+	/* Tags and difficulty: keywords (a string in legacy, a list after). */
+	p->tags = json_object_new_array();
+	add_args(p->tags, get(y, "keywords"));
+	add_args(p->tags, get(y, "tags"));
+	v = get(y, "difficulty");
+	snprintf(p->difficulty, sizeof p->difficulty, "%s", v ? json_object_get_string(v) : "");
+
+	/* The output validator. */
+	p->validator_flags = json_object_new_array();
+	add_args(p->validator_flags, get(y, "validator_flags"));
+	find_validator(p, err, errlen);
+	if (!p->validator_path[0]) {
+		snprintf(p->validator_kind, sizeof p->validator_kind, "default");
+		if (strstr(validation, "custom") || p->interactive) {
+			snprintf(err, errlen, "problem.yaml asks for a custom%s validator but the package has none "
+					      "(output_validator/ or output_validators/ with a .c, .cpp or .py file)",
+				 p->interactive ? " interactive" : "");
+			return -1;
+		}
+	}
+
+	/* Tests: an .in and an .ans under data/sample or data/secret. */
+	p->tests = calloc(p->nfiles + 1, sizeof *p->tests);
+	for (size_t i = 0; i < p->nfiles; i++) {
+		const char *path = p->files[i].path;
+		if (!starts_with(path, "data/") || !has_suffix(path, ".in"))
+			continue;
+		const char *rel = path + 5;
+		int sample = starts_with(rel, "sample/");
+		if (!sample && !starts_with(rel, "secret/"))
+			continue; /* data/invalid_input and such are never judged */
+		char ans[600];
+		snprintf(ans, sizeof ans, "%.*s.ans", (int)(strlen(path) - 3), path);
+		const struct pkg_file *a = pkg_find(p, ans);
+		if (!a) {
+			snprintf(err, errlen, "the test %s has no answer file %s", path, ans);
+			return -1;
+		}
+		struct pkg_test *t = &p->tests[p->ntests++];
+		snprintf(t->name, sizeof t->name, "%.*s", (int)(strlen(rel) - 3), rel);
+		const char *slash = strrchr(t->name, '/');
+		snprintf(t->group, sizeof t->group, "%.*s", (int)(slash - t->name), t->name);
+		t->sample = sample;
+		t->in = (int)i;
+		t->ans = (int)(a - p->files);
+	}
+	if (!p->ntests) {
+		snprintf(err, errlen, "the package has no tests (data/sample/*.in or data/secret/*.in with .ans)");
+		return -1;
+	}
+	qsort(p->tests, p->ntests, sizeof *p->tests, cmp_tests);
+
+	/* Groups, in test order, with inherited settings; and each test's
+	 * validator arguments. */
+	p->groups = calloc(p->ntests + 2, sizeof *p->groups);
+	int bad = 0;
+	for (size_t i = 0; i < p->ntests; i++) {
+		struct pkg_test *t = &p->tests[i];
+		size_t g;
+		for (g = 0; g < p->ngroups; g++)
+			if (!strcmp(p->groups[g].name, t->group))
+				break;
+		if (g == p->ngroups) {
+			char dir[600];
+			snprintf(dir, sizeof dir, "data/%s", t->group);
+			snprintf(p->groups[g].name, sizeof p->groups[g].name, "%s", t->group);
+			p->groups[g].settings = group_settings(p, dir, err, errlen, &bad);
+			p->ngroups++;
+		}
+		json_object *s = p->groups[g].settings;
+		t->args = json_object_new_array();
+		add_args(t->args, p->validator_flags);
+		add_args(t->args, get(s, "output_validator_flags"));
+		add_args(t->args, get(s, "output_validator_args"));
+		char case_yaml[600];
+		snprintf(case_yaml, sizeof case_yaml, "data/%s.yaml", t->name);
+		const struct pkg_file *cy = pkg_find(p, case_yaml);
+		if (cy) {
+			char e2[256];
+			json_object *o = pkg_yaml_to_json((const char *)cy->data, cy->len, e2, sizeof e2);
+			if (!o) {
+				snprintf(err, errlen, "%s: %s", case_yaml, e2);
+				return -1;
+			}
+			json_object *a = get(o, "output_validator_args");
+			if (a) {
+				json_object_put(t->args);
+				t->args = json_object_new_array();
+				add_args(t->args, a);
+			}
+			json_object_put(o);
+		}
+	}
+	if (bad)
+		return -1;
+	if (!legacy && p->scoring) {
+		/* 2025-09 defaults: secret sums to 100; a group is pass-fail. */
+		for (size_t g = 0; g < p->ngroups; g++) {
+			json_object *s = p->groups[g].settings;
+			if (!get(s, "max_score") && !strcmp(p->groups[g].name, "secret"))
+				json_object_object_add(s, "max_score", json_object_new_int(100));
+		}
+	}
+	find_statement(p);
+	return 0;
+}

@@ -1,0 +1,5 @@
+// expect: status=RTE exit_code=3 signal=0
+int main(void)
+{
+	return 3;
+}

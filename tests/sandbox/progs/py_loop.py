@@ -1,0 +1,4 @@
+# expect: status=TLE
+# opts: --time 1
+while True:
+    pass
