@@ -126,9 +126,10 @@ enum {
 	BOX_MSG_RUN,      /* supervisor -> init */
 };
 
-/* What a ready box is built for; followed by key_len bytes: the workdir
- * ("" for a private tmpfs), then host, box and "r" or "w" per directory.
- * Only those bytes must match a run; tmpfs_kb is a guess at its size. */
+/* What a ready box is built for; followed by key_len bytes: "unix" or
+ * "inet" (which sockets its seccomp filter allows), the workdir ("" for a
+ * private tmpfs), then host, box and "r" or "w" per directory. Only those
+ * bytes must match a run; tmpfs_kb is a guess at its size. */
 struct box_prep {
 	uint32_t type;
 	uint32_t key_len;
@@ -369,6 +370,7 @@ struct box_init {
 	const char *workdir; /* from the key; NULL: a private tmpfs */
 	long tmpfs_kb;       /* the size /tmp (and a private /box) have */
 	int fs[2];           /* fspick contexts of those, to resize them */
+	int inet;            /* the filter allows AF_INET and AF_INET6 sockets */
 };
 
 /* Closes every fd from 3 up but those in keep (-1 entries ignored). */
@@ -505,7 +507,7 @@ static int box_init_setup(struct box_init *in, char *err, size_t errlen)
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	prctl(PR_SET_NAME, "box-init", 0, 0, 0);
 	box_landlock_scope();
-	int ret = box_seccomp_load(&in->listener);
+	int ret = box_seccomp_load(in->inet, &in->listener);
 	if (ret < 0)
 		return box_init_fail(err, errlen, "seccomp", -ret);
 	return 0;
@@ -816,6 +818,7 @@ static int box_tpl_key(const char *key, uint32_t key_len, char *err, size_t errl
 		umount2(box_l.bound[--box_l.nbound], MNT_DETACH);
 	box_l.have_key = 0;
 	struct box_cursor cur = {key, key + key_len};
+	box_next(&cur); /* the socket families: not a mount */
 	const char *workdir = box_next(&cur);
 	if (workdir && workdir[0]) {
 		snprintf(path, sizeof path, "%s/box", root);
@@ -928,7 +931,8 @@ static void box_launcher_prep(const struct box_prep *m, const char *key)
 			      .tmpfs_kb = m->tmpfs_kb > 0 ? (long)m->tmpfs_kb : 64 * 1024,
 			      .fs = {-1, -1}};
 	struct box_cursor cur = {key, key + m->key_len};
-	const char *workdir = box_next(&cur);
+	const char *families = box_next(&cur), *workdir = box_next(&cur);
+	in.inet = families && !strcmp(families, "inet");
 	in.workdir = workdir && workdir[0] ? workdir : NULL;
 
 	int pidfd = -1;
@@ -1519,7 +1523,8 @@ static int box_build_prep(const struct box_spec *spec, char *buf, size_t *len)
 	memset(m, 0, sizeof *m);
 	m->type = BOX_MSG_PREP;
 	m->tmpfs_kb = spec->lim.tmpfs_kb > 0 ? spec->lim.tmpfs_kb : 64 * 1024;
-	if ((ret = box_put(buf, &off, BOX_REQ_MAX, spec->workdir ? spec->workdir : "")) < 0)
+	if ((ret = box_put(buf, &off, BOX_REQ_MAX, spec->inet_sockets ? "inet" : "unix")) < 0 ||
+	    (ret = box_put(buf, &off, BOX_REQ_MAX, spec->workdir ? spec->workdir : "")) < 0)
 		return ret;
 	for (int i = 0; i < spec->ndirs; i++)
 		if ((ret = box_put(buf, &off, BOX_REQ_MAX, spec->dirs[i].host)) < 0 ||

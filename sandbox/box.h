@@ -67,6 +67,11 @@ struct box_spec {
 	 * dup). -1: /dev/null for stdin; for stdout and stderr, -1 discards the
 	 * output but still counts its bytes toward output_kb. */
 	int stdin_fd, stdout_fd, stderr_fd;
+	/* 1: socket(2) may also create AF_INET and AF_INET6 sockets, which the
+	 * JVM (javac included) opens at start-up to probe the network. They
+	 * reach nothing: the box's network namespace has no interface up.
+	 * Other families stay refused. 0 (the default): only AF_UNIX. */
+	int inet_sockets;
 };
 
 void box_spec_init(struct box_spec *spec); /* defaults; fds = -1 */

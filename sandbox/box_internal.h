@@ -112,11 +112,12 @@ int box_cg_kill_all(struct box_cg *cg, pid_t spare);
 /* Compiles the filter once (libseccomp) into classic BPF. */
 int box_seccomp_global_init(char *err, size_t errlen);
 void box_seccomp_global_release(void);
-/* In the box's init, after PR_SET_NO_NEW_PRIVS: loads the filter. *listener
- * is a seccomp user-notification fd the init watches to name a blocked
- * call and kill the box; -1 when the kernel lacks those, and then the filter
+/* In the box's init, after PR_SET_NO_NEW_PRIVS: loads the filter (inet:
+ * the variant that also allows AF_INET and AF_INET6 sockets). *listener is
+ * a seccomp user-notification fd the init watches to name a blocked call
+ * and kill the box; -1 when the kernel lacks those, and then the filter
  * kills the process itself (SIGSYS). 0 or -errno. */
-int box_seccomp_load(int *listener);
+int box_seccomp_load(int inet, int *listener);
 /* Receives one pending notification and names its system call. 0 or -errno. */
 int box_seccomp_notified(int listener, char *name, size_t len);
 

@@ -34,6 +34,8 @@ static void usage(void)
 		"  --dir HOST:BOX[:rw]  bind a host directory (read-only unless :rw)\n"
 		"  --workdir HOST  bind HOST read-write at /box (default: a private tmpfs)\n"
 		"  --env K=V       add to the program's environment\n"
+		"  --inet-sockets  allow AF_INET/AF_INET6 sockets (the JVM probes them; the\n"
+		"                  box has no network either way)\n"
 		"  --stdin F --stdout F --stderr F   files opened by the host; without\n"
 		"                  --stdout/--stderr the output is counted and discarded\n"
 		"  --repeat N      run N times, print the last result and a summary\n"
@@ -127,12 +129,13 @@ static void print_summary(const long *us, const int *statuses, int n)
 int main(int argc, char **argv)
 {
 	enum { O_TIME = 256, O_WALL, O_MEMORY, O_PROCS, O_OUTPUT, O_FILES, O_STACK, O_TMPFS, O_DIR,
-	       O_WORKDIR, O_ENV, O_STDIN, O_STDOUT, O_STDERR, O_REPEAT, O_SLOT };
+	       O_WORKDIR, O_ENV, O_INET, O_STDIN, O_STDOUT, O_STDERR, O_REPEAT, O_SLOT };
 	static const struct option opts[] = {
 		{"time", 1, 0, O_TIME}, {"wall", 1, 0, O_WALL}, {"memory", 1, 0, O_MEMORY},
 		{"procs", 1, 0, O_PROCS}, {"output", 1, 0, O_OUTPUT}, {"files", 1, 0, O_FILES},
 		{"stack", 1, 0, O_STACK}, {"tmpfs", 1, 0, O_TMPFS}, {"dir", 1, 0, O_DIR},
-		{"workdir", 1, 0, O_WORKDIR}, {"env", 1, 0, O_ENV}, {"stdin", 1, 0, O_STDIN},
+		{"workdir", 1, 0, O_WORKDIR}, {"env", 1, 0, O_ENV}, {"inet-sockets", 0, 0, O_INET},
+		{"stdin", 1, 0, O_STDIN},
 		{"stdout", 1, 0, O_STDOUT}, {"stderr", 1, 0, O_STDERR}, {"repeat", 1, 0, O_REPEAT},
 		{"slot", 1, 0, O_SLOT}, {"help", 0, 0, 'h'}, {0, 0, 0, 0},
 	};
@@ -182,6 +185,7 @@ int main(int argc, char **argv)
 				usage();
 			env[nenv++] = optarg;
 			break;
+		case O_INET: spec.inet_sockets = 1; break;
 		case O_STDIN: in = optarg; break;
 		case O_STDOUT: out = optarg; break;
 		case O_STDERR: errf = optarg; break;

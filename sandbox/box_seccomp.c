@@ -30,9 +30,10 @@
 #define CLONE_NEWCGROUP 0x02000000
 #endif
 
+/* [inet][kill]: with AF_INET and AF_INET6 sockets or without; refused
+ * calls notified (SCMP_ACT_NOTIFY) or killed (SCMP_ACT_KILL_PROCESS). */
 static struct {
-	struct sock_fprog notify; /* refused calls: SCMP_ACT_NOTIFY */
-	struct sock_fprog kill;   /* refused calls: SCMP_ACT_KILL_PROCESS */
+	struct sock_fprog prog[2][2];
 	size_t notif_size;
 } box_sc;
 
@@ -56,7 +57,22 @@ static const unsigned long box_sc_clone_new[] = {
 	CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET,
 };
 
-static int box_sc_rules(scmp_filter_ctx ctx, uint32_t act)
+/* socket and socketpair: AF_UNIX only, or AF_UNIX, AF_INET and AF_INET6.
+ * One comparison per argument and rule: the refused domains are listed,
+ * and everything above AF_INET6 (hi bits included) is one rule. */
+static int box_sc_sockets(scmp_filter_ctx ctx, uint32_t act, int nr, int inet)
+{
+	int ret;
+	if (!inet)
+		return seccomp_rule_add(ctx, act, nr, 1, SCMP_A0(SCMP_CMP_NE, AF_UNIX));
+	for (unsigned long d = 0; d < AF_INET6; d++)
+		if (d != AF_UNIX && d != AF_INET &&
+		    (ret = seccomp_rule_add(ctx, act, nr, 1, SCMP_A0(SCMP_CMP_EQ, d))) < 0)
+			return ret;
+	return seccomp_rule_add(ctx, act, nr, 1, SCMP_A0(SCMP_CMP_GT, AF_INET6));
+}
+
+static int box_sc_rules(scmp_filter_ctx ctx, uint32_t act, int inet)
 {
 	int ret;
 	for (size_t i = 0; i < sizeof box_sc_refused / sizeof *box_sc_refused; i++) {
@@ -71,9 +87,8 @@ static int box_sc_rules(scmp_filter_ctx ctx, uint32_t act)
 	if ((ret = seccomp_rule_add(ctx, act, SCMP_SYS(personality), 1,
 				    SCMP_A0(SCMP_CMP_NE, 0xffffffffUL))) < 0)
 		return ret;
-	if ((ret = seccomp_rule_add(ctx, act, SCMP_SYS(socket), 1, SCMP_A0(SCMP_CMP_NE, AF_UNIX))) < 0 ||
-	    (ret = seccomp_rule_add(ctx, act, SCMP_SYS(socketpair), 1,
-				    SCMP_A0(SCMP_CMP_NE, AF_UNIX))) < 0)
+	if ((ret = box_sc_sockets(ctx, act, SCMP_SYS(socket), inet)) < 0 ||
+	    (ret = box_sc_sockets(ctx, act, SCMP_SYS(socketpair), inet)) < 0)
 		return ret;
 	for (size_t i = 0; i < sizeof box_sc_clone_new / sizeof *box_sc_clone_new; i++) {
 		unsigned long f = box_sc_clone_new[i];
@@ -102,7 +117,7 @@ static const struct sock_filter box_sc_prefix[] = {
 #endif
 };
 
-static int box_sc_build(uint32_t act, struct sock_fprog *out, char *err, size_t errlen)
+static int box_sc_build(uint32_t act, int inet, struct sock_fprog *out, char *err, size_t errlen)
 {
 	int ret, fd = -1;
 	struct sock_filter *prog = NULL;
@@ -117,7 +132,7 @@ static int box_sc_build(uint32_t act, struct sock_fprog *out, char *err, size_t 
 	seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
 	/* Non-native architectures (i386 via int 0x80) are killed outright. */
 	if ((ret = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS)) < 0 ||
-	    (ret = box_sc_rules(ctx, act)) < 0) {
+	    (ret = box_sc_rules(ctx, act, inet)) < 0) {
 		snprintf(err, errlen, "building the seccomp filter: %s", strerror(-ret));
 		goto fail;
 	}
@@ -154,11 +169,13 @@ fail:
 int box_seccomp_global_init(char *err, size_t errlen)
 {
 	int ret;
-	if ((ret = box_sc_build(SCMP_ACT_NOTIFY, &box_sc.notify, err, errlen)) < 0 ||
-	    (ret = box_sc_build(SCMP_ACT_KILL_PROCESS, &box_sc.kill, err, errlen)) < 0) {
-		box_seccomp_global_release();
-		return ret;
-	}
+	for (int inet = 0; inet < 2; inet++)
+		for (int kill = 0; kill < 2; kill++)
+			if ((ret = box_sc_build(kill ? SCMP_ACT_KILL_PROCESS : SCMP_ACT_NOTIFY, inet,
+						&box_sc.prog[inet][kill], err, errlen)) < 0) {
+				box_seccomp_global_release();
+				return ret;
+			}
 	struct seccomp_notif_sizes sizes;
 	box_sc.notif_size = sizeof(struct seccomp_notif);
 	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) == 0 &&
@@ -169,23 +186,25 @@ int box_seccomp_global_init(char *err, size_t errlen)
 
 void box_seccomp_global_release(void)
 {
-	free(box_sc.notify.filter);
-	free(box_sc.kill.filter);
+	for (int i = 0; i < 2; i++)
+		for (int k = 0; k < 2; k++)
+			free(box_sc.prog[i][k].filter);
 	memset(&box_sc, 0, sizeof box_sc);
 }
 
-int box_seccomp_load(int *listener)
+int box_seccomp_load(int inet, int *listener)
 {
+	inet = !!inet;
 	*listener = -1;
 	long fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER,
-			  &box_sc.notify);
+			  &box_sc.prog[inet][0]);
 	if (fd >= 0) {
 		*listener = (int)fd;
 		return 0;
 	}
 	/* No notifications here (old kernel, or an outer filter owns the
 	 * listener): the killing variant. */
-	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &box_sc.kill) < 0)
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &box_sc.prog[inet][1]) < 0)
 		return -errno;
 	return 0;
 }

@@ -296,12 +296,60 @@ static void judge_run(struct slot *s, const redisReply *f, struct outcome *o)
 
 /* Compiles the files in the slot's work directory. 0 compiled (or nothing
  * to compile); 1 CE and -1 JE, with o filled in. */
+/*** The precompiled bits/stdc++.h ***/
+
+/* GCC takes dir/bits/stdc++.h.gch for <bits/stdc++.h> when dir is searched
+ * first and the flags match, so C++ compiles get -I/pch when it is ready.
+ * Built once per cache, in the background, with the C++ flags. */
+static atomic_int pch_ready;
+static char pch_dir[1024];
+
+static void *pch_build(void *arg)
+{
+	(void)arg;
+	char out[1200], tmp[1300], cmd[3000];
+	snprintf(out, sizeof out, "%s/bits/stdc++.h.gch", pch_dir);
+	if (!access(out, R_OK)) {
+		atomic_store(&pch_ready, 1);
+		return NULL;
+	}
+	snprintf(tmp, sizeof tmp, "%s.%d", out, getpid());
+	const struct lang *l = lang_find("cpp");
+	if (!l)
+		return NULL;
+	/* The same flags as a submission's compile, but for the header. */
+	size_t n = (size_t)snprintf(cmd, sizeof cmd, "mkdir -p '%s/bits' && %s", pch_dir, l->compile[0]);
+	for (int i = 1; l->compile[i] && strcmp(l->compile[i], "-o"); i++)
+		if (strcmp(l->compile[i], "-static"))
+			n += (size_t)snprintf(cmd + n, sizeof cmd - n, " %s", l->compile[i]);
+	snprintf(cmd + n, sizeof cmd - n,
+		 " -x c++-header \"$(echo '#include <bits/stdc++.h>' | %s -x c++ -E -H - 2>&1 >/dev/null | "
+		 "sed -n '1s/^\\. //p')\" -o '%s' 2>/dev/null",
+		 l->compile[0], tmp);
+	if (system(cmd) == 0 && !rename(tmp, out)) {
+		atomic_store(&pch_ready, 1);
+		log_info("precompiled bits/stdc++.h ready", "path", out, NULL);
+	} else {
+		unlink(tmp);
+		log_warn("no precompiled bits/stdc++.h; C++ compiles without it", NULL);
+	}
+	return NULL;
+}
+
+void judge_pch_start(const char *cache_dir)
+{
+	snprintf(pch_dir, sizeof pch_dir, "%s/pch", cache_dir);
+	pthread_t t;
+	if (!pthread_create(&t, NULL, pch_build, NULL))
+		pthread_detach(t);
+}
+
 int judge_compile(struct slot *s, const struct lang *l, const char *src, const char *main_name, struct outcome *o)
 {
 	if (!l->compile[0])
 		return 0;
 	char store[LANG_ARGV][256];
-	char *argv[LANG_ARGV];
+	char *argv[LANG_ARGV + 2];
 	struct box_spec spec;
 	struct box_result res;
 	box_spec_init(&spec);
@@ -314,6 +362,15 @@ int judge_compile(struct slot *s, const struct lang *l, const char *src, const c
 	spec.lim.tmpfs_kb = 512 * 1024;
 	spec.workdir = box_workdir(s->box);
 	judge_expand(l->compile, store, argv, src, main_name, 0, "/box");
+	if (!strcmp(l->id, "cpp") && atomic_load(&pch_ready)) {
+		int n = 0;
+		while (argv[n])
+			n++;
+		memmove(argv + 2, argv + 1, (size_t)n * sizeof *argv);
+		argv[1] = "-I/pch";
+		spec.dirs[0] = (struct box_dir){pch_dir, "/pch", 0};
+		spec.ndirs = 1;
+	}
 	spec.argv = argv;
 	int cfd = open_out(s->dir, "compile");
 	spec.stdout_fd = cfd;

@@ -49,6 +49,7 @@ void outcome_free(struct outcome *o);
 #define COMPILE_OUTPUT_MAX 65536
 void judge_expand(const char *const *tmpl, char store[LANG_ARGV][256], char *out[LANG_ARGV], const char *src, const char *main_name,
 		  long xmx, const char *dir);
+void judge_pch_start(const char *cache_dir);
 int judge_compile(struct slot *s, const struct lang *l, const char *src, const char *main_name, struct outcome *o);
 int write_file_at(const char *dir, const char *name, const char *data, size_t len);
 int open_out(const char *dir, const char *name);

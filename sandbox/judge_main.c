@@ -115,6 +115,7 @@ int main(int argc, char **argv)
 		log_error("cannot set up the cache", "path", jcfg.cache_dir, NULL);
 		return 1;
 	}
+	judge_pch_start(jcfg.cache_dir);
 
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);

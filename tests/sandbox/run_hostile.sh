@@ -229,6 +229,23 @@ if [ $# -eq 0 ]; then
 		fail repeat "$out"
 	fi
 
+	# The JVM probes AF_INET sockets at start: with --inet-sockets javac and
+	# java work, in a work directory bound from the host.
+	if [ -x /usr/bin/javac ]; then
+		mkdir -p "$WORK/java"
+		chmod 777 "$WORK/java"
+		printf 'public class Main { public static void main(String[] a) { System.out.println("hi"); } }\n' >"$WORK/java/Main.java"
+		jopts=(--inet-sockets --workdir "$WORK/java" --memory 1024 --procs 128 --time 10 --wall 30)
+		out1=$("$BOX" "${jopts[@]}" -- /usr/bin/javac Main.java)
+		out2=$("$BOX" "${jopts[@]}" --stdout "$WORK/java.out" -- /usr/bin/java -Xmx256m Main)
+		if [ "$(json_get "$out1" status)" = OK ] && [ "$(json_get "$out2" status)" = OK ] &&
+			[ "$(cat "$WORK/java.out")" = hi ]; then
+			ok "javac and java"
+		else
+			fail "javac and java" "$out1 | $out2"
+		fi
+	fi
+
 	# Several instances and slots at once.
 	for s in 1 2 3 4; do
 		"$BOX" --slot "$s" --repeat 10 --dir "$WORK/bin:/progs" -- /progs/hello >"$WORK/par$s" 2>&1 &

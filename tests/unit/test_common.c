@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
+#include "check_harness.h"
 #include "config.h"
 #include "util.h"
 

@@ -1,5 +1,5 @@
 /* Unit tests of the language table: Java's main class. */
-#include "check.h"
+#include "check_harness.h"
 #include "lang.h"
 
 static void java(const char *code, const char *want)

@@ -1,7 +1,7 @@
 /* A tiny test harness: CHECK records a failure and goes on; main returns
  * the summary. Each unit test is its own process (ctest runs them apart). */
-#ifndef VERDICT_CHECK_H
-#define VERDICT_CHECK_H
+#ifndef VERDICT_CHECK_HARNESS_H
+#define VERDICT_CHECK_HARNESS_H
 
 #include <stdio.h>
 #include <string.h>

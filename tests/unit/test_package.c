@@ -1,0 +1,140 @@
+/* Unit tests of problem packages (server/package.c): YAML, zip safety,
+ * the Kattis layout, and a zip written then read back. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check_harness.h"
+#include "package.h"
+
+static struct pkg_file file(const char *path, const char *text)
+{
+	struct pkg_file f = {.path = strdup(path), .len = strlen(text), .mode = 0644};
+	f.data = (unsigned char *)strdup(text);
+	return f;
+}
+
+/* Builds a zip from path/text pairs and reads it back into p. */
+static int roundtrip(const char *const *pairs, struct pkg *p, char *err, size_t errlen)
+{
+	size_t n = 0;
+	while (pairs[2 * n])
+		n++;
+	struct pkg_file *files = calloc(n, sizeof *files);
+	for (size_t i = 0; i < n; i++)
+		files[i] = file(pairs[2 * i], pairs[2 * i + 1]);
+	unsigned char *zip;
+	size_t len;
+	int rc = pkg_write_zip(files, n, &zip, &len);
+	for (size_t i = 0; i < n; i++) {
+		free(files[i].path);
+		free(files[i].data);
+	}
+	free(files);
+	if (rc)
+		return -2;
+	struct pkg_limits lim = {1000, 1 << 20, 4 << 20};
+	rc = pkg_read_zip(zip, len, &lim, p, err, errlen);
+	free(zip);
+	return rc;
+}
+
+static void test_yaml(void)
+{
+	char err[256];
+	const char *text = "name: Hello\nlimits:\n  memory: 256\n  time_limit: 1.5\nkeywords: [a, b]\n"
+			   "validation: custom interactive\nflag: true\nq: '12'\n";
+	json_object *o = pkg_yaml_to_json(text, strlen(text), err, sizeof err);
+	CHECK(o != NULL);
+	json_object *v, *lim;
+	CHECK(json_object_object_get_ex(o, "limits", &lim));
+	CHECK(json_object_object_get_ex(lim, "memory", &v) && json_object_get_int(v) == 256);
+	CHECK(json_object_object_get_ex(lim, "time_limit", &v) && json_object_get_double(v) == 1.5);
+	CHECK(json_object_object_get_ex(o, "keywords", &v) && json_object_array_length(v) == 2);
+	CHECK(json_object_object_get_ex(o, "flag", &v) && json_object_is_type(v, json_type_boolean));
+	CHECK(json_object_object_get_ex(o, "q", &v) && json_object_is_type(v, json_type_string));
+	json_object_put(o);
+	CHECK(pkg_yaml_to_json("name: [unclosed\n", 16, err, sizeof err) == NULL);
+	CHECK(strstr(err, "line") != NULL);
+}
+
+static void test_layout(void)
+{
+	char err[256];
+	struct pkg p;
+	const char *good[] = {"hello/problem.yaml", "name: Hello\nkeywords: easy math\n",
+			      "hello/.timelimit", "3\n",
+			      "hello/data/secret/b.in", "2\n", "hello/data/secret/b.ans", "4\n",
+			      "hello/data/sample/1.in", "1\n", "hello/data/sample/1.ans", "2\n",
+			      "hello/data/secret/a.in", "3\n", "hello/data/secret/a.ans", "6\n",
+			      "hello/problem_statement/problem.en.md", "# Hello\n", NULL};
+	CHECK(roundtrip(good, &p, err, sizeof err) == 0);
+	CHECK(pkg_find(&p, "problem.yaml") != NULL); /* the folder is stripped */
+	CHECK(pkg_analyse(&p, 2, 1024, err, sizeof err) == 0);
+	CHECK(strcmp(p.name, "Hello") == 0);
+	CHECK(p.time_limit == 3);
+	CHECK(p.ntests == 3);
+	CHECK(p.ntests == 3 && p.tests[0].sample && strcmp(p.tests[0].name, "sample/1") == 0);
+	CHECK(p.ntests == 3 && strcmp(p.tests[1].name, "secret/a") == 0 && strcmp(p.tests[2].name, "secret/b") == 0);
+	CHECK(strcmp(p.validator_kind, "default") == 0);
+	CHECK(p.statement && strstr(p.statement, "Hello"));
+	CHECK(json_object_array_length(p.tags) == 2);
+	pkg_free(&p);
+
+	const char *noans[] = {"problem.yaml", "name: X\n", "data/secret/1.in", "1\n", NULL};
+	CHECK(roundtrip(noans, &p, err, sizeof err) == 0);
+	CHECK(pkg_analyse(&p, 2, 1024, err, sizeof err) == -1);
+	CHECK(strstr(err, "no answer") != NULL);
+	pkg_free(&p);
+
+	const char *noyaml[] = {"data/secret/1.in", "1\n", "data/secret/1.ans", "1\n", NULL};
+	CHECK(roundtrip(noyaml, &p, err, sizeof err) == 0);
+	CHECK(pkg_analyse(&p, 2, 1024, err, sizeof err) == -1);
+	CHECK(strstr(err, "problem.yaml") != NULL);
+	pkg_free(&p);
+
+	const char *custom[] = {"problem.yaml", "name: X\nvalidation: custom\n", "data/secret/1.in", "1\n",
+				"data/secret/1.ans", "1\n", NULL};
+	CHECK(roundtrip(custom, &p, err, sizeof err) == 0);
+	CHECK(pkg_analyse(&p, 2, 1024, err, sizeof err) == -1); /* no validator in the package */
+	pkg_free(&p);
+
+	const char *modern[] = {"problem.yaml", "problem_format_version: 2025-09\nname: {en: Modern}\ntype: [scoring]\n"
+						"limits: {time_limit: 2.5, memory: 512}\n",
+				"data/secret/g1/test_group.yaml", "max_score: 40\noutput_validator_args: [float_tolerance, '1e-6']\n",
+				"data/secret/g1/1.in", "1\n", "data/secret/g1/1.ans", "1\n",
+				"output_validator/v.cpp", "#include \"testlib.h\"\nint main(){}\n", NULL};
+	CHECK(roundtrip(modern, &p, err, sizeof err) == 0);
+	CHECK(pkg_analyse(&p, 2, 1024, err, sizeof err) == 0);
+	CHECK(strcmp(p.name, "Modern") == 0 && p.scoring && p.time_limit == 2.5 && p.memory_mb == 512);
+	CHECK(strcmp(p.validator_kind, "testlib") == 0 && strcmp(p.validator_lang, "cpp") == 0);
+	CHECK(p.ntests == 1 && json_object_array_length(p.tests[0].args) == 2);
+	pkg_free(&p);
+}
+
+static void test_unsafe(void)
+{
+	char err[256];
+	struct pkg p;
+	const char *escape[] = {"problem.yaml", "x: 1\n", "../evil", "x", NULL};
+	CHECK(roundtrip(escape, &p, err, sizeof err) == -1);
+	CHECK(strstr(err, "bad path") != NULL);
+	const char *absolute[] = {"/etc/evil", "x", NULL};
+	CHECK(roundtrip(absolute, &p, err, sizeof err) == -1);
+	char *big = malloc((2 << 20) + 1);
+	memset(big, '0', 2 << 20);
+	big[2 << 20] = 0;
+	const char *bomb[] = {"problem.yaml", "x: 1\n", "data/secret/1.in", big, NULL};
+	CHECK(roundtrip(bomb, &p, err, sizeof err) == -1); /* over the 1 MiB per-file cap */
+	CHECK(strstr(err, "too large") != NULL);
+	free(big);
+	struct pkg_limits lim = {1000, 1 << 20, 4 << 20};
+	CHECK(pkg_read_zip("not a zip", 9, &lim, &p, err, sizeof err) == -1);
+}
+
+int main(void)
+{
+	test_yaml();
+	test_layout();
+	test_unsafe();
+	return check_summary();
+}
