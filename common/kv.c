@@ -25,8 +25,8 @@ redisContext *kv_connect(const char *url, double timeout_s, char *err, size_t er
 		return NULL;
 	}
 	if (u.pass[0]) {
-		redisReply *r = u.user[0] ? redisCommand(c, "AUTH %s %s", u.user, u.pass)
-					  : redisCommand(c, "AUTH %s", u.pass);
+		redisReply *r =
+			u.user[0] ? redisCommand(c, "AUTH %s %s", u.user, u.pass) : redisCommand(c, "AUTH %s", u.pass);
 		int bad = !r || r->type == REDIS_REPLY_ERROR;
 		if (bad)
 			snprintf(err, errlen, "Redis AUTH failed");

@@ -6,13 +6,13 @@
 #include <hiredis/hiredis.h>
 #include <stddef.h>
 
-#define KV_JOBS "verdict:jobs"          /* stream: work for judges */
-#define KV_JOBS_GROUP "judges"          /* consumer group of the judges */
-#define KV_JOBIDX "verdict:jobidx"      /* hash: run id -> job entry id, while a job exists */
-#define KV_RESULTS "verdict:results"    /* stream: judge -> server */
-#define KV_RESULTS_GROUP "recorders"    /* consumer group of the servers */
-#define KV_EVENTS "verdict:events"      /* pub/sub: topic events for sockets */
-#define KV_JUDGES "verdict:judges"      /* zset: judge name -> last heartbeat (ms) */
+#define KV_JOBS          "verdict:jobs"    /* stream: work for judges */
+#define KV_JOBS_GROUP    "judges"          /* consumer group of the judges */
+#define KV_JOBIDX        "verdict:jobidx"  /* hash: run id -> job entry id, while a job exists */
+#define KV_RESULTS       "verdict:results" /* stream: judge -> server */
+#define KV_RESULTS_GROUP "recorders"       /* consumer group of the servers */
+#define KV_EVENTS        "verdict:events"  /* pub/sub: topic events for sockets */
+#define KV_JUDGES        "verdict:judges"  /* zset: judge name -> last heartbeat (ms) */
 
 /* Connects to a redis:// or unix:// URL with a timeout; NULL with why in err.
  * The caller owns the context (redisFree). */

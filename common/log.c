@@ -34,8 +34,8 @@ void log_kv(enum log_level lvl, const char *msg, ...)
 	struct tm tm;
 	gmtime_r(&tv.tv_sec, &tm);
 	char ts[64];
-	snprintf(ts, sizeof ts, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ", tm.tm_year + 1900, tm.tm_mon + 1,
-		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (long)tv.tv_usec / 1000);
+	snprintf(ts, sizeof ts, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+		 tm.tm_hour, tm.tm_min, tm.tm_sec, (long)tv.tv_usec / 1000);
 	json_object *o = json_object_new_object();
 	json_object_object_add(o, "ts", json_object_new_string(ts));
 	json_object_object_add(o, "level", json_object_new_string(level_names[lvl]));

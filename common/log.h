@@ -11,8 +11,8 @@ int log_level_parse(const char *s); /* -1 when unknown */
 void log_kv(enum log_level lvl, const char *msg, ...) __attribute__((sentinel));
 
 #define log_debug(...) log_kv(LOG_DEBUG, __VA_ARGS__)
-#define log_info(...) log_kv(LOG_INFO, __VA_ARGS__)
-#define log_warn(...) log_kv(LOG_WARN, __VA_ARGS__)
+#define log_info(...)  log_kv(LOG_INFO, __VA_ARGS__)
+#define log_warn(...)  log_kv(LOG_WARN, __VA_ARGS__)
 #define log_error(...) log_kv(LOG_ERROR, __VA_ARGS__)
 
 #endif

@@ -57,15 +57,18 @@
 #include <time.h>
 #include <unistd.h>
 
-#define BOX_REQ_MAX (64 * 1024)    /* a message and its strings */
-#define BOX_SETUP_TIMEOUT_MS 20000 /* a box that is not ready by then is broken */
-#define BOX_TICK_MS 10             /* how often the supervisor reads cgroup CPU */
-#define BOX_CHILD_STACK (64 * 1024)
-#define BOX_TPL_PATH (PATH_MAX + 400) /* a host path below the template root */
-#define BOX_MAX_FDS 12                /* in one message */
+#define BOX_REQ_MAX          (64 * 1024) /* a message and its strings */
+#define BOX_SETUP_TIMEOUT_MS 20000       /* a box that is not ready by then is broken */
+#define BOX_TICK_MS          10          /* how often the supervisor reads cgroup CPU */
+#define BOX_CHILD_STACK      (64 * 1024)
+#define BOX_TPL_PATH         (PATH_MAX + 400) /* a host path below the template root */
+#define BOX_MAX_FDS          12               /* in one message */
 
 static const char *const box_env_default[] = {
-	"PATH=/usr/local/bin:/usr/bin:/bin", "HOME=/box", "TMPDIR=/tmp", "LANG=C.UTF-8",
+	"PATH=/usr/local/bin:/usr/bin:/bin",
+	"HOME=/box",
+	"TMPDIR=/tmp",
+	"LANG=C.UTF-8",
 };
 static const char *const box_path_dirs[] = {"/usr/local/bin", "/usr/bin", "/bin"};
 
@@ -200,8 +203,7 @@ static ssize_t box_recv(int sock, void *buf, size_t len, int *fds, int *nfds, in
 		char b[CMSG_SPACE(BOX_MAX_FDS * sizeof(int))];
 		struct cmsghdr align;
 	} u;
-	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.b,
-			    .msg_controllen = sizeof u.b};
+	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.b, .msg_controllen = sizeof u.b};
 	ssize_t n;
 	do
 		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
@@ -334,8 +336,7 @@ static int box_child_main(void *arg)
 	struct __user_cap_data_struct d[2];
 	memset(d, 0, sizeof d);
 	if (setresgid(BOX_INSIDE_ID, BOX_INSIDE_ID, BOX_INSIDE_ID) < 0 ||
-	    setresuid(BOX_INSIDE_ID, BOX_INSIDE_ID, BOX_INSIDE_ID) < 0 ||
-	    syscall(SYS_capset, &h, d) < 0) {
+	    setresuid(BOX_INSIDE_ID, BOX_INSIDE_ID, BOX_INSIDE_ID) < 0 || syscall(SYS_capset, &h, d) < 0) {
 		box_note_error(c->note, "cannot drop %s", "privileges", errno);
 		_exit(127);
 	}
@@ -437,13 +438,12 @@ static int box_init_setup(struct box_init *in, char *err, size_t errlen)
 	 * to be mounted while the host's /proc is still visible. */
 	if (mount("proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 		return box_init_fail(err, errlen, "mount /proc", errno);
-	snprintf(opts, sizeof opts, "size=%ldk,nr_inodes=%ld,mode=1777", in->tmpfs_kb,
-		 box_inodes(in->tmpfs_kb));
+	snprintf(opts, sizeof opts, "size=%ldk,nr_inodes=%ld,mode=1777", in->tmpfs_kb, box_inodes(in->tmpfs_kb));
 	if (mount("tmpfs", "tmp", "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
 		return box_init_fail(err, errlen, "mount /tmp", errno);
 	if (!in->workdir) {
-		snprintf(opts, sizeof opts, "size=%ldk,nr_inodes=%ld,mode=0755,uid=%d,gid=%d",
-			 in->tmpfs_kb, box_inodes(in->tmpfs_kb), BOX_INSIDE_ID, BOX_INSIDE_ID);
+		snprintf(opts, sizeof opts, "size=%ldk,nr_inodes=%ld,mode=0755,uid=%d,gid=%d", in->tmpfs_kb,
+			 box_inodes(in->tmpfs_kb), BOX_INSIDE_ID, BOX_INSIDE_ID);
 		if (mount("tmpfs", "box", "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
 			return box_init_fail(err, errlen, "mount /box", errno);
 	}
@@ -477,8 +477,7 @@ static int box_init_setup(struct box_init *in, char *err, size_t errlen)
 	if (null > 2)
 		close(null);
 
-	in->stack = mmap(NULL, BOX_CHILD_STACK, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	in->stack = mmap(NULL, BOX_CHILD_STACK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
 	if (in->stack == MAP_FAILED)
 		return box_init_fail(err, errlen, "mmap", errno);
 	sigset_t chld;
@@ -495,10 +494,10 @@ static int box_init_setup(struct box_init *in, char *err, size_t errlen)
 		if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 && errno == EINVAL)
 			break;
 	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
-	if (prctl(PR_SET_SECUREBITS, SECBIT_NOROOT | SECBIT_NOROOT_LOCKED | SECBIT_NO_SETUID_FIXUP |
-					     SECBIT_NO_SETUID_FIXUP_LOCKED | SECBIT_KEEP_CAPS_LOCKED |
-					     SECBIT_NO_CAP_AMBIENT_RAISE |
-					     SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED, 0, 0, 0) < 0)
+	if (prctl(PR_SET_SECUREBITS,
+		  SECBIT_NOROOT | SECBIT_NOROOT_LOCKED | SECBIT_NO_SETUID_FIXUP | SECBIT_NO_SETUID_FIXUP_LOCKED |
+			  SECBIT_KEEP_CAPS_LOCKED | SECBIT_NO_CAP_AMBIENT_RAISE | SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED,
+		  0, 0, 0) < 0)
 		return box_init_fail(err, errlen, "securebits", errno);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return box_init_fail(err, errlen, "no_new_privs", errno);
@@ -562,10 +561,9 @@ static void box_init_run(struct box_init *in, struct box_run_req *req, int *fds,
 		snprintf(size, sizeof size, "%ldk", kb);
 		snprintf(inodes, sizeof inodes, "%ld", box_inodes(kb));
 		for (int i = 0; i < 2; i++)
-			if (in->fs[i] >= 0 &&
-			    (fsconfig(in->fs[i], FSCONFIG_SET_STRING, "size", size, 0) < 0 ||
-			     fsconfig(in->fs[i], FSCONFIG_SET_STRING, "nr_inodes", inodes, 0) < 0 ||
-			     fsconfig(in->fs[i], FSCONFIG_CMD_RECONFIGURE, NULL, NULL, 0) < 0)) {
+			if (in->fs[i] >= 0 && (fsconfig(in->fs[i], FSCONFIG_SET_STRING, "size", size, 0) < 0 ||
+					       fsconfig(in->fs[i], FSCONFIG_SET_STRING, "nr_inodes", inodes, 0) < 0 ||
+					       fsconfig(in->fs[i], FSCONFIG_CMD_RECONFIGURE, NULL, NULL, 0) < 0)) {
 				box_note_error(note, "cannot resize %s", i ? "/box" : "/tmp", errno);
 				_exit(2);
 			}
@@ -576,8 +574,7 @@ static void box_init_run(struct box_init *in, struct box_run_req *req, int *fds,
 	struct sched_param sp = {0};
 	sched_setscheduler(0, SCHED_OTHER, &sp);
 	int64_t t0 = box_now_us();
-	pid_t pid = clone(box_child_main, in->stack + BOX_CHILD_STACK, CLONE_VM | CLONE_VFORK | SIGCHLD,
-			  &child);
+	pid_t pid = clone(box_child_main, in->stack + BOX_CHILD_STACK, CLONE_VM | CLONE_VFORK | SIGCHLD, &child);
 	if (pid < 0) {
 		box_note_error(note, "cannot start %s", "the program", errno);
 		_exit(2);
@@ -614,8 +611,10 @@ static void box_init_run(struct box_init *in, struct box_run_req *req, int *fds,
 				break;
 			if (si.si_pid != pid)
 				continue;
-			struct box_note n = {.type = BOX_NOTE_EXIT, .code = si.si_code,
-					     .status = si.si_status, .wall_us = box_now_us() - t0};
+			struct box_note n = {.type = BOX_NOTE_EXIT,
+					     .code = si.si_code,
+					     .status = si.si_status,
+					     .wall_us = box_now_us() - t0};
 			box_init_note(note, &n);
 			/* Our exit kills everything left in the namespace, but
 			 * it also tears down an address space, and on a busy
@@ -656,8 +655,7 @@ static void box_init_main(struct box_init *in, int sync)
 	} u;
 	int fds[4], nfds = 0;
 	ssize_t n = box_recv(in->ctl, u.buf, sizeof u.buf, fds, &nfds, 4);
-	if (n < (ssize_t)sizeof u.req || u.req.type != BOX_MSG_RUN ||
-	    (size_t)n != sizeof u.req + u.req.len)
+	if (n < (ssize_t)sizeof u.req || u.req.type != BOX_MSG_RUN || (size_t)n != sizeof u.req + u.req.len)
 		_exit(1);
 	box_init_run(in, &u.req, fds, nfds);
 }
@@ -700,8 +698,7 @@ static int box_bind(const char *src, const char *dst, int rw, int dev, char *err
 	if (mount_setattr(AT_FDCWD, dst, AT_RECURSIVE, &a, sizeof a) == 0)
 		return 0;
 	/* Before 5.12: the top mount only. */
-	unsigned long fl = MS_REMOUNT | MS_BIND | MS_NOSUID | (rw ? 0 : MS_RDONLY) |
-			   (dev ? MS_NOEXEC : MS_NODEV);
+	unsigned long fl = MS_REMOUNT | MS_BIND | MS_NOSUID | (rw ? 0 : MS_RDONLY) | (dev ? MS_NOEXEC : MS_NODEV);
 	if (mount(NULL, dst, NULL, fl, NULL) < 0)
 		return box_lerr(err, errlen, "remount", dst, errno);
 	return 0;
@@ -749,14 +746,24 @@ static int box_tpl_add(const char *src, char *err, size_t errlen)
 static int box_tpl_build(char *err, size_t errlen)
 {
 	static const char *const ro[] = {
-		"/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32",
-		"/etc/alternatives", "/etc/java-17-openjdk", "/etc/ld.so.cache",
+		"/usr",
+		"/bin",
+		"/sbin",
+		"/lib",
+		"/lib64",
+		"/lib32",
+		"/libx32",
+		"/etc/alternatives",
+		"/etc/java-17-openjdk",
+		"/etc/ld.so.cache",
 	};
 	static const char *const dirs[] = {"/etc", "/dev", "/proc", "/tmp", "/box"};
 	static const char *const devs[] = {"null", "zero", "full", "random", "urandom"};
 	static const char *const links[][2] = {
-		{"/proc/self/fd", "fd"}, {"/proc/self/fd/0", "stdin"},
-		{"/proc/self/fd/1", "stdout"}, {"/proc/self/fd/2", "stderr"},
+		{"/proc/self/fd", "fd"},
+		{"/proc/self/fd/0", "stdin"},
+		{"/proc/self/fd/1", "stdout"},
+		{"/proc/self/fd/2", "stderr"},
 	};
 	const char *root = box_l.b->root;
 	char path[BOX_TPL_PATH];
@@ -909,8 +916,7 @@ static void box_launcher_prep(const struct box_prep *m, const char *key)
 
 	/* The last box goes while the next one sets itself up, except when
 	 * its mounts or its v2 cgroup have to go first. */
-	int key_changed = !box_l.have_key || box_l.key_len != m->key_len ||
-			  memcmp(box_l.key, key, m->key_len);
+	int key_changed = !box_l.have_key || box_l.key_len != m->key_len || memcmp(box_l.key, key, m->key_len);
 	if (key_changed || box_cg_mode() != BOX_CG_V1)
 		box_discard();
 	if (key_changed && (ret = box_tpl_key(key, m->key_len, err, errlen)) < 0)
@@ -927,7 +933,10 @@ static void box_launcher_prep(const struct box_prep *m, const char *key)
 		ret = box_lerr(err, errlen, "cannot make", "pipes", errno);
 		goto fail;
 	}
-	struct box_init in = {.b = b, .ctl = sp[1], .sfd = -1, .listener = -1,
+	struct box_init in = {.b = b,
+			      .ctl = sp[1],
+			      .sfd = -1,
+			      .listener = -1,
 			      .tmpfs_kb = m->tmpfs_kb > 0 ? (long)m->tmpfs_kb : 64 * 1024,
 			      .fs = {-1, -1}};
 	struct box_cursor cur = {key, key + m->key_len};
@@ -937,8 +946,7 @@ static void box_launcher_prep(const struct box_prep *m, const char *key)
 
 	int pidfd = -1;
 	struct clone_args ca = {
-		.flags = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS |
-			 CLONE_PIDFD,
+		.flags = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_PIDFD,
 		.pidfd = (uint64_t)(uintptr_t)&pidfd,
 		.exit_signal = SIGCHLD,
 	};
@@ -1457,8 +1465,8 @@ static void box_result(struct box_watch *w, struct box_result *res)
 		   (lim->cpu_s > 0 && res->cpu_ms > (long)(lim->cpu_s * 1000))) {
 		res->status = BOX_TLE;
 		snprintf(res->message, sizeof res->message, "CPU time limit exceeded (%.3g s)", lim->cpu_s);
-	} else if (w->oom_kills > 0 || (lim->memory_kb > 0 && res->memory_kb >= lim->memory_kb &&
-					 (res->signal || res->exit_code != 0))) {
+	} else if (w->oom_kills > 0 ||
+		   (lim->memory_kb > 0 && res->memory_kb >= lim->memory_kb && (res->signal || res->exit_code != 0))) {
 		res->status = BOX_MLE;
 		snprintf(res->message, sizeof res->message, "memory limit exceeded (%ld KiB)", lim->memory_kb);
 	} else if (w->why == BOX_KILL_OUTPUT || res->signal == SIGXFSZ ||
@@ -1591,6 +1599,14 @@ static void box_supervise(struct box_watch *w, const char *run, size_t run_len)
 	fds[nfds++] = spec->stderr_fd >= 0 ? spec->stderr_fd : pipes[1][1];
 	w->t_start = box_now_us();
 	int ret = box_send(w->fd[BOX_RB_CTL], run, run_len, fds, nfds);
+	if (spec->give_fds) {
+		if (spec->stdin_fd >= 0)
+			close(spec->stdin_fd);
+		if (spec->stdout_fd >= 0)
+			close(spec->stdout_fd);
+		if (spec->stderr_fd >= 0)
+			close(spec->stderr_fd);
+	}
 	/* From here on the box holds the only write ends. */
 	for (int i = 0; i < 2; i++) {
 		if (pipes[i][1] >= 0)
@@ -1603,8 +1619,10 @@ static void box_supervise(struct box_watch *w, const char *run, size_t run_len)
 		box_kill(w, BOX_KILL_REST);
 	}
 	while (!w->gone) {
-		struct pollfd p[4] = {{w->fd[BOX_RB_CTL], POLLIN, 0}, {w->fd[BOX_RB_PIDFD], POLLIN, 0},
-				      {w->out[0], POLLIN, 0}, {w->out[1], POLLIN, 0}};
+		struct pollfd p[4] = {{w->fd[BOX_RB_CTL], POLLIN, 0},
+				      {w->fd[BOX_RB_PIDFD], POLLIN, 0},
+				      {w->out[0], POLLIN, 0},
+				      {w->out[1], POLLIN, 0}};
 		int n = poll(p, 4, box_poll_timeout(w));
 		if (n < 0 && errno != EINTR) {
 			snprintf(w->error, sizeof w->error, "poll: %s", strerror(errno));
@@ -1651,8 +1669,7 @@ out:
 
 int box_run(struct box *b, const struct box_spec *spec, struct box_result *res)
 {
-	if (!b || !spec || !res || !spec->argv || !spec->argv[0] || spec->ndirs < 0 ||
-	    spec->ndirs > BOX_MAX_DIRS)
+	if (!b || !spec || !res || !spec->argv || !spec->argv[0] || spec->ndirs < 0 || spec->ndirs > BOX_MAX_DIRS)
 		return -EINVAL;
 	for (int i = 0; i < spec->ndirs; i++)
 		if (!spec->dirs[i].host || !box_dir_ok(spec->dirs[i].box))
@@ -1802,8 +1819,7 @@ struct box *box_new(int slot, char *err, size_t errlen)
 		goto fail;
 	}
 	/* Reached by the box's init as host root, and by nobody else. */
-	if ((mkdir(b->dir, 0711) < 0 && errno != EEXIST) ||
-	    (mkdir(b->work, 0700) < 0 && errno != EEXIST) ||
+	if ((mkdir(b->dir, 0711) < 0 && errno != EEXIST) || (mkdir(b->work, 0700) < 0 && errno != EEXIST) ||
 	    (mkdir(b->root, 0755) < 0 && errno != EEXIST)) {
 		box_lerr(err, errlen, "mkdir", b->dir, errno);
 		goto fail;

@@ -27,14 +27,14 @@ enum box_status {
 const char *box_status_name(enum box_status s); /* "OK", "RTE", ... */
 
 struct box_limits {
-	double cpu_s;      /* CPU time of all threads and children together */
-	double wall_s;     /* wall-clock time */
-	long memory_kb;    /* cgroup memory limit */
-	int procs;         /* processes and threads (pids controller) */
-	long output_kb;    /* RLIMIT_FSIZE: per file, stdout and stderr included */
-	int files;         /* RLIMIT_NOFILE */
-	long stack_kb;     /* RLIMIT_STACK; 0 = same as memory_kb */
-	long tmpfs_kb;     /* size of the box's private writable /box and /tmp */
+	double cpu_s;   /* CPU time of all threads and children together */
+	double wall_s;  /* wall-clock time */
+	long memory_kb; /* cgroup memory limit */
+	int procs;      /* processes and threads (pids controller) */
+	long output_kb; /* RLIMIT_FSIZE: per file, stdout and stderr included */
+	int files;      /* RLIMIT_NOFILE */
+	long stack_kb;  /* RLIMIT_STACK; 0 = same as memory_kb */
+	long tmpfs_kb;  /* size of the box's private writable /box and /tmp */
 };
 
 /* Sensible defaults for a contestant's program: 2 s CPU, 5 s wall, 256 MiB... */
@@ -43,7 +43,7 @@ void box_limits_default(struct box_limits *lim);
 struct box_dir {
 	const char *host; /* host path (borrowed) */
 	const char *box;  /* absolute path inside the box, not under /box, /tmp,
-	                   * /proc or /dev (the box's own mounts) (borrowed) */
+			   * /proc or /dev (the box's own mounts) (borrowed) */
 	int rw;           /* 0: read-only bind */
 };
 
@@ -72,6 +72,10 @@ struct box_spec {
 	 * reach nothing: the box's network namespace has no interface up.
 	 * Other families stay refused. 0 (the default): only AF_UNIX. */
 	int inet_sockets;
+	/* When set, box_run closes stdin_fd, stdout_fd and stderr_fd (those >= 0)
+	 * as soon as the box holds them: the box then has the only copies, so
+	 * a pipe to another box sees EOF when this one ends (interactive runs). */
+	int give_fds;
 };
 
 void box_spec_init(struct box_spec *spec); /* defaults; fds = -1 */
@@ -86,7 +90,7 @@ struct box_result {
 	long memory_kb; /* peak, from the cgroup, above what the box held idle */
 	long stdout_bytes, stderr_bytes;
 	char message[256]; /* for people: "killed by signal 11 (SIGSEGV)",
-	                    * "blocked system call: ptrace", ... */
+			    * "blocked system call: ptrace", ... */
 };
 
 struct box_global_config {
@@ -121,7 +125,6 @@ int box_clean(struct box *b);
  * refusing symlinks and anything outside it (openat2 RESOLVE_BENEATH |
  * RESOLVE_NO_SYMLINKS, or O_NOFOLLOW on each component). At most max bytes;
  * *truncated set when there was more. The caller frees *out. 0 or -errno. */
-int box_read_file(struct box *b, const char *rel, size_t max, char **out, size_t *len,
-		  int *truncated);
+int box_read_file(struct box *b, const char *rel, size_t max, char **out, size_t *len, int *truncated);
 
 #endif

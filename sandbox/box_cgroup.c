@@ -166,8 +166,10 @@ static int box_cg_v2_enable(const char *dir, char *err, size_t errlen)
 		return 0;
 	int ret = box_file_write(path, req);
 	if (ret < 0)
-		snprintf(err, errlen, "cannot enable %sin %s: %s (on cgroup v2 the judge must not "
-			 "sit in a non-root cgroup that has processes)", req, path, strerror(-ret));
+		snprintf(err, errlen,
+			 "cannot enable %sin %s: %s (on cgroup v2 the judge must not "
+			 "sit in a non-root cgroup that has processes)",
+			 req, path, strerror(-ret));
 	return ret;
 }
 
@@ -218,12 +220,12 @@ int box_cg_global_init(int instance, char *err, size_t errlen)
 		box_file_read(path, ctl, sizeof ctl);
 	}
 	int v2_ok = box_cgg.v2[0] && box_has_word(ctl, "memory") && box_has_word(ctl, "pids");
-	int v1_ok = box_cgg.v1[BOX_CG_MEMORY][0] && box_cgg.v1[BOX_CG_PIDS][0] &&
-		    box_cgg.v1[BOX_CG_CPUACCT][0];
+	int v1_ok = box_cgg.v1[BOX_CG_MEMORY][0] && box_cgg.v1[BOX_CG_PIDS][0] && box_cgg.v1[BOX_CG_CPUACCT][0];
 	const char *force = getenv("VERDICT_BOX_CGROUP");
 	if (force && !strcmp(force, "v1")) {
 		if (!v1_ok) {
-			snprintf(err, errlen, "VERDICT_BOX_CGROUP=v1 but the memory, pids and cpuacct "
+			snprintf(err, errlen,
+				 "VERDICT_BOX_CGROUP=v1 but the memory, pids and cpuacct "
 				 "v1 hierarchies are not all mounted");
 			return -ENOENT;
 		}
@@ -235,8 +237,7 @@ int box_cg_global_init(int instance, char *err, size_t errlen)
 		}
 		/* Forced for tests: limits whose controller is missing are skipped. */
 		if (!v2_ok)
-			log_warn("cgroup v2 lacks memory or pids; those limits are off", "controllers",
-				 ctl, NULL);
+			log_warn("cgroup v2 lacks memory or pids; those limits are off", "controllers", ctl, NULL);
 		box_cgg.mode = BOX_CG_V2;
 	} else if (force && *force) {
 		snprintf(err, errlen, "VERDICT_BOX_CGROUP must be v1 or v2, not %s", force);
@@ -246,7 +247,8 @@ int box_cg_global_init(int instance, char *err, size_t errlen)
 	} else if (v1_ok) {
 		box_cgg.mode = BOX_CG_V1;
 	} else {
-		snprintf(err, errlen, "no usable cgroup hierarchy (need v2 with memory and pids, "
+		snprintf(err, errlen,
+			 "no usable cgroup hierarchy (need v2 with memory and pids, "
 			 "or v1 memory, pids and cpuacct)");
 		return -ENOENT;
 	}
@@ -316,8 +318,7 @@ int box_cg_slot_init(struct box_cg *cg, int instance, int slot, char *err, size_
 	}
 	for (int c = 0; c < BOX_CG_NCTL; c++)
 		if (box_cgg.v1[c][0])
-			snprintf(cg->dir[c], sizeof cg->dir[c], "%s/verdict/%d-%d", box_cgg.v1[c],
-				 instance, slot);
+			snprintf(cg->dir[c], sizeof cg->dir[c], "%s/verdict/%d-%d", box_cgg.v1[c], instance, slot);
 	for (int c = 0; c < BOX_CG_NCTL; c++) {
 		if (!cg->dir[c][0] || box_cg_same(cg, c))
 			continue;
@@ -455,8 +456,7 @@ int box_cg_limit(const int *fd, long long mem, long long pids)
 	char buf[32];
 	int ret, v2 = box_cgg.mode == BOX_CG_V2;
 	box_num(buf, sizeof buf, mem, v2 ? "max" : "-1");
-	if ((ret = box_fd_write(fd[BOX_CGF_MEMLIM], buf)) < 0 ||
-	    (ret = box_fd_write(fd[BOX_CGF_MEMSWLIM], buf)) < 0)
+	if ((ret = box_fd_write(fd[BOX_CGF_MEMLIM], buf)) < 0 || (ret = box_fd_write(fd[BOX_CGF_MEMSWLIM], buf)) < 0)
 		return ret;
 	box_num(buf, sizeof buf, pids, "max");
 	return box_fd_write(fd[BOX_CGF_PIDSMAX], buf);

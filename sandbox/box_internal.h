@@ -36,8 +36,14 @@ enum { BOX_CG_MEMORY, BOX_CG_PIDS, BOX_CG_CPUACCT, BOX_CG_FREEZER, BOX_CG_NCTL }
 /* Cgroup files the supervisor uses for a run, as fds the launcher hands
  * over: the counters it reads, the limits it writes (MEMSW is v1 only). */
 enum {
-	BOX_CGF_CPU, BOX_CGF_PEAK, BOX_CGF_OOM, BOX_CGF_PIDS,
-	BOX_CGF_MEMLIM, BOX_CGF_MEMSWLIM, BOX_CGF_PIDSMAX, BOX_CGF_N
+	BOX_CGF_CPU,
+	BOX_CGF_PEAK,
+	BOX_CGF_OOM,
+	BOX_CGF_PIDS,
+	BOX_CGF_MEMLIM,
+	BOX_CGF_MEMSWLIM,
+	BOX_CGF_PIDSMAX,
+	BOX_CGF_N
 };
 
 /* How the slot's cgroups and its launcher fit together:
@@ -62,9 +68,9 @@ struct box_cg {
 	 * is missing (only the freezer may be); v2: dir[0] only. */
 	char dir[BOX_CG_NCTL][512];
 	/* Launcher side. */
-	int dir_fd;               /* v2: the cgroup directory, for CLONE_INTO_CGROUP */
-	int fd[BOX_CGF_N];        /* (-1 when absent) */
-	int usage_fd;             /* memory.usage_in_bytes or memory.current */
+	int dir_fd;        /* v2: the cgroup directory, for CLONE_INTO_CGROUP */
+	int fd[BOX_CGF_N]; /* (-1 when absent) */
+	int usage_fd;      /* memory.usage_in_bytes or memory.current */
 };
 
 /* Caller of box_global_init: finds the hierarchies (VERDICT_BOX_CGROUP=v1|v2

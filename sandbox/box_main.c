@@ -21,25 +21,24 @@
 
 static void usage(void)
 {
-	fprintf(stderr,
-		"usage: verdict-box [options] -- PROGRAM [ARGS...]\n"
-		"  --time S        CPU time limit, all threads and children (default 2)\n"
-		"  --wall S        wall time limit (default 5, or 2*time+1 when larger)\n"
-		"  --memory MiB    memory limit (default 256)\n"
-		"  --procs N       processes and threads (default 64)\n"
-		"  --output MiB    size of any file written, stdout and stderr included (default 64)\n"
-		"  --files N       open files (default 128)\n"
-		"  --stack MiB     stack size (default: the memory limit)\n"
-		"  --tmpfs MiB     size of /tmp and of a private /box (default 64)\n"
-		"  --dir HOST:BOX[:rw]  bind a host directory (read-only unless :rw)\n"
-		"  --workdir HOST  bind HOST read-write at /box (default: a private tmpfs)\n"
-		"  --env K=V       add to the program's environment\n"
-		"  --inet-sockets  allow AF_INET/AF_INET6 sockets (the JVM probes them; the\n"
-		"                  box has no network either way)\n"
-		"  --stdin F --stdout F --stderr F   files opened by the host; without\n"
-		"                  --stdout/--stderr the output is counted and discarded\n"
-		"  --repeat N      run N times, print the last result and a summary\n"
-		"  --slot N        box slot (uid first_uid+N, default 0)\n");
+	fprintf(stderr, "usage: verdict-box [options] -- PROGRAM [ARGS...]\n"
+			"  --time S        CPU time limit, all threads and children (default 2)\n"
+			"  --wall S        wall time limit (default 5, or 2*time+1 when larger)\n"
+			"  --memory MiB    memory limit (default 256)\n"
+			"  --procs N       processes and threads (default 64)\n"
+			"  --output MiB    size of any file written, stdout and stderr included (default 64)\n"
+			"  --files N       open files (default 128)\n"
+			"  --stack MiB     stack size (default: the memory limit)\n"
+			"  --tmpfs MiB     size of /tmp and of a private /box (default 64)\n"
+			"  --dir HOST:BOX[:rw]  bind a host directory (read-only unless :rw)\n"
+			"  --workdir HOST  bind HOST read-write at /box (default: a private tmpfs)\n"
+			"  --env K=V       add to the program's environment\n"
+			"  --inet-sockets  allow AF_INET/AF_INET6 sockets (the JVM probes them; the\n"
+			"                  box has no network either way)\n"
+			"  --stdin F --stdout F --stderr F   files opened by the host; without\n"
+			"                  --stdout/--stderr the output is counted and discarded\n"
+			"  --repeat N      run N times, print the last result and a summary\n"
+			"  --slot N        box slot (uid first_uid+N, default 0)\n");
 	exit(2);
 }
 
@@ -128,16 +127,45 @@ static void print_summary(const long *us, const int *statuses, int n)
 
 int main(int argc, char **argv)
 {
-	enum { O_TIME = 256, O_WALL, O_MEMORY, O_PROCS, O_OUTPUT, O_FILES, O_STACK, O_TMPFS, O_DIR,
-	       O_WORKDIR, O_ENV, O_INET, O_STDIN, O_STDOUT, O_STDERR, O_REPEAT, O_SLOT };
+	enum {
+		O_TIME = 256,
+		O_WALL,
+		O_MEMORY,
+		O_PROCS,
+		O_OUTPUT,
+		O_FILES,
+		O_STACK,
+		O_TMPFS,
+		O_DIR,
+		O_WORKDIR,
+		O_ENV,
+		O_INET,
+		O_STDIN,
+		O_STDOUT,
+		O_STDERR,
+		O_REPEAT,
+		O_SLOT
+	};
 	static const struct option opts[] = {
-		{"time", 1, 0, O_TIME}, {"wall", 1, 0, O_WALL}, {"memory", 1, 0, O_MEMORY},
-		{"procs", 1, 0, O_PROCS}, {"output", 1, 0, O_OUTPUT}, {"files", 1, 0, O_FILES},
-		{"stack", 1, 0, O_STACK}, {"tmpfs", 1, 0, O_TMPFS}, {"dir", 1, 0, O_DIR},
-		{"workdir", 1, 0, O_WORKDIR}, {"env", 1, 0, O_ENV}, {"inet-sockets", 0, 0, O_INET},
+		{"time", 1, 0, O_TIME},
+		{"wall", 1, 0, O_WALL},
+		{"memory", 1, 0, O_MEMORY},
+		{"procs", 1, 0, O_PROCS},
+		{"output", 1, 0, O_OUTPUT},
+		{"files", 1, 0, O_FILES},
+		{"stack", 1, 0, O_STACK},
+		{"tmpfs", 1, 0, O_TMPFS},
+		{"dir", 1, 0, O_DIR},
+		{"workdir", 1, 0, O_WORKDIR},
+		{"env", 1, 0, O_ENV},
+		{"inet-sockets", 0, 0, O_INET},
 		{"stdin", 1, 0, O_STDIN},
-		{"stdout", 1, 0, O_STDOUT}, {"stderr", 1, 0, O_STDERR}, {"repeat", 1, 0, O_REPEAT},
-		{"slot", 1, 0, O_SLOT}, {"help", 0, 0, 'h'}, {0, 0, 0, 0},
+		{"stdout", 1, 0, O_STDOUT},
+		{"stderr", 1, 0, O_STDERR},
+		{"repeat", 1, 0, O_REPEAT},
+		{"slot", 1, 0, O_SLOT},
+		{"help", 0, 0, 'h'},
+		{0, 0, 0, 0},
 	};
 	struct box_spec spec;
 	box_spec_init(&spec);
@@ -150,14 +178,31 @@ int main(int argc, char **argv)
 	/* "+": options end at the program's name, as after "--". */
 	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
 		switch (c) {
-		case O_TIME: spec.lim.cpu_s = num(optarg, 0.001); break;
-		case O_WALL: spec.lim.wall_s = num(optarg, 0.001); wall_set = 1; break;
-		case O_MEMORY: spec.lim.memory_kb = (long)(num(optarg, 1) * 1024); break;
-		case O_PROCS: spec.lim.procs = (int)num(optarg, 1); break;
-		case O_OUTPUT: spec.lim.output_kb = (long)(num(optarg, 0.001) * 1024); break;
-		case O_FILES: spec.lim.files = (int)num(optarg, 4); break;
-		case O_STACK: spec.lim.stack_kb = (long)(num(optarg, 0.001) * 1024); break;
-		case O_TMPFS: spec.lim.tmpfs_kb = (long)(num(optarg, 1) * 1024); break;
+		case O_TIME:
+			spec.lim.cpu_s = num(optarg, 0.001);
+			break;
+		case O_WALL:
+			spec.lim.wall_s = num(optarg, 0.001);
+			wall_set = 1;
+			break;
+		case O_MEMORY:
+			spec.lim.memory_kb = (long)(num(optarg, 1) * 1024);
+			break;
+		case O_PROCS:
+			spec.lim.procs = (int)num(optarg, 1);
+			break;
+		case O_OUTPUT:
+			spec.lim.output_kb = (long)(num(optarg, 0.001) * 1024);
+			break;
+		case O_FILES:
+			spec.lim.files = (int)num(optarg, 4);
+			break;
+		case O_STACK:
+			spec.lim.stack_kb = (long)(num(optarg, 0.001) * 1024);
+			break;
+		case O_TMPFS:
+			spec.lim.tmpfs_kb = (long)(num(optarg, 1) * 1024);
+			break;
 		case O_DIR: {
 			if (spec.ndirs == BOX_MAX_DIRS) {
 				fprintf(stderr, "verdict-box: at most %d --dir\n", BOX_MAX_DIRS);
@@ -179,19 +224,34 @@ int main(int argc, char **argv)
 			spec.dirs[spec.ndirs++] = (struct box_dir){host, box, rw};
 			break;
 		}
-		case O_WORKDIR: spec.workdir = optarg; break;
+		case O_WORKDIR:
+			spec.workdir = optarg;
+			break;
 		case O_ENV:
 			if (nenv == 64 || !strchr(optarg, '='))
 				usage();
 			env[nenv++] = optarg;
 			break;
-		case O_INET: spec.inet_sockets = 1; break;
-		case O_STDIN: in = optarg; break;
-		case O_STDOUT: out = optarg; break;
-		case O_STDERR: errf = optarg; break;
-		case O_REPEAT: repeat = (int)num(optarg, 1); break;
-		case O_SLOT: slot = (int)num(optarg, 0); break;
-		default: usage();
+		case O_INET:
+			spec.inet_sockets = 1;
+			break;
+		case O_STDIN:
+			in = optarg;
+			break;
+		case O_STDOUT:
+			out = optarg;
+			break;
+		case O_STDERR:
+			errf = optarg;
+			break;
+		case O_REPEAT:
+			repeat = (int)num(optarg, 1);
+			break;
+		case O_SLOT:
+			slot = (int)num(optarg, 0);
+			break;
+		default:
+			usage();
 		}
 	}
 	if (optind >= argc)

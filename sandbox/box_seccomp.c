@@ -39,22 +39,18 @@ static struct {
 
 /* Refused whatever their arguments. */
 static const char *const box_sc_refused[] = {
-	"ptrace", "mount", "umount2", "unshare", "setns", "pivot_root", "chroot",
-	"kexec_load", "kexec_file_load", "reboot", "bpf", "keyctl", "add_key", "request_key",
-	"perf_event_open", "io_uring_setup", "io_uring_enter", "io_uring_register",
-	"process_vm_readv", "process_vm_writev", "init_module", "finit_module", "delete_module",
-	"swapon", "swapoff", "acct", "settimeofday", "clock_settime", "open_by_handle_at",
-	"name_to_handle_at", "userfaultfd", "quotactl", "quotactl_fd",
+	"ptrace", "mount", "umount2", "unshare", "setns", "pivot_root", "chroot", "kexec_load", "kexec_file_load",
+	"reboot", "bpf", "keyctl", "add_key", "request_key", "perf_event_open", "io_uring_setup", "io_uring_enter",
+	"io_uring_register", "process_vm_readv", "process_vm_writev", "init_module", "finit_module", "delete_module",
+	"swapon", "swapoff", "acct", "settimeofday", "clock_settime", "open_by_handle_at", "name_to_handle_at",
+	"userfaultfd", "quotactl", "quotactl_fd",
 	/* The new mount API does what mount(2) does. Not fsconfig: it needs a
 	 * context from fsopen or fspick, and the box's init resizes its tmpfs
 	 * through one it picked before the filter. */
-	"open_tree", "move_mount", "fsopen", "fsmount", "fspick", "mount_setattr",
-	"iopl", "ioperm",
-};
+	"open_tree", "move_mount", "fsopen", "fsmount", "fspick", "mount_setattr", "iopl", "ioperm"};
 
 static const unsigned long box_sc_clone_new[] = {
-	CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC,
-	CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET,
+	CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET,
 };
 
 /* socket and socketpair: AF_UNIX only, or AF_UNIX, AF_INET and AF_INET6.
@@ -84,16 +80,14 @@ static int box_sc_rules(scmp_filter_ctx ctx, uint32_t act, int inet)
 	}
 	/* Only the query: personality flags can turn off ASLR or make data
 	 * executable. */
-	if ((ret = seccomp_rule_add(ctx, act, SCMP_SYS(personality), 1,
-				    SCMP_A0(SCMP_CMP_NE, 0xffffffffUL))) < 0)
+	if ((ret = seccomp_rule_add(ctx, act, SCMP_SYS(personality), 1, SCMP_A0(SCMP_CMP_NE, 0xffffffffUL))) < 0)
 		return ret;
 	if ((ret = box_sc_sockets(ctx, act, SCMP_SYS(socket), inet)) < 0 ||
 	    (ret = box_sc_sockets(ctx, act, SCMP_SYS(socketpair), inet)) < 0)
 		return ret;
 	for (size_t i = 0; i < sizeof box_sc_clone_new / sizeof *box_sc_clone_new; i++) {
 		unsigned long f = box_sc_clone_new[i];
-		if ((ret = seccomp_rule_add(ctx, act, SCMP_SYS(clone), 1,
-					    SCMP_A0(SCMP_CMP_MASKED_EQ, f, f))) < 0)
+		if ((ret = seccomp_rule_add(ctx, act, SCMP_SYS(clone), 1, SCMP_A0(SCMP_CMP_MASKED_EQ, f, f))) < 0)
 			return ret;
 	}
 	/* clone3 passes its flags in memory, out of the filter's sight. ENOSYS
@@ -178,8 +172,7 @@ int box_seccomp_global_init(char *err, size_t errlen)
 			}
 	struct seccomp_notif_sizes sizes;
 	box_sc.notif_size = sizeof(struct seccomp_notif);
-	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) == 0 &&
-	    sizes.seccomp_notif > box_sc.notif_size)
+	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) == 0 && sizes.seccomp_notif > box_sc.notif_size)
 		box_sc.notif_size = sizes.seccomp_notif;
 	return 0;
 }
@@ -196,8 +189,8 @@ int box_seccomp_load(int inet, int *listener)
 {
 	inet = !!inet;
 	*listener = -1;
-	long fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER,
-			  &box_sc.prog[inet][0]);
+	long fd =
+		syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, &box_sc.prog[inet][0]);
 	if (fd >= 0) {
 		*listener = (int)fd;
 		return 0;

@@ -26,7 +26,8 @@ int check_parse_flags(json_object *args, struct check_flags *f, char *err, size_
 			f->space_sensitive = 1;
 		} else if (!strcmp(a, "float_relative_tolerance") || !strcmp(a, "float_absolute_tolerance") ||
 			   !strcmp(a, "float_tolerance")) {
-			const char *v = i + 1 < n ? json_object_get_string(json_object_array_get_idx(args, i + 1)) : NULL;
+			const char *v =
+				i + 1 < n ? json_object_get_string(json_object_array_get_idx(args, i + 1)) : NULL;
 			char *end;
 			double d = v ? strtod(v, &end) : 0;
 			if (!v || *end || d < 0) {
@@ -120,14 +121,16 @@ int check_default(const char *team, size_t tn, const char *ans, size_t an, const
 			j++;
 		}
 		if (f->space_sensitive && (i - i0 != j - j0 || memcmp(team + i0, ans + j0, i - i0))) {
-			snprintf(msg, msglen, "white space differs before token %ld (line %ld of the answer)", tok + 1, line);
+			snprintf(msg, msglen, "white space differs before token %ld (line %ld of the answer)", tok + 1,
+				 line);
 			return 0;
 		}
 		if (i == tn || j == an) {
 			if (i == tn && j == an)
 				return 1;
 			if (i == tn)
-				snprintf(msg, msglen, "the output ended after %ld tokens; the answer has more (line %ld)", tok,
+				snprintf(msg, msglen,
+					 "the output ended after %ld tokens; the answer has more (line %ld)", tok,
 					 line);
 			else
 				snprintf(msg, msglen, "the output has more than the answer's %ld tokens", tok);
@@ -151,10 +154,11 @@ int check_default(const char *team, size_t tn, const char *ans, size_t an, const
 				return 0;
 			}
 			double d = fabs(tv - av);
-			int ok = (f->abs_tol >= 0 && d <= f->abs_tol) || (f->rel_tol >= 0 && d <= f->rel_tol * fabs(av));
+			int ok =
+				(f->abs_tol >= 0 && d <= f->abs_tol) || (f->rel_tol >= 0 && d <= f->rel_tol * fabs(av));
 			if (!ok) {
-				snprintf(msg, msglen, "token %ld (line %ld): expected %.*s, got %.*s (difference %g)", tok, line,
-					 (int)(al > 40 ? 40 : al), as, (int)(tl > 40 ? 40 : tl), ts, d);
+				snprintf(msg, msglen, "token %ld (line %ld): expected %.*s, got %.*s (difference %g)",
+					 tok, line, (int)(al > 40 ? 40 : al), as, (int)(tl > 40 ? 40 : tl), ts, d);
 				return 0;
 			}
 		} else if (!token_eq(ts, tl, as, al, f->case_sensitive)) {

@@ -24,10 +24,7 @@ struct judge_config jcfg;
 atomic_int judge_stopping;
 extern struct slot *slots;
 
-
 /*** Results ***/
-
-
 
 void outcome_free(struct outcome *o)
 {
@@ -66,10 +63,38 @@ static int report(struct slot *s, const char *id, const char *attempt, const str
 	snprintf(mem, sizeof mem, "%ld", o->memory_kb);
 	snprintf(ot, sizeof ot, "%d", o->out_trunc);
 	snprintf(et, sizeof et, "%d", o->err_trunc);
-	const char *argv[] = {"XADD", KV_RESULTS, "*", "kind", "done", "job", "run", "id", id, "attempt", attempt, "judge",
-			      jcfg.name, "verdict", o->verdict, "message", o->message, "exit_code", ec, "time_ms", tm,
-			      "memory_kb", mem, "stdout_truncated", ot, "stderr_truncated", et, "stdout",
-			      o->out ? o->out : "", "stderr", o->err ? o->err : "", "compile_output",
+	const char *argv[] = {"XADD",
+			      KV_RESULTS,
+			      "*",
+			      "kind",
+			      "done",
+			      "job",
+			      "run",
+			      "id",
+			      id,
+			      "attempt",
+			      attempt,
+			      "judge",
+			      jcfg.name,
+			      "verdict",
+			      o->verdict,
+			      "message",
+			      o->message,
+			      "exit_code",
+			      ec,
+			      "time_ms",
+			      tm,
+			      "memory_kb",
+			      mem,
+			      "stdout_truncated",
+			      ot,
+			      "stderr_truncated",
+			      et,
+			      "stdout",
+			      o->out ? o->out : "",
+			      "stderr",
+			      o->err ? o->err : "",
+			      "compile_output",
 			      o->compile ? o->compile : ""};
 	size_t n = sizeof argv / sizeof argv[0], lens[sizeof argv / sizeof argv[0]];
 	for (size_t i = 0; i < n; i++)
@@ -259,6 +284,7 @@ static void judge_run(struct slot *s, const redisReply *f, struct outcome *o)
 	spec.lim.files = 256;
 	spec.lim.tmpfs_kb = 256 * 1024;
 	spec.workdir = work;
+	spec.inet_sockets = l->inet_sockets;
 	judge_expand(l->run, store, argv, src, main_name, mem_mb, "/box");
 	spec.argv = argv;
 	char inpath[600];
@@ -361,6 +387,7 @@ int judge_compile(struct slot *s, const struct lang *l, const char *src, const c
 	spec.lim.files = 256;
 	spec.lim.tmpfs_kb = 512 * 1024;
 	spec.workdir = box_workdir(s->box);
+	spec.inet_sockets = l->inet_sockets;
 	judge_expand(l->compile, store, argv, src, main_name, 0, "/box");
 	if (!strcmp(l->id, "cpp") && atomic_load(&pch_ready)) {
 		int n = 0;
@@ -383,7 +410,8 @@ int judge_compile(struct slot *s, const struct lang *l, const char *src, const c
 		close(cfd);
 	if (rc || res.status == BOX_JE) {
 		o->verdict = "JE";
-		snprintf(o->message, sizeof o->message, "the compiler could not run: %s", rc ? strerror(-rc) : res.message);
+		snprintf(o->message, sizeof o->message, "the compiler could not run: %s",
+			 rc ? strerror(-rc) : res.message);
 		return -1;
 	}
 	if (res.status != BOX_OK || res.exit_code != 0) {
@@ -439,8 +467,8 @@ static void handle_entry(struct slot *s, const redisReply *entry, int delivered)
 		snprintf(o.message, sizeof o.message, "judging failed %d times; an admin has been told", delivered - 1);
 		log_error("job given up", "id", id, NULL);
 	} else {
-		freeReplyObject(redisCommand(s->kv, "XADD %s * kind started job run id %s attempt %s judge %s", KV_RESULTS,
-					     id, attempt, jcfg.name));
+		freeReplyObject(redisCommand(s->kv, "XADD %s * kind started job run id %s attempt %s judge %s",
+					     KV_RESULTS, id, attempt, jcfg.name));
 		int64_t t0 = util_mono_ms();
 		judge_run(s, f, &o);
 		char ms[24];
@@ -494,8 +522,8 @@ void *judge_slot_main(void *arg)
 		int64_t now = util_mono_ms();
 		if (now - last_claim > 1000) {
 			last_claim = now;
-			redisReply *r = redisCommand(s->kv, "XAUTOCLAIM %s %s %s %d 0-0 COUNT 1", KV_JOBS, KV_JOBS_GROUP,
-						     jcfg.name, jcfg.claim_ms);
+			redisReply *r = redisCommand(s->kv, "XAUTOCLAIM %s %s %s %d 0-0 COUNT 1", KV_JOBS,
+						     KV_JOBS_GROUP, jcfg.name, jcfg.claim_ms);
 			if (r && r->type == REDIS_REPLY_ARRAY && r->elements >= 2 && r->element[1]->elements > 0) {
 				const redisReply *e = r->element[1]->element[0];
 				if (e->type == REDIS_REPLY_ARRAY && e->elements == 2) {
@@ -546,7 +574,8 @@ void *judge_heartbeat_main(void *arg)
 			json_object_object_add(o, "id", json_object_new_string(l->id));
 			json_object_object_add(o, "name", json_object_new_string(l->name));
 			json_object_object_add(o, "version", json_object_new_string(l->version));
-			freeReplyObject(redisCommand(kv, "HSET verdict:langs %s %s", l->id, json_object_to_json_string(o)));
+			freeReplyObject(
+				redisCommand(kv, "HSET verdict:langs %s %s", l->id, json_object_to_json_string(o)));
 			json_object_put(o);
 		}
 		for (int i = 0; i < jcfg.slots; i++) {

@@ -26,9 +26,9 @@ struct slot {
 	int index;
 	struct box *box;
 	redisContext *kv;
-	char dir[512];      /* host-only scratch of this slot */
-	struct box *aux;    /* a second box, for the other side of an interactive run */
-	char entry[64];     /* the stream entry in hand, "" when idle */
+	char dir[512];        /* host-only scratch of this slot */
+	struct box *aux;      /* a second box, for the other side of an interactive run */
+	char entry[64];       /* the stream entry in hand, "" when idle */
 	pthread_mutex_t lock; /* guards entry (read by the heartbeat) */
 };
 
@@ -47,8 +47,8 @@ void outcome_free(struct outcome *o);
 
 #include "lang.h"
 #define COMPILE_OUTPUT_MAX 65536
-void judge_expand(const char *const *tmpl, char store[LANG_ARGV][256], char *out[LANG_ARGV], const char *src, const char *main_name,
-		  long xmx, const char *dir);
+void judge_expand(const char *const *tmpl, char store[LANG_ARGV][256], char *out[LANG_ARGV], const char *src,
+		  const char *main_name, long xmx, const char *dir);
 void judge_pch_start(const char *cache_dir);
 int judge_compile(struct slot *s, const struct lang *l, const char *src, const char *main_name, struct outcome *o);
 int write_file_at(const char *dir, const char *name, const char *data, size_t len);

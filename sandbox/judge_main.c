@@ -104,7 +104,9 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		slots[i].box = box_new(i, err, sizeof err);
-		if (!slots[i].box) {
+		/* A second box per slot: the other side of an interactive run. */
+		slots[i].aux = slots[i].box ? box_new(jcfg.slots + i, err, sizeof err) : NULL;
+		if (!slots[i].box || !slots[i].aux) {
 			log_error("cannot create a box", "error", err, NULL);
 			return 1;
 		}
@@ -136,6 +138,7 @@ int main(int argc, char **argv)
 	pthread_join(hb, NULL);
 	for (int i = 0; i < jcfg.slots; i++) {
 		box_free(slots[i].box);
+		box_free(slots[i].aux);
 		if (slots[i].kv)
 			redisFree(slots[i].kv);
 		char cmd[1100];

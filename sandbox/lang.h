@@ -8,13 +8,14 @@
 
 struct lang {
 	const char *id, *name;
-	const char *source;                /* file name of the code; NULL: found from the code (Java) */
-	const char *compile[LANG_ARGV];    /* NULL-terminated; empty: nothing to compile */
-	const char *run[LANG_ARGV];        /* NULL-terminated */
-	const char *probe;                 /* this file must exist for the language to be offered */
-	const char *version_cmd[4];        /* prints the version on its first line */
-	double time_mult;                  /* the run's CPU limit is multiplied by this */
-	long extra_memory_mb;              /* added to the run's memory limit (a VM's own needs) */
+	const char *source;             /* file name of the code; NULL: found from the code (Java) */
+	const char *compile[LANG_ARGV]; /* NULL-terminated; empty: nothing to compile */
+	const char *run[LANG_ARGV];     /* NULL-terminated */
+	const char *probe;              /* this file must exist for the language to be offered */
+	const char *version_cmd[4];     /* prints the version on its first line */
+	double time_mult;               /* the run's CPU limit is multiplied by this */
+	long extra_memory_mb;           /* added to the run's memory limit (a VM's own needs) */
+	int inet_sockets;               /* the runtime opens (unconnectable) inet sockets at start: the JVM */
 	int available;
 	char version[64];
 };

@@ -8,12 +8,14 @@
 #include <fcntl.h>
 #include <math.h>
 #include <pthread.h>
+#include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
@@ -27,7 +29,7 @@
 #include "util.h"
 
 #define VALIDATOR_CPU_S 30
-#define FEEDBACK_MAX 4096
+#define FEEDBACK_MAX    4096
 
 /*** Small helpers ***/
 
@@ -122,7 +124,8 @@ static void publish_progress(struct slot *s, const char *id, const char *text, i
 {
 	char data[512];
 	snprintf(data, sizeof data,
-		 "submission/%s\n{\"id\":\"%s\",\"status\":\"judging\",\"progress\":\"%s\",\"tests_done\":%d,\"tests_total\":%d}",
+		 "submission/"
+		 "%s\n{\"id\":\"%s\",\"status\":\"judging\",\"progress\":\"%s\",\"tests_done\":%d,\"tests_total\":%d}",
 		 id, id, text, done, total);
 	freeReplyObject(redisCommand(s->kv, "PUBLISH %s %s", KV_EVENTS, data));
 }
@@ -185,8 +188,9 @@ static int build_validator(struct slot *s, const char *lang, json_object *names,
 		const char *name = json_object_get_string(json_object_array_get_idx(names, i));
 		const char *dot = strrchr(name, '.');
 		int src = dot && (!strcmp(l->id, "python3") ? !strcmp(dot, ".py")
-				  : !strcmp(l->id, "c")      ? !strcmp(dot, ".c")
-							     : (!strcmp(dot, ".cpp") || !strcmp(dot, ".cc") || !strcmp(dot, ".cxx")));
+				  : !strcmp(l->id, "c")
+					  ? !strcmp(dot, ".c")
+					  : (!strcmp(dot, ".cpp") || !strcmp(dot, ".cc") || !strcmp(dot, ".cxx")));
 		if (src)
 			argv[n++] = (char *)name;
 	}
@@ -215,8 +219,8 @@ static int build_validator(struct slot *s, const char *lang, json_object *names,
 	if (cfd >= 0)
 		close(cfd);
 	if (rc || res.status != BOX_OK || res.exit_code != 0) {
-		snprintf(o->message, sizeof o->message, "the validator does not compile%s%s", res.message[0] ? ": " : "",
-			 res.message);
+		snprintf(o->message, sizeof o->message, "the validator does not compile%s%s",
+			 res.message[0] ? ": " : "", res.message);
 		return -1;
 	}
 	return save_artifacts(s, dest);
@@ -409,8 +413,7 @@ static const char *run_validator(struct slot *s, const struct validator *v, cons
 	return "JE";
 }
 
-/*** Scoring ***/
-
+/* One test's outcome. */
 struct test_result {
 	const char *name, *group;
 	const char *verdict;
@@ -419,6 +422,144 @@ struct test_result {
 	int has_score, judged;
 	char jmsg[512];
 };
+
+/*** Interactive problems ***/
+
+struct side {
+	struct box *box;
+	struct box_spec spec;
+	struct box_result res;
+	int rc;
+};
+
+static void *side_main(void *arg)
+{
+	struct side *v = arg;
+	v->rc = box_run(v->box, &v->spec, &v->res);
+	return NULL;
+}
+
+/* The validator and the program, each in its own box, joined by two pipes:
+ * the validator's output is the program's input and the other way round.
+ * Each box takes its pipe ends (give_fds), so when one side ends the other
+ * reads EOF. A wrong answer from a validator that finished first wins over
+ * a later TLE or crash of the program, as in Kattis. */
+static const char *run_interactive(struct slot *s, const struct validator *v, char **prog_argv,
+				   const struct box_limits *lim, int inet, const char *prog_dir, const char *in_sha,
+				   const char *ans_sha, json_object *args, struct test_result *r)
+{
+	int to_prog[2], from_prog[2];
+	if (pipe2(to_prog, O_CLOEXEC))
+		return "JE";
+	if (pipe2(from_prog, O_CLOEXEC)) {
+		close(to_prog[0]);
+		close(to_prog[1]);
+		return "JE";
+	}
+	char blob_dir[1100], in_path[128], ans_path[128], fb[1200];
+	snprintf(blob_dir, sizeof blob_dir, "%s/blobs", jcfg.cache_dir);
+	snprintf(in_path, sizeof in_path, "/data/%s", in_sha);
+	snprintf(ans_path, sizeof ans_path, "/data/%s", ans_sha);
+	/* The validator writes its feedback in its own box's work directory. */
+	if (box_clean(s->aux)) {
+		close(to_prog[0]);
+		close(to_prog[1]);
+		close(from_prog[0]);
+		close(from_prog[1]);
+		return "JE";
+	}
+	snprintf(fb, sizeof fb, "%s/feedback", box_workdir(s->aux));
+	mkdir(fb, 0777);
+	chmod(fb, 0777);
+	char *vargv[80];
+	int n = 0;
+	if (!strcmp(v->lang, "python3"))
+		vargv[n++] = "/usr/bin/python3";
+	vargv[n++] = (char *)v->argv0;
+	vargv[n++] = in_path;
+	vargv[n++] = ans_path;
+	vargv[n++] = "/box/feedback/";
+	for (size_t i = 0; args && i < json_object_array_length(args) && n < 78; i++)
+		vargv[n++] = (char *)json_object_get_string(json_object_array_get_idx(args, i));
+	vargv[n] = NULL;
+
+	struct side val = {.box = s->aux}, prog = {.box = s->box};
+	box_spec_init(&val.spec);
+	val.spec.lim.cpu_s = VALIDATOR_CPU_S;
+	val.spec.lim.wall_s = lim->wall_s + 5;
+	val.spec.lim.memory_kb = 2048 * 1024;
+	val.spec.lim.procs = 64;
+	val.spec.lim.output_kb = 64 * 1024;
+	val.spec.lim.files = 128;
+	val.spec.lim.tmpfs_kb = 64 * 1024;
+	val.spec.workdir = box_workdir(s->aux);
+	val.spec.dirs[0] = (struct box_dir){v->dir, "/val", 0};
+	val.spec.dirs[1] = (struct box_dir){blob_dir, "/data", 0};
+	val.spec.ndirs = 2;
+	val.spec.argv = vargv;
+	val.spec.stdin_fd = from_prog[0];
+	val.spec.stdout_fd = to_prog[1];
+	val.spec.stderr_fd = -1;
+	val.spec.give_fds = 1;
+
+	box_spec_init(&prog.spec);
+	prog.spec.lim = *lim;
+	prog.spec.workdir = NULL;
+	prog.spec.dirs[0] = (struct box_dir){prog_dir, "/prog", 0};
+	prog.spec.ndirs = 1;
+	prog.spec.argv = prog_argv;
+	prog.spec.stdin_fd = to_prog[0];
+	prog.spec.stdout_fd = from_prog[1];
+	prog.spec.stderr_fd = -1;
+	prog.spec.give_fds = 1;
+	prog.spec.inet_sockets = inet;
+
+	pthread_t t;
+	if (pthread_create(&t, NULL, side_main, &val)) {
+		close(to_prog[0]);
+		close(to_prog[1]);
+		close(from_prog[0]);
+		close(from_prog[1]);
+		return "JE";
+	}
+	side_main(&prog);
+	pthread_join(t, NULL);
+
+	r->time_ms = prog.res.cpu_ms;
+	r->memory_kb = prog.res.memory_kb;
+	char *data = NULL;
+	size_t len = 0;
+	int trunc;
+	if (!box_read_file(s->aux, "feedback/judgemessage.txt", FEEDBACK_MAX, &data, &len, &trunc)) {
+		snprintf(r->jmsg, sizeof r->jmsg, "%.*s", (int)len, data);
+		free(data);
+	}
+	if (!box_read_file(s->aux, "feedback/score.txt", 256, &data, &len, &trunc)) {
+		r->score = strtod(data, NULL);
+		r->has_score = 1;
+		free(data);
+	}
+	int vexit =
+		val.res.signal == 0 && (val.res.status == BOX_OK || val.res.status == BOX_RTE) ? val.res.exit_code : -1;
+	if (val.rc || prog.rc || prog.res.status == BOX_JE || (vexit != 42 && vexit != 43)) {
+		if (!r->jmsg[0])
+			snprintf(r->jmsg, sizeof r->jmsg, "the interactive validator failed: %s %s (exit %d)",
+				 box_status_name(val.res.status), val.res.message, val.res.exit_code);
+		return "JE";
+	}
+	/* Both start together, so who ended first shows in their wall times; a
+	 * program killed by SIGPIPE was writing to a validator already gone. */
+	if (vexit == 43 && (prog.res.signal == SIGPIPE || val.res.wall_us + 2000 < prog.res.wall_us))
+		return "WA";
+	if (prog.res.status != BOX_OK || prog.res.exit_code != 0) {
+		if (!r->jmsg[0])
+			snprintf(r->jmsg, sizeof r->jmsg, "%s", prog.res.message);
+		return prog.res.status == BOX_OK ? "RTE" : status_verdict(prog.res.status);
+	}
+	return vexit == 42 ? "AC" : "WA";
+}
+
+/*** Scoring ***/
 
 /* Scores a scoring problem from its groups (samples never count). Legacy
  * testdata.yaml: accept_score (1), grader_flags sum|min|max|avg; 2025-09
@@ -433,13 +574,17 @@ static void score_groups(json_object *groups, struct test_result *t, size_t nt, 
 		json_object *set = get(gr, "settings");
 		if (!strncmp(name, "sample", 6))
 			continue;
-		const char *agg = get(set, "score_aggregation") ? json_object_get_string(get(set, "score_aggregation")) : NULL;
+		const char *agg =
+			get(set, "score_aggregation") ? json_object_get_string(get(set, "score_aggregation")) : NULL;
 		const char *flags = get(set, "grader_flags") ? json_object_get_string(get(set, "grader_flags")) : "";
 		int modern = get(set, "max_score") || agg;
 		double accept = get(set, "accept_score") ? json_object_get_double(get(set, "accept_score")) : 1;
 		double gmax = get(set, "max_score") ? json_object_get_double(get(set, "max_score")) : -1;
 		if (!agg)
-			agg = strstr(flags, "min") ? "min" : strstr(flags, "max") ? "max" : strstr(flags, "avg") ? "avg" : "sum";
+			agg = strstr(flags, "min")   ? "min"
+			      : strstr(flags, "max") ? "max"
+			      : strstr(flags, "avg") ? "avg"
+						     : "sum";
 		if (modern && !get(set, "score_aggregation") && strcmp(name, "secret"))
 			agg = "pass-fail";
 		size_t n = 0, ac = 0;
@@ -479,9 +624,7 @@ static void score_groups(json_object *groups, struct test_result *t, size_t nt, 
 			gs = sum / (double)n;
 		else
 			gs = sum;
-		double gm = gmax >= 0 ? gmax
-			    : !strcmp(agg, "sum") ? accept * (double)n
-						 : accept;
+		double gm = gmax >= 0 ? gmax : !strcmp(agg, "sum") ? accept * (double)n : accept;
 		*score += gs;
 		*max += gm;
 	}
@@ -518,10 +661,7 @@ void judge_submission(struct slot *s, const redisReply *f, const char *id, const
 			 !l ? "unknown language" : "bad job");
 		goto report;
 	}
-	if (get(prob, "interactive") && json_object_get_boolean(get(prob, "interactive"))) {
-		snprintf(o.message, sizeof o.message, "interactive problems are not judged yet");
-		goto report;
-	}
+	int interactive = get(prob, "interactive") && json_object_get_boolean(get(prob, "interactive"));
 
 	/* Compile once: the artifacts are cached by language and source. */
 	char main_name[128] = "main", src[160];
@@ -570,7 +710,8 @@ void judge_submission(struct slot *s, const redisReply *f, const char *id, const
 	}
 
 	double tl = json_object_get_double(get(prob, "time_limit"));
-	long mem_mb = json_object_get_int64(get(prob, "memory_mb")), out_mb = json_object_get_int64(get(prob, "output_mb"));
+	long mem_mb = json_object_get_int64(get(prob, "memory_mb")),
+	     out_mb = json_object_get_int64(get(prob, "output_mb"));
 	char store[LANG_ARGV][256];
 	char *argv[LANG_ARGV];
 	judge_expand(l->run, store, argv, src, main_name, mem_mb, "/prog");
@@ -596,7 +737,8 @@ void judge_submission(struct slot *s, const redisReply *f, const char *id, const
 			last_progress = now;
 		}
 		char in_path[700], ans_path[700];
-		const char *in_sha = json_object_get_string(get(t, "in")), *ans_sha = json_object_get_string(get(t, "ans"));
+		const char *in_sha = json_object_get_string(get(t, "in")),
+			   *ans_sha = json_object_get_string(get(t, "ans"));
 		if (fetch_blob(in_sha, in_path, sizeof in_path, err, sizeof err) ||
 		    fetch_blob(ans_sha, ans_path, sizeof ans_path, err, sizeof err)) {
 			snprintf(r->jmsg, sizeof r->jmsg, "%s", err);
@@ -606,10 +748,6 @@ void judge_submission(struct slot *s, const redisReply *f, const char *id, const
 			snprintf(r->jmsg, sizeof r->jmsg, "cannot clean the box");
 			goto failed;
 		}
-		/* The program's output goes to the work directory the validator
-		 * will see; the program itself gets a private one. */
-		int ifd = open(in_path, O_RDONLY | O_CLOEXEC);
-		int ofd = open_out(box_workdir(s->box), "team.out");
 		struct box_spec spec;
 		struct box_result res;
 		box_spec_init(&spec);
@@ -620,6 +758,22 @@ void judge_submission(struct slot *s, const redisReply *f, const char *id, const
 		spec.lim.output_kb = out_mb * 1024;
 		spec.lim.files = 256;
 		spec.lim.tmpfs_kb = 64 * 1024;
+		spec.inet_sockets = l->inet_sockets;
+		if (interactive) {
+			if (!vspec) {
+				snprintf(r->jmsg, sizeof r->jmsg, "an interactive problem needs its validator");
+				goto failed;
+			}
+			r->verdict = run_interactive(s, &v, argv, &spec.lim, l->inet_sockets, prog_dir, in_sha, ans_sha,
+						     get(t, "args"), r);
+			max_time = r->time_ms > max_time ? r->time_ms : max_time;
+			max_mem = r->memory_kb > max_mem ? r->memory_kb : max_mem;
+			goto failed;
+		}
+		/* The program's output goes to the work directory the validator
+		 * will see; the program itself gets a private one. */
+		int ifd = open(in_path, O_RDONLY | O_CLOEXEC);
+		int ofd = open_out(box_workdir(s->box), "team.out");
 		spec.workdir = NULL;
 		spec.dirs[0] = (struct box_dir){prog_dir, "/prog", 0};
 		spec.ndirs = 1;
@@ -662,17 +816,18 @@ void judge_submission(struct slot *s, const redisReply *f, const char *id, const
 				char *team = tn ? mmap(NULL, tn, PROT_READ, MAP_PRIVATE, ofd, 0) : NULL;
 				if (team == MAP_FAILED)
 					team = NULL;
-				r->verdict = ans && check_default(team ? team : "", team ? tn : 0, ans, an, &cf, r->jmsg,
-								 sizeof r->jmsg)
+				r->verdict = ans && check_default(team ? team : "", team ? tn : 0, ans, an, &cf,
+								  r->jmsg, sizeof r->jmsg)
 						     ? "AC"
-						     : ans ? "WA" : "JE";
+					     : ans ? "WA"
+						   : "JE";
 				if (team)
 					munmap(team, tn);
 				free(ans);
 			}
 		} else {
-			r->verdict = run_validator(s, &v, in_sha, ans_sha, get(t, "args"), ofd, &r->score, &r->has_score,
-						   r->jmsg, sizeof r->jmsg);
+			r->verdict = run_validator(s, &v, in_sha, ans_sha, get(t, "args"), ofd, &r->score,
+						   &r->has_score, r->jmsg, sizeof r->jmsg);
 		}
 		if (ofd >= 0)
 			close(ofd);
@@ -714,9 +869,32 @@ report:;
 	snprintf(tm, sizeof tm, "%ld", max_time);
 	snprintf(mem, sizeof mem, "%ld", max_mem);
 	const char *tests_json = json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PLAIN);
-	const char *fields[] = {"kind", "done", "job", "submission", "id", id, "attempt", attempt, "judge", jcfg.name,
-				"verdict", o.verdict, "message", o.message, "score", sc, "max_score", mx, "time_ms", tm,
-				"memory_kb", mem, "tests", tests_json, "compile_output", o.compile ? o.compile : ""};
+	const char *fields[] = {"kind",
+				"done",
+				"job",
+				"submission",
+				"id",
+				id,
+				"attempt",
+				attempt,
+				"judge",
+				jcfg.name,
+				"verdict",
+				o.verdict,
+				"message",
+				o.message,
+				"score",
+				sc,
+				"max_score",
+				mx,
+				"time_ms",
+				tm,
+				"memory_kb",
+				mem,
+				"tests",
+				tests_json,
+				"compile_output",
+				o.compile ? o.compile : ""};
 	size_t lens[26];
 	for (int i = 0; i < 26; i++)
 		lens[i] = strlen(fields[i]);
@@ -768,7 +946,8 @@ void judge_compile_check(struct slot *s, const redisReply *f, const char *id)
 	json_object *reply = json_object_new_object();
 	json_object_object_add(reply, "ok", json_object_new_boolean(ok));
 	size_t n;
-	char *clean = utf8_sanitize(o.compile ? o.compile : o.message, o.compile ? o.compile_len : strlen(o.message), &n);
+	char *clean =
+		utf8_sanitize(o.compile ? o.compile : o.message, o.compile ? o.compile_len : strlen(o.message), &n);
 	json_object_object_add(reply, "output", json_object_new_string_len(clean, (int)n));
 	free(clean);
 	const char *txt = json_object_to_json_string(reply);

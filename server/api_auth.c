@@ -55,9 +55,8 @@ static void do_register(struct worker *w, struct req *r)
 		if (auth_hash_password(pw, hash)) {
 			http_error(r, 500, "internal", "cannot hash the password");
 		} else {
-			MYSQL_RES *res = db_query(w->db, &err,
-						  "INSERT INTO users (username, password_hash) VALUES (%q, %q)", name,
-						  hash);
+			MYSQL_RES *res = db_query(
+				w->db, &err, "INSERT INTO users (username, password_hash) VALUES (%q, %q)", name, hash);
 			mysql_free_result(res);
 			if (err && mysql_errno(w->db) == 1062) {
 				http_error(r, 409, "username_taken", "the username %s is taken", name);
@@ -116,8 +115,8 @@ static void do_logout(struct worker *w, struct req *r)
 		unsigned char hash[32];
 		crypto_hash_sha256(hash, (const unsigned char *)p, n);
 		int err;
-		mysql_free_result(db_query(w->db, &err, "DELETE FROM sessions WHERE token_hash = %Q", (const char *)hash,
-					   (size_t)32));
+		mysql_free_result(db_query(w->db, &err, "DELETE FROM sessions WHERE token_hash = %Q",
+					   (const char *)hash, (size_t)32));
 	}
 	http_add_header(r, "set-cookie", "verdict_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
 	http_reply_json(r, 200, json_object_new_object());

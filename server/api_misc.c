@@ -7,8 +7,8 @@
 #include "server.h"
 #include "util.h"
 
-atomic_long metric_http_requests, metric_http_errors, metric_runs_created, metric_results_recorded,
-	metric_ws_messages, metric_events_pushed, metric_ws_dropped;
+atomic_long metric_http_requests, metric_http_errors, metric_runs_created, metric_results_recorded, metric_ws_messages,
+	metric_events_pushed, metric_ws_dropped;
 
 static void do_livez(struct req *r)
 {

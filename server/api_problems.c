@@ -54,44 +54,48 @@ static int store(struct worker *w, const char *id, struct pkg *p, int *replaced,
 	mysql_free_result(db_query(
 		db, &e,
 		"INSERT INTO problems (id, name, format, type, interactive, scoring, time_limit, memory_limit, "
-		"output_limit, validator_flags, validator_kind, validator_lang, validator_path, statement, statement_html, "
-		"statement_file, difficulty, tags, package_version) VALUES (%q, %q, %q, %q, %d, %d, %s, %d, %d, %q, %q, "
+		"output_limit, validator_flags, validator_kind, validator_lang, validator_path, statement, "
+		"statement_html, "
+		"statement_file, difficulty, tags, package_version) VALUES (%q, %q, %q, %q, %d, %d, %s, %d, %d, %q, "
+		"%q, "
 		"%q, %q, %q, %q, %q, %q, %q, %d) ON DUPLICATE KEY UPDATE name = VALUES(name), format = VALUES(format), "
 		"type = VALUES(type), interactive = VALUES(interactive), scoring = VALUES(scoring), time_limit = "
 		"VALUES(time_limit), memory_limit = VALUES(memory_limit), output_limit = VALUES(output_limit), "
 		"validator_flags = VALUES(validator_flags), validator_kind = VALUES(validator_kind), validator_lang = "
 		"VALUES(validator_lang), validator_path = VALUES(validator_path), statement = VALUES(statement), "
 		"statement_html = VALUES(statement_html), statement_file = VALUES(statement_file), difficulty = "
-		"COALESCE(VALUES(difficulty), difficulty), tags = VALUES(tags), package_version = VALUES(package_version), "
+		"COALESCE(VALUES(difficulty), difficulty), tags = VALUES(tags), package_version = "
+		"VALUES(package_version), "
 		"updated_at = NOW(3)",
-		id, p->name[0] ? p->name : id, p->format, p->type, p->interactive, p->scoring, tl, p->memory_mb, p->output_mb,
-		json_text(p->validator_flags), p->validator_kind, p->validator_lang[0] ? p->validator_lang : NULL,
-		p->validator_path[0] ? p->validator_path : NULL, p->statement, p->statement_html,
-		p->statement_file[0] ? p->statement_file : NULL, p->difficulty[0] ? p->difficulty : NULL, json_text(p->tags),
-		version));
+		id, p->name[0] ? p->name : id, p->format, p->type, p->interactive, p->scoring, tl, p->memory_mb,
+		p->output_mb, json_text(p->validator_flags), p->validator_kind,
+		p->validator_lang[0] ? p->validator_lang : NULL, p->validator_path[0] ? p->validator_path : NULL,
+		p->statement, p->statement_html, p->statement_file[0] ? p->statement_file : NULL,
+		p->difficulty[0] ? p->difficulty : NULL, json_text(p->tags), version));
 	if (e)
 		goto fail;
 	for (size_t i = 0; i < p->nfiles; i++) {
-		mysql_free_result(db_query(db, &e,
-					   "INSERT INTO problem_files (problem_id, path, sha256, mode) VALUES (%q, %q, %q, %d)",
-					   id, p->files[i].path, p->files[i].sha, p->files[i].mode));
+		mysql_free_result(db_query(
+			db, &e, "INSERT INTO problem_files (problem_id, path, sha256, mode) VALUES (%q, %q, %q, %d)",
+			id, p->files[i].path, p->files[i].sha, p->files[i].mode));
 		if (e)
 			goto fail;
 	}
 	for (size_t g = 0; g < p->ngroups; g++) {
-		mysql_free_result(db_query(db, &e,
-					   "INSERT INTO test_groups (problem_id, name, ord, settings) VALUES (%q, %q, %d, %q)",
-					   id, p->groups[g].name, (int)g, json_text(p->groups[g].settings)));
+		mysql_free_result(db_query(
+			db, &e, "INSERT INTO test_groups (problem_id, name, ord, settings) VALUES (%q, %q, %d, %q)", id,
+			p->groups[g].name, (int)g, json_text(p->groups[g].settings)));
 		if (e)
 			goto fail;
 	}
 	for (size_t i = 0; i < p->ntests; i++) {
 		const struct pkg_test *t = &p->tests[i];
-		mysql_free_result(db_query(db, &e,
-					   "INSERT INTO testcases (problem_id, ord, name, group_name, sample, input_sha256, "
-					   "answer_sha256, validator_args) VALUES (%q, %d, %q, %q, %d, %q, %q, %q)",
-					   id, (int)i, t->name, t->group, t->sample, p->files[t->in].sha,
-					   p->files[t->ans].sha, json_text(t->args)));
+		mysql_free_result(
+			db_query(db, &e,
+				 "INSERT INTO testcases (problem_id, ord, name, group_name, sample, input_sha256, "
+				 "answer_sha256, validator_args) VALUES (%q, %d, %q, %q, %d, %q, %q, %q)",
+				 id, (int)i, t->name, t->group, t->sample, p->files[t->in].sha, p->files[t->ans].sha,
+				 json_text(t->args)));
 		if (e)
 			goto fail;
 	}
@@ -107,7 +111,8 @@ fail:
 static void do_import(struct worker *w, struct req *r)
 {
 	if (!problem_id_valid(r->param)) {
-		http_error(r, 400, "bad_id", "a problem id is 1 to 64 of a-z, 0-9, '-' and '_', starting with a letter or digit");
+		http_error(r, 400, "bad_id",
+			   "a problem id is 1 to 64 of a-z, 0-9, '-' and '_', starting with a letter or digit");
 		return;
 	}
 	if (!r->body_len) {
@@ -174,10 +179,11 @@ static void add_blob_text(struct worker *w, json_object *o, const char *key, con
 static void do_get(struct worker *w, struct req *r)
 {
 	int e;
-	MYSQL_RES *res = db_query(w->db, &e,
-				  "SELECT id, name, type, statement, statement_html, statement_file, time_limit, "
-				  "memory_limit, difficulty, tags, interactive, scoring, format FROM problems WHERE id = %q",
-				  r->param);
+	MYSQL_RES *res =
+		db_query(w->db, &e,
+			 "SELECT id, name, type, statement, statement_html, statement_file, time_limit, "
+			 "memory_limit, difficulty, tags, interactive, scoring, format FROM problems WHERE id = %q",
+			 r->param);
 	MYSQL_ROW row = res ? mysql_fetch_row(res) : NULL;
 	if (!row) {
 		mysql_free_result(res);
@@ -204,9 +210,10 @@ static void do_get(struct worker *w, struct req *r)
 	int interactive = atoi(row[10]);
 	mysql_free_result(res);
 	json_object *samples = json_object_new_array();
-	res = db_query(w->db, &e,
-		       "SELECT name, input_sha256, answer_sha256 FROM testcases WHERE problem_id = %q AND sample ORDER BY ord",
-		       r->param);
+	res = db_query(
+		w->db, &e,
+		"SELECT name, input_sha256, answer_sha256 FROM testcases WHERE problem_id = %q AND sample ORDER BY ord",
+		r->param);
 	while (res && !interactive && (row = mysql_fetch_row(res))) {
 		json_object *s = json_object_new_object();
 		json_object_object_add(s, "name", json_object_new_string(row[0]));
@@ -240,7 +247,7 @@ static void do_file(struct worker *w, struct req *r)
 	if (!row || blob_get(w->db, row[0], &data, &len)) {
 		http_error(r, 404, "not_found", "no such file");
 	} else {
-		const char *ct = strstr(path, ".pdf") ? "application/pdf"
+		const char *ct = strstr(path, ".pdf")   ? "application/pdf"
 				 : strstr(path, ".png") ? "image/png"
 				 : strstr(path, ".svg") ? "image/svg+xml"
 				 : strstr(path, ".jpg") ? "image/jpeg"
@@ -254,8 +261,9 @@ static void do_file(struct worker *w, struct req *r)
 static void do_export(struct worker *w, struct req *r)
 {
 	int e;
-	MYSQL_RES *res = db_query(w->db, &e, "SELECT path, sha256, mode FROM problem_files WHERE problem_id = %q ORDER BY path",
-				  r->param);
+	MYSQL_RES *res =
+		db_query(w->db, &e, "SELECT path, sha256, mode FROM problem_files WHERE problem_id = %q ORDER BY path",
+			 r->param);
 	size_t n = res ? mysql_num_rows(res) : 0;
 	if (!n) {
 		mysql_free_result(res);
@@ -335,12 +343,13 @@ static void do_list(struct worker *w, struct req *r)
 	MYSQL_ROW row = res ? mysql_fetch_row(res) : NULL;
 	long total = row ? atol(row[0]) : 0;
 	mysql_free_result(res);
-	res = db_query(w->db, &e,
-		       "SELECT p.id, p.name, p.difficulty, p.tags, "
-		       "(SELECT COUNT(DISTINCT user_id) FROM submissions s WHERE s.problem_id = p.id AND s.verdict = 'AC'), "
-		       "(SELECT COUNT(DISTINCT user_id) FROM submissions s WHERE s.problem_id = p.id) "
-		       "FROM problems p %s ORDER BY p.id LIMIT %d OFFSET %d",
-		       where, per, (page - 1) * per);
+	res = db_query(
+		w->db, &e,
+		"SELECT p.id, p.name, p.difficulty, p.tags, "
+		"(SELECT COUNT(DISTINCT user_id) FROM submissions s WHERE s.problem_id = p.id AND s.verdict = 'AC'), "
+		"(SELECT COUNT(DISTINCT user_id) FROM submissions s WHERE s.problem_id = p.id) "
+		"FROM problems p %s ORDER BY p.id LIMIT %d OFFSET %d",
+		where, per, (page - 1) * per);
 	if (e) {
 		mysql_free_result(res);
 		http_error(r, 503, "unavailable", "cannot list problems now");

@@ -11,7 +11,7 @@
 #include "util.h"
 
 #define RUN_ID_LEN 12
-#define SLUG_LEN 8
+#define SLUG_LEN   8
 
 const char *const run_columns = "id, language, status, verdict, message, stdout, stderr, compile_output, "
 				"stdout_truncated, stderr_truncated, exit_code, time_ms, memory_kb";
@@ -94,23 +94,23 @@ int job_enqueue(redisContext *kv, const char *id, const char *const *fields, con
 	redisReply *r = redisCommandArgv(kv, argc, argv, lens);
 	int ok = r && r->type == REDIS_REPLY_STRING;
 	if (!ok)
-		log_warn("cannot queue a job", "id", id, "error", r && r->type == REDIS_REPLY_ERROR ? r->str : "no reply",
-			 NULL);
+		log_warn("cannot queue a job", "id", id, "error",
+			 r && r->type == REDIS_REPLY_ERROR ? r->str : "no reply", NULL);
 	freeReplyObject(r);
 	free(argv);
 	free(lens);
 	return ok ? 0 : -1;
 }
 
-int runs_enqueue(redisContext *kv, const char *id, int attempt, const char *lang, const char *code,
-		 size_t code_len, const char *input, size_t input_len)
+int runs_enqueue(redisContext *kv, const char *id, int attempt, const char *lang, const char *code, size_t code_len,
+		 const char *input, size_t input_len)
 {
 	char att[16], limits[256];
 	snprintf(att, sizeof att, "%d", attempt);
 	snprintf(limits, sizeof limits, "{\"cpu_s\":%g,\"wall_s\":%g,\"memory_mb\":%ld}", cfg.run_cpu_s, cfg.run_wall_s,
 		 cfg.run_memory_mb);
-	const char *fields[] = {"kind", "run", "id", id, "attempt", att, "lang", lang, "limits", limits,
-				"code", code, "input", input};
+	const char *fields[] = {"kind", "run",    "id",   id,     "attempt", att,     "lang",
+				lang,   "limits", limits, "code", code,      "input", input};
 	size_t lens[14];
 	for (int i = 0; i < 14; i++)
 		lens[i] = strlen(fields[i]);
@@ -168,11 +168,16 @@ static void do_create(struct worker *w, struct req *r)
 	} else {
 		char id[17], msg[256];
 		const char *input = ji && json_object_is_type(ji, json_type_string) ? json_object_get_string(ji) : "";
-		size_t input_len = ji && json_object_is_type(ji, json_type_string) ? (size_t)json_object_get_string_len(ji) : 0;
+		size_t input_len =
+			ji && json_object_is_type(ji, json_type_string) ? (size_t)json_object_get_string_len(ji) : 0;
 		int st = runs_create(w, &r->user, r->ip, json_object_get_string(jl), json_object_get_string(jc),
 				     (size_t)json_object_get_string_len(jc), input, input_len, id, msg, sizeof msg);
 		if (st) {
-			http_error(r, st, st == 413 ? "too_large" : st == 400 ? "bad_language" : "unavailable", "%s", msg);
+			http_error(r, st,
+				   st == 413   ? "too_large"
+				   : st == 400 ? "bad_language"
+					       : "unavailable",
+				   "%s", msg);
 		} else {
 			json_object *reply = json_object_new_object();
 			json_object_object_add(reply, "id", json_object_new_string(id));
@@ -232,8 +237,8 @@ static void do_shared(struct worker *w, struct req *r)
 		return;
 	}
 	int err;
-	MYSQL_RES *res = db_query(w->db, &err, "SELECT %s, code, input FROM runs WHERE share_slug = %q", run_columns,
-				  r->param);
+	MYSQL_RES *res =
+		db_query(w->db, &err, "SELECT %s, code, input FROM runs WHERE share_slug = %q", run_columns, r->param);
 	MYSQL_ROW row = res ? mysql_fetch_row(res) : NULL;
 	if (!row) {
 		http_error(r, 404, "not_found", "no shared run %s", r->param);

@@ -19,7 +19,8 @@ void audit(struct worker *w, const struct user *u, const char *action, const cha
 	char uid[24] = "NULL";
 	if (u && u->id)
 		snprintf(uid, sizeof uid, "%lld", (long long)u->id);
-	mysql_free_result(db_query(w->db, &e, "INSERT INTO audit_log (user_id, action, target, detail) VALUES (%s, %q, %q, %q)",
+	mysql_free_result(db_query(w->db, &e,
+				   "INSERT INTO audit_log (user_id, action, target, detail) VALUES (%s, %q, %q, %q)",
 				   uid, action, target, detail));
 }
 
@@ -27,10 +28,11 @@ void audit(struct worker *w, const struct user *u, const char *action, const cha
 static json_object *problem_spec(struct worker *w, const char *pid, int *version)
 {
 	int e;
-	MYSQL_RES *res = db_query(w->db, &e,
-				  "SELECT time_limit, memory_limit, output_limit, interactive, scoring, validator_kind, "
-				  "validator_lang, validator_path, run_all_tests, package_version FROM problems WHERE id = %q",
-				  pid);
+	MYSQL_RES *res =
+		db_query(w->db, &e,
+			 "SELECT time_limit, memory_limit, output_limit, interactive, scoring, validator_kind, "
+			 "validator_lang, validator_path, run_all_tests, package_version FROM problems WHERE id = %q",
+			 pid);
 	MYSQL_ROW row = res ? mysql_fetch_row(res) : NULL;
 	if (!row) {
 		mysql_free_result(res);
@@ -57,13 +59,16 @@ static json_object *problem_spec(struct worker *w, const char *pid, int *version
 	mysql_free_result(res);
 	if (vpath[0]) {
 		json_object *files = json_object_new_array();
-		res = db_query(w->db, &e,
-			       "SELECT path, sha256 FROM problem_files WHERE problem_id = %q AND (path = %q OR path LIKE "
-			       "CONCAT(%q, '/%%')) ORDER BY path",
-			       pid, vpath, vpath);
+		res = db_query(
+			w->db, &e,
+			"SELECT path, sha256 FROM problem_files WHERE problem_id = %q AND (path = %q OR path LIKE "
+			"CONCAT(%q, '/%%')) ORDER BY path",
+			pid, vpath, vpath);
 		while (res && (row = mysql_fetch_row(res))) {
 			json_object *f = json_object_new_object();
-			json_object_object_add(f, "path", json_object_new_string(row[0] + strlen(vpath) + (row[0][strlen(vpath)] == '/')));
+			json_object_object_add(
+				f, "path",
+				json_object_new_string(row[0] + strlen(vpath) + (row[0][strlen(vpath)] == '/')));
 			json_object_object_add(f, "sha", json_object_new_string(row[1]));
 			json_object_array_add(files, f);
 		}
@@ -123,7 +128,8 @@ int submission_enqueue(struct worker *w, const char *id, int attempt)
 	char att[16];
 	snprintf(att, sizeof att, "%d", attempt);
 	const char *s = json_object_to_json_string_ext(spec, JSON_C_TO_STRING_PLAIN);
-	const char *fields[] = {"kind", "submission", "id", id, "attempt", att, "lang", row[1], "problem", s, "code", row[2]};
+	const char *fields[] = {"kind", "submission", "id",      id, "attempt", att,
+				"lang", row[1],       "problem", s,  "code",    row[2]};
 	size_t flens[12];
 	for (int i = 0; i < 12; i++)
 		flens[i] = strlen(fields[i]);
@@ -180,10 +186,11 @@ json_object *submission_get(struct worker *w, const char *id, int with_code, int
 	}
 	mysql_free_result(res);
 	json_object *tests = json_object_new_array();
-	res = db_query(w->db, &e,
-		       "SELECT name, group_name, verdict, time_ms, memory_kb, score, judge_message FROM submission_tests "
-		       "WHERE submission_id = %q ORDER BY ord",
-		       id);
+	res = db_query(
+		w->db, &e,
+		"SELECT name, group_name, verdict, time_ms, memory_kb, score, judge_message FROM submission_tests "
+		"WHERE submission_id = %q ORDER BY ord",
+		id);
 	while (res && (row = mysql_fetch_row(res))) {
 		json_object *t = json_object_new_object();
 		json_object_object_add(t, "name", json_object_new_string(row[0]));
@@ -215,7 +222,8 @@ static void do_create(struct worker *w, struct req *r)
 	}
 	size_t code_len = (size_t)json_object_get_string_len(jc);
 	int e;
-	MYSQL_RES *res = problem_id_valid(pid) ? db_query(w->db, &e, "SELECT 1 FROM problems WHERE id = %q", pid) : NULL;
+	MYSQL_RES *res =
+		problem_id_valid(pid) ? db_query(w->db, &e, "SELECT 1 FROM problems WHERE id = %q", pid) : NULL;
 	int known = res && mysql_num_rows(res);
 	mysql_free_result(res);
 	char id[SUB_ID_LEN + 1];
@@ -227,10 +235,11 @@ static void do_create(struct worker *w, struct req *r)
 		http_error(r, 400, "bad_language", "unknown language: %.40s (see /api/languages)", lang);
 	} else {
 		util_random_id(id, SUB_ID_LEN);
-		mysql_free_result(db_query(w->db, &e,
-					   "INSERT INTO submissions (id, user_id, problem_id, language, code) VALUES (%q, %L, "
-					   "%q, %q, %Q)",
-					   id, r->user.id, pid, lang, json_object_get_string(jc), code_len));
+		mysql_free_result(
+			db_query(w->db, &e,
+				 "INSERT INTO submissions (id, user_id, problem_id, language, code) VALUES (%q, %L, "
+				 "%q, %q, %Q)",
+				 id, r->user.id, pid, lang, json_object_get_string(jc), code_len));
 		if (e) {
 			http_error(r, 503, "unavailable", "cannot store the submission");
 		} else {
@@ -318,8 +327,8 @@ int validator_check(struct worker *w, const struct pkg *p, char *err, size_t err
 			ok = 0;
 		} else {
 			const char *out = util_json_str(o, "output");
-			snprintf(err, errlen, "the output validator (%s, %s) does not compile: %.300s", p->validator_path,
-				 p->validator_lang, out ? out : "no output");
+			snprintf(err, errlen, "the output validator (%s, %s) does not compile: %.300s",
+				 p->validator_path, p->validator_lang, out ? out : "no output");
 		}
 		json_object_put(o);
 	}

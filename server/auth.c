@@ -29,7 +29,7 @@ int auth_verify_password(const char *hash, const char *pw)
 
 /* Basic credentials would cost a hash per request: a verified pair is
  * remembered by its SHA-256 for a few minutes. */
-#define BASIC_CACHE 256
+#define BASIC_CACHE  256
 #define BASIC_TTL_MS 300000
 static struct {
 	unsigned char key[32];
@@ -92,10 +92,11 @@ int auth_resolve_token(struct worker *w, const char *cookie, struct user *u)
 	unsigned char hash[32];
 	crypto_hash_sha256(hash, (const unsigned char *)token, n);
 	int err;
-	MYSQL_RES *res = db_query(w->db, &err,
-				  "SELECT u.id, u.username, u.role, u.premium FROM sessions s JOIN users u ON "
-				  "u.id = s.user_id WHERE s.token_hash = %Q AND s.expires_at > NOW(3) AND NOT u.disabled",
-				  (const char *)hash, (size_t)32);
+	MYSQL_RES *res =
+		db_query(w->db, &err,
+			 "SELECT u.id, u.username, u.role, u.premium FROM sessions s JOIN users u ON "
+			 "u.id = s.user_id WHERE s.token_hash = %Q AND s.expires_at > NOW(3) AND NOT u.disabled",
+			 (const char *)hash, (size_t)32);
 	MYSQL_ROW row = res ? mysql_fetch_row(res) : NULL;
 	if (row)
 		fill_user(row, u);

@@ -24,7 +24,8 @@ int blob_put(MYSQL *db, const char *sha, const void *data, size_t len)
 	size_t off = 0;
 	do {
 		size_t n = len - off > CHUNK ? CHUNK : len - off;
-		mysql_free_result(db_query(db, &err, "INSERT IGNORE INTO blob_chunks (sha256, seq, data) VALUES (%q, %d, %Q)",
+		mysql_free_result(db_query(db, &err,
+					   "INSERT IGNORE INTO blob_chunks (sha256, seq, data) VALUES (%q, %d, %Q)",
 					   sha, seq++, p + off, n));
 		if (err)
 			return -1;

@@ -220,11 +220,11 @@ MYSQL_RES *db_query(MYSQL *db, int *err, const char *fmt, ...)
 	char *sql = malloc(cap);
 	va_list ap;
 	va_start(ap, fmt);
-#define NEED(k)                                                                                                        \
-	do {                                                                                                           \
-		while (n + (k) + 1 > cap)                                                                              \
-			cap *= 2;                                                                                      \
-		sql = realloc(sql, cap);                                                                               \
+#define NEED(k)                           \
+	do {                              \
+		while (n + (k) + 1 > cap) \
+			cap *= 2;         \
+		sql = realloc(sql, cap);  \
 	} while (0)
 	for (const char *p = fmt; *p; p++) {
 		if (*p != '%') {

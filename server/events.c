@@ -232,7 +232,8 @@ static void *events_main(void *arg)
 			if (redisGetReply(c, &rv) != REDIS_OK)
 				break;
 			r = rv;
-			if (r->type == REDIS_REPLY_ARRAY && r->elements == 3 && r->element[2]->type == REDIS_REPLY_STRING) {
+			if (r->type == REDIS_REPLY_ARRAY && r->elements == 3 &&
+			    r->element[2]->type == REDIS_REPLY_STRING) {
 				struct event *e = malloc(sizeof *e);
 				e->len = r->element[2]->len;
 				e->payload = malloc(e->len + 1);

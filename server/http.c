@@ -19,7 +19,7 @@
 #include "util.h"
 
 #define ROUTES_MAX 128
-#define CHUNK 65536
+#define CHUNK      65536
 
 struct route {
 	enum http_method method;
@@ -368,8 +368,8 @@ static int serve_static(struct req *r)
 		bad |= lws_add_http_header_by_name(wsi, (const unsigned char *)security_headers[i][0],
 						   (const unsigned char *)security_headers[i][1],
 						   (int)strlen(security_headers[i][1]), &hp, end);
-	bad |= lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:",
-					   (const unsigned char *)"no-cache", 8, &hp, end);
+	bad |= lws_add_http_header_by_name(
+		wsi, (const unsigned char *)"cache-control:", (const unsigned char *)"no-cache", 8, &hp, end);
 	if (bad)
 		return -1;
 	/* lws owns the transfer from here on: the req is done. */
@@ -388,16 +388,16 @@ static int serve_static(struct req *r)
 static int write_headers(struct lws *wsi, struct req *r)
 {
 	unsigned char buf[LWS_PRE + 4096], *start = buf + LWS_PRE, *p = start, *end = buf + sizeof buf - 1;
-	if (lws_add_http_common_headers(wsi, (unsigned)r->status, r->ctype ? r->ctype : "application/json",
-					r->resp_len, &p, end))
+	if (lws_add_http_common_headers(wsi, (unsigned)r->status, r->ctype ? r->ctype : "application/json", r->resp_len,
+					&p, end))
 		return -1;
 	for (size_t i = 0; i < sizeof security_headers / sizeof security_headers[0]; i++)
 		if (lws_add_http_header_by_name(wsi, (const unsigned char *)security_headers[i][0],
 						(const unsigned char *)security_headers[i][1],
 						(int)strlen(security_headers[i][1]), &p, end))
 			return -1;
-	if (lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:",
-					(const unsigned char *)"no-store", 8, &p, end))
+	if (lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:", (const unsigned char *)"no-store",
+					8, &p, end))
 		return -1;
 	char *line = r->extra;
 	while (*line) {

@@ -387,7 +387,8 @@ static void add_args(json_object *arr, json_object *v)
 		split_flags(arr, json_object_get_string(v));
 	} else if (json_object_is_type(v, json_type_array)) {
 		for (size_t i = 0; i < json_object_array_length(v); i++)
-			json_object_array_add(arr, json_object_new_string(json_object_get_string(json_object_array_get_idx(v, i))));
+			json_object_array_add(
+				arr, json_object_new_string(json_object_get_string(json_object_array_get_idx(v, i))));
 	}
 }
 
@@ -473,7 +474,8 @@ static int find_validator(struct pkg *p, char *err, size_t errlen)
 			} else {
 				const char *slash = strchr(rest, '/');
 				if (slash)
-					snprintf(p->validator_path, sizeof p->validator_path, "%.*s", (int)(slash - path), path);
+					snprintf(p->validator_path, sizeof p->validator_path, "%.*s",
+						 (int)(slash - path), path);
 				else
 					snprintf(p->validator_path, sizeof p->validator_path, "%s", path);
 			}
@@ -590,12 +592,14 @@ int pkg_analyse(struct pkg *p, double default_tl, int default_memory_mb, char *e
 	const char *validation = v ? json_object_get_string(v) : "default";
 	if (strstr(validation, "interactive"))
 		p->interactive = 1;
-	snprintf(p->type, sizeof p->type, "%s%s", passfail ? "pass-fail" : "scoring", p->interactive ? " interactive" : "");
+	snprintf(p->type, sizeof p->type, "%s%s", passfail ? "pass-fail" : "scoring",
+		 p->interactive ? " interactive" : "");
 
 	/* Limits. */
 	json_object *lim = get(y, "limits");
 	p->time_limit = 0;
-	if ((v = get(lim, "time_limit")) && (json_object_is_type(v, json_type_double) || json_object_is_type(v, json_type_int)))
+	if ((v = get(lim, "time_limit")) &&
+	    (json_object_is_type(v, json_type_double) || json_object_is_type(v, json_type_int)))
 		p->time_limit = json_object_get_double(v);
 	if (p->time_limit <= 0) {
 		const struct pkg_file *tl = pkg_find(p, ".timelimit");
@@ -648,8 +652,9 @@ int pkg_analyse(struct pkg *p, double default_tl, int default_memory_mb, char *e
 	if (!p->validator_path[0]) {
 		snprintf(p->validator_kind, sizeof p->validator_kind, "default");
 		if (strstr(validation, "custom") || p->interactive) {
-			snprintf(err, errlen, "problem.yaml asks for a custom%s validator but the package has none "
-					      "(output_validator/ or output_validators/ with a .c, .cpp or .py file)",
+			snprintf(err, errlen,
+				 "problem.yaml asks for a custom%s validator but the package has none "
+				 "(output_validator/ or output_validators/ with a .c, .cpp or .py file)",
 				 p->interactive ? " interactive" : "");
 			return -1;
 		}

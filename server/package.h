@@ -17,21 +17,22 @@ struct pkg_file {
 	char *path; /* relative, '/'-separated, checked: no "..", no absolute paths */
 	unsigned char *data;
 	size_t len;
-	int mode;      /* 0644 or 0755 */
-	char sha[65];  /* hex SHA-256 of data */
+	int mode;     /* 0644 or 0755 */
+	char sha[65]; /* hex SHA-256 of data */
 };
 
 struct pkg_test {
 	char name[512];  /* path under data/ without extension, e.g. "secret/g1/03" */
 	char group[512]; /* "sample", "secret", "secret/g1" */
 	int sample;
-	int in, ans;     /* indexes into files */
+	int in, ans;       /* indexes into files */
 	json_object *args; /* output validator arguments (array of strings); owned */
 };
 
 struct pkg_group {
 	char name[512];
-	json_object *settings; /* owned: on_reject, accept_score, reject_score, grader_flags, max_score, aggregation... */
+	json_object
+		*settings; /* owned: on_reject, accept_score, reject_score, grader_flags, max_score, aggregation... */
 };
 
 struct pkg {

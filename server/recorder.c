@@ -76,12 +76,13 @@ static int record_submission(struct worker *w, const char *id, const char *kind,
 	snprintf(msg, sizeof msg, "%s", message ? message : "");
 	if (db_exec(w->db, "START TRANSACTION"))
 		return -1;
-	mysql_free_result(db_query(w->db, &err,
-				   "UPDATE submissions SET status = 'done', verdict = %q, message = %q, compile_output = %Q, "
-				   "score = %s, max_score = %s, time_ms = %d, memory_kb = %d, judge = %q, finished_at = NOW(3) "
-				   "WHERE id = %q AND status <> 'done'",
-				   verdict ? verdict : "JE", msg, comp ? comp : "", lc, score && *score ? score : "NULL",
-				   max && *max ? max : "NULL", tm ? atoi(tm) : 0, mem ? atoi(mem) : 0, judge, id));
+	mysql_free_result(
+		db_query(w->db, &err,
+			 "UPDATE submissions SET status = 'done', verdict = %q, message = %q, compile_output = %Q, "
+			 "score = %s, max_score = %s, time_ms = %d, memory_kb = %d, judge = %q, finished_at = NOW(3) "
+			 "WHERE id = %q AND status <> 'done'",
+			 verdict ? verdict : "JE", msg, comp ? comp : "", lc, score && *score ? score : "NULL",
+			 max && *max ? max : "NULL", tm ? atoi(tm) : 0, mem ? atoi(mem) : 0, judge, id));
 	if (err)
 		goto fail;
 	int fresh = mysql_affected_rows(w->db) == 1;
@@ -96,13 +97,14 @@ static int record_submission(struct worker *w, const char *id, const char *kind,
 		int64_t tms = 0, mkb = 0;
 		util_json_int(t, "time_ms", &tms);
 		util_json_int(t, "memory_kb", &mkb);
-		mysql_free_result(db_query(w->db, &err,
-					   "INSERT INTO submission_tests (submission_id, ord, name, group_name, verdict, time_ms, "
-					   "memory_kb, score, judge_message) VALUES (%q, %d, %q, %q, %q, %L, %L, %s, %q)",
-					   id, (int)i, util_json_str(t, "name") ? util_json_str(t, "name") : "",
-					   util_json_str(t, "group") ? util_json_str(t, "group") : "",
-					   util_json_str(t, "verdict") ? util_json_str(t, "verdict") : "JE", tms, mkb, sc,
-					   util_json_str(t, "judge_message")));
+		mysql_free_result(db_query(
+			w->db, &err,
+			"INSERT INTO submission_tests (submission_id, ord, name, group_name, verdict, time_ms, "
+			"memory_kb, score, judge_message) VALUES (%q, %d, %q, %q, %q, %L, %L, %s, %q)",
+			id, (int)i, util_json_str(t, "name") ? util_json_str(t, "name") : "",
+			util_json_str(t, "group") ? util_json_str(t, "group") : "",
+			util_json_str(t, "verdict") ? util_json_str(t, "verdict") : "JE", tms, mkb, sc,
+			util_json_str(t, "judge_message")));
 	}
 	json_object_put(arr);
 	if (err || db_exec(w->db, "COMMIT"))
@@ -214,10 +216,11 @@ static void sweep(struct worker *w)
 			log_info("run queued again", "id", row[0], NULL);
 	}
 	mysql_free_result(res);
-	res = db_query(w->db, &err,
-		       "SELECT id, attempt FROM submissions WHERE status IN ('queued','judging') AND queued_at < NOW(3) - "
-		       "INTERVAL %d SECOND LIMIT 200",
-		       cfg.sweep_after_s);
+	res = db_query(
+		w->db, &err,
+		"SELECT id, attempt FROM submissions WHERE status IN ('queued','judging') AND queued_at < NOW(3) - "
+		"INTERVAL %d SECOND LIMIT 200",
+		cfg.sweep_after_s);
 	while (res && (row = mysql_fetch_row(res))) {
 		redisReply *r = redisCommand(w->kv, "HEXISTS %s %s", KV_JOBIDX, row[0]);
 		int has_job = r && r->type == REDIS_REPLY_INTEGER && r->integer == 1;

@@ -118,7 +118,7 @@ struct req {
 };
 
 void http_reply(struct req *r, int status, const char *ctype, char *body, size_t len); /* takes body */
-void http_reply_json(struct req *r, int status, json_object *o);                    /* takes o */
+void http_reply_json(struct req *r, int status, json_object *o);                       /* takes o */
 void http_error(struct req *r, int status, const char *code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 void http_add_header(struct req *r, const char *name, const char *value);
@@ -160,11 +160,10 @@ void auth_ensure_admin(MYSQL *db);
 json_object *run_row_to_json(MYSQL_ROW row, unsigned long *lens);
 extern const char *const run_columns; /* the SELECT list run_row_to_json reads */
 /* Inserts a run and queues its job. 0, or an HTTP status with msg set. */
-int runs_create(struct worker *w, const struct user *u, const char *ip, const char *lang,
-		const char *code, size_t code_len, const char *input, size_t input_len, char id_out[17],
-		char *msg, size_t msglen);
-int runs_enqueue(redisContext *kv, const char *id, int attempt, const char *lang, const char *code,
-		 size_t code_len, const char *input, size_t input_len);
+int runs_create(struct worker *w, const struct user *u, const char *ip, const char *lang, const char *code,
+		size_t code_len, const char *input, size_t input_len, char id_out[17], char *msg, size_t msglen);
+int runs_enqueue(redisContext *kv, const char *id, int attempt, const char *lang, const char *code, size_t code_len,
+		 const char *input, size_t input_len);
 /* Fetches a run's public object; NULL when unknown. */
 json_object *runs_get(struct worker *w, const char *id);
 int language_known(redisContext *kv, const char *lang);
@@ -209,7 +208,7 @@ long events_topics(void);
 
 /*** WebSocket (ws.c), service thread ***/
 
-void ws_send(struct conn *c, struct msg *m); /* queues; takes a reference */
+void ws_send(struct conn *c, struct msg *m);       /* queues; takes a reference */
 void ws_send_json(struct conn *c, json_object *o); /* takes o */
 int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len);
 void ws_close_all(void);
@@ -229,7 +228,7 @@ void recorder_stop(void);
 
 /*** Metrics (api_misc.c) ***/
 
-extern atomic_long metric_http_requests, metric_http_errors, metric_runs_created,
-	metric_results_recorded, metric_ws_messages, metric_events_pushed, metric_ws_dropped;
+extern atomic_long metric_http_requests, metric_http_errors, metric_runs_created, metric_results_recorded,
+	metric_ws_messages, metric_events_pushed, metric_ws_dropped;
 
 #endif

@@ -25,9 +25,9 @@ struct conn {
 	struct lws *wsi; /* NULL once closed; the conn lives on while tasks hold it */
 	int refs;
 	struct sub *subs;
-	struct user user;   /* from the session cookie, resolved after the upgrade */
-	int auth_pending;   /* the cookie is being looked up */
-	struct held *held;  /* messages that came while the lookup ran, in order */
+	struct user user;  /* from the session cookie, resolved after the upgrade */
+	int auth_pending;  /* the cookie is being looked up */
+	struct held *held; /* messages that came while the lookup ran, in order */
 	int nheld;
 	struct msg **q;
 	int qhead, qlen;
@@ -214,8 +214,8 @@ static void create_run(struct worker *w, void *arg)
 		snprintf(t->msg, sizeof t->msg, "the database is not reachable, try again");
 		return;
 	}
-	t->status = runs_create(w, &t->c->user, t->c->ip, t->lang, t->code, t->code_len, t->input, t->input_len,
-				t->id, t->msg, sizeof t->msg);
+	t->status = runs_create(w, &t->c->user, t->c->ip, t->lang, t->code, t->code_len, t->input, t->input_len, t->id,
+				t->msg, sizeof t->msg);
 }
 
 static void create_done(void *arg)
@@ -461,7 +461,8 @@ int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, v
 			}
 			if (++c->rate_count > cfg.ws_max_msgs_per_s) {
 				static const char why[] = "too many messages";
-				lws_close_reason(wsi, LWS_CLOSE_STATUS_POLICY_VIOLATION, (unsigned char *)why, sizeof why - 1);
+				lws_close_reason(wsi, LWS_CLOSE_STATUS_POLICY_VIOLATION, (unsigned char *)why,
+						 sizeof why - 1);
 				return -1;
 			}
 		}

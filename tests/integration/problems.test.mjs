@@ -128,6 +128,21 @@ test('subtasks: groups give partial scores', async () => {
   eq(part.tests.length, 5, 'every test of a scoring problem runs');
 });
 
+test('guess: an interactive problem, validator and program joined by pipes', async () => {
+  await importPackage('guess', zipDir(`${PROBLEMS}/guess`));
+  const ok = await waitSubmission(await submit('guess', 'python3',
+    'import sys\nlo, hi = 1, 1000\nwhile True:\n    g = (lo + hi) // 2\n    print(g, flush=True)\n    r = input().strip()\n    if r == "=":\n        break\n    if r == "<":\n        lo = g + 1\n    else:\n        hi = g - 1\n'));
+  eq(ok.verdict, 'AC', `binary search (${ok.message})`);
+  eq(ok.tests.length, 5, 'every test');
+  const dumb = await waitSubmission(await submit('guess', 'c', '#include <stdio.h>\nint main(void){for(int g=1;g<=1000;g++){printf("%d\\n",g);fflush(stdout);char r[4];if(scanf("%3s",r)!=1||r[0]==\'=\')return 0;}return 0;}\n'));
+  eq(dumb.verdict, 'WA', 'too many guesses');
+  // A wrong answer from a validator that finished first beats the later TLE.
+  const stuck = await waitSubmission(await submit('guess', 'c', '#include <stdio.h>\nint main(void){printf("0\\n");fflush(stdout);for(;;);}\n'));
+  eq(stuck.verdict, 'WA', `wrong answer wins over a later TLE (${stuck.message})`);
+  const slow = await waitSubmission(await submit('guess', 'c', 'int main(void){for(;;);}\n'));
+  eq(slow.verdict, 'TLE', 'a program that never guesses');
+});
+
 test('progress and the final state arrive over the socket', async () => {
   const c = await connect({ headers: { authorization: user.authorization } });
   const id = await submit('sum', 'python3', 'import time\na, b = map(int, input().split())\ntime.sleep(0.1)\nprint(a + b)\n');

@@ -57,8 +57,7 @@ static void read_back(struct box *b)
 	size_t len = 0;
 	int trunc = 0;
 	ret = box_read_file(b, "out.txt", 100, &buf, &len, &trunc);
-	check(ret == 0 && len == 5 && !memcmp(buf, "data\n", 5) && !trunc, "read regular file",
-	      strerror(-ret));
+	check(ret == 0 && len == 5 && !memcmp(buf, "data\n", 5) && !trunc, "read regular file", strerror(-ret));
 	free(buf);
 	buf = NULL;
 	ret = box_read_file(b, "out.txt", 2, &buf, &len, &trunc);
@@ -69,8 +68,8 @@ static void read_back(struct box *b)
 	check(ret == 0 && len == 6, "read in subdirectory", strerror(-ret));
 	free(buf);
 
-	const char *refused[] = {"link.txt", "dirlink/passwd", "d/up/out.txt", "fifo", "../work/out.txt",
-				 "/etc/passwd", "d", "missing"};
+	const char *refused[] = {"link.txt", "dirlink/passwd", "d/up/out.txt", "fifo", "../work/out.txt", "/etc/passwd",
+				 "d",        "missing"};
 	for (size_t i = 0; i < sizeof refused / sizeof *refused; i++) {
 		char name[128];
 		buf = NULL;
@@ -137,8 +136,7 @@ static void *work(void *arg)
 {
 	struct worker *w = arg;
 	char script[256], path[512];
-	snprintf(script, sizeof script,
-		 "touch /box/mark%d; ls /box; ls /proc | grep -c '^[0-9]'", w->slot);
+	snprintf(script, sizeof script, "touch /box/mark%d; ls /box; ls /proc | grep -c '^[0-9]'", w->slot);
 	snprintf(path, sizeof path, "%s/../out", box_workdir(w->b));
 	for (int i = 0; i < 10 && !w->bad; i++) {
 		int fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -153,10 +151,10 @@ static void *work(void *arg)
 		char first[64] = "", want[32];
 		int procs = -1;
 		snprintf(want, sizeof want, "mark%d", w->slot);
-		if (ret || res.status != BOX_OK || sscanf(out, "%63s %d", first, &procs) != 2 ||
-		    strcmp(first, want) || procs > 5) {
-			snprintf(w->why, sizeof w->why, "run %d: %s [%s] %s", i, box_status_name(res.status),
-				 out, res.message);
+		if (ret || res.status != BOX_OK || sscanf(out, "%63s %d", first, &procs) != 2 || strcmp(first, want) ||
+		    procs > 5) {
+			snprintf(w->why, sizeof w->why, "run %d: %s [%s] %s", i, box_status_name(res.status), out,
+				 res.message);
 			w->bad = 1;
 		}
 		box_clean(w->b);

@@ -78,14 +78,29 @@ header() { # file key
 	sed -n "s/^\(\/\/\|#\) $2: //p" "$1" | head -1
 }
 
-# Processes of any box uid still alive, as "pid uid comm".
+# Whether pid descends from a launcher: then it is in a live box (another
+# judge's, on this machine), not left over.
+in_live_box() {
+	local pid=$1 comm
+	for _ in $(seq 64); do
+		pid=$(awk '{print $4}' "/proc/$pid/stat" 2>/dev/null) || return 1
+		[ -n "$pid" ] && [ "$pid" -gt 1 ] || return 1
+		comm=$(cat "/proc/$pid/comm" 2>/dev/null)
+		[ "$comm" = verdict-launch ] && return 0
+	done
+	return 1
+}
+
+# Processes of a box uid alive outside any live box, as "pid uid comm".
 strays() {
-	local st uid
+	local st uid pid
 	for st in /proc/[0-9]*/status; do
 		uid=$(awk '/^Uid:/ {print $2; exit}' "$st" 2>/dev/null) || continue
 		[ -n "$uid" ] || continue
 		if [ "$uid" -ge $FIRST_UID ] && [ "$uid" -lt $((FIRST_UID + 1000)) ]; then
-			echo "$(basename "$(dirname "$st")") $uid $(awk '/^Name:/ {print $2}' "$st" 2>/dev/null)"
+			pid=$(basename "$(dirname "$st")")
+			in_live_box "$pid" && continue
+			echo "$pid $uid $(awk '/^Name:/ {print $2}' "$st" 2>/dev/null)"
 		fi
 	done
 }
@@ -258,6 +273,7 @@ if [ $# -eq 0 ]; then
 
 	# The library's host side: read-back refuses planted links, cleaning
 	# follows none, concurrent slots stay apart.
+	# shellcheck disable=SC2046
 	if gcc -std=gnu11 -D_GNU_SOURCE -O2 -I"$ROOT/sandbox" -I"$ROOT/common" -o "$WORK/box_test" \
 		"$HERE/box_test.c" "$ROOT/sandbox/box.c" "$ROOT/sandbox/box_cgroup.c" \
 		"$ROOT/sandbox/box_seccomp.c" "$ROOT/common/log.c" -pthread \

@@ -8,14 +8,14 @@
 
 static int check_passed, check_failed;
 
-#define CHECK(cond)                                                                                                    \
-	do {                                                                                                           \
-		if (cond) {                                                                                            \
-			check_passed++;                                                                                \
-		} else {                                                                                               \
-			check_failed++;                                                                                \
-			fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);                       \
-		}                                                                                                      \
+#define CHECK(cond)                                                                              \
+	do {                                                                                     \
+		if (cond) {                                                                      \
+			check_passed++;                                                          \
+		} else {                                                                         \
+			check_failed++;                                                          \
+			fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
+		}                                                                                \
 	} while (0)
 #define CHECK_STR(a, b) CHECK(strcmp((a), (b)) == 0)
 

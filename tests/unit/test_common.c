@@ -92,8 +92,8 @@ static void test_config(void)
 	setenv("VERDICT_RUN_CPU_S", "4", 1);
 	char *argv[] = {"prog", "--name=judge-7", NULL};
 	CHECK(config_load(keys, 2, argv, err, sizeof err) == 0);
-	CHECK(config_long("port") == 9000);        /* file over default */
-	CHECK(config_double("run_cpu_s") == 4);    /* environment over file */
+	CHECK(config_long("port") == 9000);       /* file over default */
+	CHECK(config_double("run_cpu_s") == 4);   /* environment over file */
 	CHECK_STR(config_str("name"), "judge-7"); /* flag */
 	char *argv2[] = {"prog", "--run-cpu-s", "5", NULL};
 	CHECK(config_load(keys, 3, argv2, err, sizeof err) == 0);

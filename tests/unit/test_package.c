@@ -61,12 +61,25 @@ static void test_layout(void)
 {
 	char err[256];
 	struct pkg p;
-	const char *good[] = {"hello/problem.yaml", "name: Hello\nkeywords: easy math\n",
-			      "hello/.timelimit", "3\n",
-			      "hello/data/secret/b.in", "2\n", "hello/data/secret/b.ans", "4\n",
-			      "hello/data/sample/1.in", "1\n", "hello/data/sample/1.ans", "2\n",
-			      "hello/data/secret/a.in", "3\n", "hello/data/secret/a.ans", "6\n",
-			      "hello/problem_statement/problem.en.md", "# Hello\n", NULL};
+	const char *good[] = {"hello/problem.yaml",
+			      "name: Hello\nkeywords: easy math\n",
+			      "hello/.timelimit",
+			      "3\n",
+			      "hello/data/secret/b.in",
+			      "2\n",
+			      "hello/data/secret/b.ans",
+			      "4\n",
+			      "hello/data/sample/1.in",
+			      "1\n",
+			      "hello/data/sample/1.ans",
+			      "2\n",
+			      "hello/data/secret/a.in",
+			      "3\n",
+			      "hello/data/secret/a.ans",
+			      "6\n",
+			      "hello/problem_statement/problem.en.md",
+			      "# Hello\n",
+			      NULL};
 	CHECK(roundtrip(good, &p, err, sizeof err) == 0);
 	CHECK(pkg_find(&p, "problem.yaml") != NULL); /* the folder is stripped */
 	CHECK(pkg_analyse(&p, 2, 1024, err, sizeof err) == 0);
@@ -92,17 +105,29 @@ static void test_layout(void)
 	CHECK(strstr(err, "problem.yaml") != NULL);
 	pkg_free(&p);
 
-	const char *custom[] = {"problem.yaml", "name: X\nvalidation: custom\n", "data/secret/1.in", "1\n",
-				"data/secret/1.ans", "1\n", NULL};
+	const char *custom[] = {"problem.yaml",
+				"name: X\nvalidation: custom\n",
+				"data/secret/1.in",
+				"1\n",
+				"data/secret/1.ans",
+				"1\n",
+				NULL};
 	CHECK(roundtrip(custom, &p, err, sizeof err) == 0);
 	CHECK(pkg_analyse(&p, 2, 1024, err, sizeof err) == -1); /* no validator in the package */
 	pkg_free(&p);
 
-	const char *modern[] = {"problem.yaml", "problem_format_version: 2025-09\nname: {en: Modern}\ntype: [scoring]\n"
-						"limits: {time_limit: 2.5, memory: 512}\n",
-				"data/secret/g1/test_group.yaml", "max_score: 40\noutput_validator_args: [float_tolerance, '1e-6']\n",
-				"data/secret/g1/1.in", "1\n", "data/secret/g1/1.ans", "1\n",
-				"output_validator/v.cpp", "#include \"testlib.h\"\nint main(){}\n", NULL};
+	const char *modern[] = {"problem.yaml",
+				"problem_format_version: 2025-09\nname: {en: Modern}\ntype: [scoring]\n"
+				"limits: {time_limit: 2.5, memory: 512}\n",
+				"data/secret/g1/test_group.yaml",
+				"max_score: 40\noutput_validator_args: [float_tolerance, '1e-6']\n",
+				"data/secret/g1/1.in",
+				"1\n",
+				"data/secret/g1/1.ans",
+				"1\n",
+				"output_validator/v.cpp",
+				"#include \"testlib.h\"\nint main(){}\n",
+				NULL};
 	CHECK(roundtrip(modern, &p, err, sizeof err) == 0);
 	CHECK(pkg_analyse(&p, 2, 1024, err, sizeof err) == 0);
 	CHECK(strcmp(p.name, "Modern") == 0 && p.scoring && p.time_limit == 2.5 && p.memory_mb == 512);

@@ -36,8 +36,7 @@ int main(void)
 			bad = 1;
 		}
 	}
-	const char *files[] = {"/proc/1/environ", "/proc/1/cmdline", "/proc/self/environ",
-			       "/proc/2/environ"};
+	const char *files[] = {"/proc/1/environ", "/proc/1/cmdline", "/proc/self/environ", "/proc/2/environ"};
 	for (unsigned i = 0; i < sizeof files / sizeof *files; i++)
 		if (leaks(files[i])) {
 			printf("secret in %s\n", files[i]);

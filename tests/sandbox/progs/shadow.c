@@ -4,8 +4,7 @@
 #include <stdio.h>
 int main(void)
 {
-	const char *files[] = {"/etc/shadow", "/etc/passwd", "/etc/hostname", "/root", "/home",
-			       "/var/log", "/run"};
+	const char *files[] = {"/etc/shadow", "/etc/passwd", "/etc/hostname", "/root", "/home", "/var/log", "/run"};
 	int bad = 0;
 	for (unsigned i = 0; i < sizeof files / sizeof *files; i++)
 		if (open(files[i], O_RDONLY) >= 0) {

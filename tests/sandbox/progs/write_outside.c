@@ -6,8 +6,8 @@
 #include <unistd.h>
 int main(void)
 {
-	const char *files[] = {"/usr/x", "/etc/x", "/x", "/bin/x", "/lib/x", "/dev/x",
-			       "/proc/x", "/etc/alternatives/x", "/usr/lib/x"};
+	const char *files[] = {
+		"/usr/x", "/etc/x", "/x", "/bin/x", "/lib/x", "/dev/x", "/proc/x", "/etc/alternatives/x", "/usr/lib/x"};
 	int bad = 0;
 	for (unsigned i = 0; i < sizeof files / sizeof *files; i++)
 		if (open(files[i], O_WRONLY | O_CREAT, 0644) >= 0 || mkdir(files[i], 0755) == 0) {
