@@ -83,6 +83,10 @@ static int config_file(const char *path, char *err, size_t errlen)
 
 int config_load(const struct config_key *keys, int argc, char **argv, char *err, size_t errlen)
 {
+	for (int i = 0; i < config_n; i++) { /* a second load starts afresh */
+		free(config_vals[i]);
+		config_vals[i] = NULL;
+	}
 	config_keys = keys;
 	for (config_n = 0; keys[config_n].name && config_n < CONFIG_MAX; config_n++)
 		config_vals[config_n] = keys[config_n].defval ? strdup(keys[config_n].defval) : NULL;

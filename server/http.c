@@ -535,7 +535,7 @@ int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 	}
 	case LWS_CALLBACK_HTTP_BODY:
 		r = pss->req;
-		if (!r || r->body_too_big)
+		if (!r || r->body_too_big || !len)
 			return 0;
 		if (r->body_len + len > r->body_max) {
 			r->body_too_big = 1;

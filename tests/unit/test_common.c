@@ -88,6 +88,8 @@ static void test_config(void)
 	FILE *f = fopen("test_common.conf", "w");
 	fputs("# a comment\nport = 9000\nrun_cpu_s = 3\n", f);
 	fclose(f);
+	unsetenv("VERDICT_PORT"); /* ./verdict exports it */
+	unsetenv("VERDICT_NAME");
 	setenv("VERDICT_CONFIG", "test_common.conf", 1);
 	setenv("VERDICT_RUN_CPU_S", "4", 1);
 	char *argv[] = {"prog", "--name=judge-7", NULL};
@@ -108,6 +110,8 @@ static void test_config(void)
 	unsetenv("VERDICT_CONFIG");
 	unsetenv("VERDICT_RUN_CPU_S");
 	remove("test_common.conf");
+	char *none[] = {"prog", NULL};
+	config_load(keys, 1, none, err, sizeof err);
 }
 
 int main(void)
