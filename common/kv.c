@@ -5,6 +5,9 @@
 
 #include "util.h"
 
+const char *const kv_lanes[KV_NLANES] = {"verdict:jobs:contest", "verdict:jobs:premium", "verdict:jobs:normal",
+					 "verdict:jobs:runs", "verdict:jobs:rejudge"};
+
 redisContext *kv_connect(const char *url, double timeout_s, char *err, size_t errlen)
 {
 	struct util_url u;

@@ -6,7 +6,10 @@
 #include <hiredis/hiredis.h>
 #include <stddef.h>
 
-#define KV_JOBS          "verdict:jobs"    /* stream: work for judges */
+/* Jobs wait in one stream per priority lane; judges take from the first
+ * lane that has work, so a rejudge of thousands never delays a contest. */
+enum kv_lane { LANE_CONTEST, LANE_PREMIUM, LANE_NORMAL, LANE_RUNS, LANE_REJUDGE, KV_NLANES };
+extern const char *const kv_lanes[KV_NLANES]; /* "verdict:jobs:contest", ... */
 #define KV_JOBS_GROUP    "judges"          /* consumer group of the judges */
 #define KV_JOBIDX        "verdict:jobidx"  /* hash: run id -> job entry id, while a job exists */
 #define KV_RESULTS       "verdict:results" /* stream: judge -> server */

@@ -117,7 +117,7 @@ static const char finish_lua[] = "redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) 
 
 static void finish(struct slot *s, const char *entry, const char *id)
 {
-	redisReply *r = redisCommand(s->kv, "EVAL %s 2 %s %s %s %s %s", finish_lua, KV_JOBS, KV_JOBIDX, KV_JOBS_GROUP,
+	redisReply *r = redisCommand(s->kv, "EVAL %s 2 %s %s %s %s %s", finish_lua, s->stream, KV_JOBIDX, KV_JOBS_GROUP,
 				     entry, id);
 	freeReplyObject(r);
 }
@@ -431,7 +431,7 @@ int judge_compile(struct slot *s, const struct lang *l, const char *src, const c
 
 /*** The loop ***/
 
-static void handle_entry(struct slot *s, const redisReply *entry, int delivered)
+static void handle_entry(struct slot *s, const char *stream, const redisReply *entry, int delivered)
 {
 	if (entry->type != REDIS_REPLY_ARRAY || entry->elements != 2 || entry->element[1]->type != REDIS_REPLY_ARRAY)
 		return;
@@ -439,7 +439,7 @@ static void handle_entry(struct slot *s, const redisReply *entry, int delivered)
 	const redisReply *f = entry->element[1];
 	const redisReply *id_r = kv_field(f, "id"), *att_r = kv_field(f, "attempt");
 	if (!id_r || id_r->type != REDIS_REPLY_STRING) {
-		freeReplyObject(redisCommand(s->kv, "XACK %s %s %s", KV_JOBS, KV_JOBS_GROUP, eid));
+		freeReplyObject(redisCommand(s->kv, "XACK %s %s %s", stream, KV_JOBS_GROUP, eid));
 		return;
 	}
 	const char *id = id_r->str, *attempt = att_r && att_r->type == REDIS_REPLY_STRING ? att_r->str : "1";
@@ -447,6 +447,7 @@ static void handle_entry(struct slot *s, const redisReply *entry, int delivered)
 	const char *kind = kind_r && kind_r->type == REDIS_REPLY_STRING ? kind_r->str : "run";
 	pthread_mutex_lock(&s->lock);
 	snprintf(s->entry, sizeof s->entry, "%s", eid);
+	s->stream = stream;
 	pthread_mutex_unlock(&s->lock);
 	if (!strcmp(kind, "submission") || !strcmp(kind, "compile")) {
 		if (!strcmp(kind, "compile"))
@@ -493,14 +494,54 @@ static void handle_entry(struct slot *s, const redisReply *entry, int delivered)
 }
 
 /* How many times the group has handed out this entry. */
-static int deliveries(struct slot *s, const char *eid)
+static int deliveries(struct slot *s, const char *stream, const char *eid)
 {
-	redisReply *r = redisCommand(s->kv, "XPENDING %s %s %s %s 1", KV_JOBS, KV_JOBS_GROUP, eid, eid);
+	redisReply *r = redisCommand(s->kv, "XPENDING %s %s %s %s 1", stream, KV_JOBS_GROUP, eid, eid);
 	int n = 1;
 	if (r && r->type == REDIS_REPLY_ARRAY && r->elements == 1 && r->element[0]->elements == 4)
 		n = (int)r->element[0]->element[3]->integer;
 	freeReplyObject(r);
 	return n;
+}
+
+/* Handles every entry of an XREADGROUP reply, lane by lane in priority
+ * order. 1 when there was one. */
+static int handle_read(struct slot *s, redisReply *r)
+{
+	int any = 0;
+	if (!r || r->type != REDIS_REPLY_ARRAY)
+		return 0;
+	for (int lane = 0; lane < KV_NLANES; lane++)
+		for (size_t i = 0; i < r->elements; i++) {
+			const redisReply *st = r->element[i];
+			if (st->type != REDIS_REPLY_ARRAY || st->elements != 2 || strcmp(st->element[0]->str, kv_lanes[lane]))
+				continue;
+			for (size_t k = 0; k < st->element[1]->elements; k++) {
+				handle_entry(s, kv_lanes[lane], st->element[1]->element[k], 1);
+				any = 1;
+			}
+		}
+	return any;
+}
+
+/* Jobs a dead judge left in its hands, idle for claim_ms: one at a time. */
+static int take_over(struct slot *s)
+{
+	for (int lane = 0; lane < KV_NLANES; lane++) {
+		redisReply *r = redisCommand(s->kv, "XAUTOCLAIM %s %s %s %d 0-0 COUNT 1", kv_lanes[lane], KV_JOBS_GROUP,
+					     jcfg.name, jcfg.claim_ms);
+		if (r && r->type == REDIS_REPLY_ARRAY && r->elements >= 2 && r->element[1]->elements > 0) {
+			const redisReply *e = r->element[1]->element[0];
+			if (e->type == REDIS_REPLY_ARRAY && e->elements == 2) {
+				log_info("took over a job", "entry", e->element[0]->str, "lane", kv_lanes[lane], NULL);
+				handle_entry(s, kv_lanes[lane], e, deliveries(s, kv_lanes[lane], e->element[0]->str));
+				freeReplyObject(r);
+				return 1;
+			}
+		}
+		freeReplyObject(r);
+	}
+	return 0;
 }
 
 void *judge_slot_main(void *arg)
@@ -513,7 +554,10 @@ void *judge_slot_main(void *arg)
 			if (s->kv)
 				redisFree(s->kv);
 			s->kv = kv_connect(jcfg.redis_url, 5, err, sizeof err);
-			if (!s->kv || kv_ensure_group(s->kv, KV_JOBS, KV_JOBS_GROUP)) {
+			int bad = !s->kv;
+			for (int lane = 0; !bad && lane < KV_NLANES; lane++)
+				bad = kv_ensure_group(s->kv, kv_lanes[lane], KV_JOBS_GROUP);
+			if (bad) {
 				log_warn("judge cannot reach Redis", "error", err, NULL);
 				sleep(1);
 				continue;
@@ -522,26 +566,24 @@ void *judge_slot_main(void *arg)
 		int64_t now = util_mono_ms();
 		if (now - last_claim > 1000) {
 			last_claim = now;
-			redisReply *r = redisCommand(s->kv, "XAUTOCLAIM %s %s %s %d 0-0 COUNT 1", KV_JOBS,
-						     KV_JOBS_GROUP, jcfg.name, jcfg.claim_ms);
-			if (r && r->type == REDIS_REPLY_ARRAY && r->elements >= 2 && r->element[1]->elements > 0) {
-				const redisReply *e = r->element[1]->element[0];
-				if (e->type == REDIS_REPLY_ARRAY && e->elements == 2) {
-					log_info("took over a job", "entry", e->element[0]->str, NULL);
-					handle_entry(s, e, deliveries(s, e->element[0]->str));
-				}
-				freeReplyObject(r);
+			if (take_over(s))
 				continue;
-			}
+		}
+		/* The first lane with work, without waiting... */
+		int took = 0;
+		for (int lane = 0; lane < KV_NLANES && !took; lane++) {
+			redisReply *r = redisCommand(s->kv, "XREADGROUP GROUP %s %s COUNT 1 STREAMS %s >", KV_JOBS_GROUP,
+						     jcfg.name, kv_lanes[lane]);
+			took = handle_read(s, r);
 			freeReplyObject(r);
 		}
-		redisReply *r = redisCommand(s->kv, "XREADGROUP GROUP %s %s COUNT 1 BLOCK 1000 STREAMS %s >",
-					     KV_JOBS_GROUP, jcfg.name, KV_JOBS);
-		if (r && r->type == REDIS_REPLY_ARRAY && r->elements == 1) {
-			const redisReply *st = r->element[0];
-			if (st->elements == 2 && st->element[1]->elements > 0)
-				handle_entry(s, st->element[1]->element[0], 1);
-		}
+		if (took)
+			continue;
+		/* ...else wait on all of them. */
+		redisReply *r = redisCommand(s->kv, "XREADGROUP GROUP %s %s COUNT 1 BLOCK 1000 STREAMS %s %s %s %s %s > > > > >",
+					     KV_JOBS_GROUP, jcfg.name, kv_lanes[0], kv_lanes[1], kv_lanes[2], kv_lanes[3],
+					     kv_lanes[4]);
+		handle_read(s, r);
 		freeReplyObject(r);
 	}
 	return NULL;
@@ -580,11 +622,13 @@ void *judge_heartbeat_main(void *arg)
 		}
 		for (int i = 0; i < jcfg.slots; i++) {
 			char entry[64];
+			const char *stream;
 			pthread_mutex_lock(&slots[i].lock);
 			snprintf(entry, sizeof entry, "%s", slots[i].entry);
+			stream = slots[i].stream;
 			pthread_mutex_unlock(&slots[i].lock);
-			if (entry[0])
-				freeReplyObject(redisCommand(kv, "XCLAIM %s %s %s 0 %s JUSTID", KV_JOBS, KV_JOBS_GROUP,
+			if (entry[0] && stream)
+				freeReplyObject(redisCommand(kv, "XCLAIM %s %s %s 0 %s JUSTID", stream, KV_JOBS_GROUP,
 							     jcfg.name, entry));
 		}
 		for (int t = 0; t < 20 && !atomic_load(&judge_stopping); t++)

@@ -29,6 +29,7 @@ struct slot {
 	char dir[512];        /* host-only scratch of this slot */
 	struct box *aux;      /* a second box, for the other side of an interactive run */
 	char entry[64];       /* the stream entry in hand, "" when idle */
+	const char *stream;   /* the lane it came from */
 	pthread_mutex_t lock; /* guards entry (read by the heartbeat) */
 };
 

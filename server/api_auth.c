@@ -5,6 +5,7 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "kv.h"
 #include "server.h"
 #include "util.h"
 
@@ -74,14 +75,41 @@ static void do_register(struct worker *w, struct req *r)
 	json_object_put(o);
 }
 
+/* Failed logins count per user and per address over five minutes; past
+ * the limit, further attempts wait until the window ends. */
+#define LOGIN_WINDOW_MS 300000
+
+static long login_wait(redisContext *kv, const char *bucket, const char *who, long limit)
+{
+	char key[200];
+	snprintf(key, sizeof key, "verdict:rate:%s:%s", bucket, who);
+	redisReply *r = redisCommand(kv, "GET %s", key);
+	long n = r && r->type == REDIS_REPLY_STRING ? atol(r->str) : 0;
+	freeReplyObject(r);
+	if (n < limit)
+		return -1;
+	r = redisCommand(kv, "PTTL %s", key);
+	long t = r && r->type == REDIS_REPLY_INTEGER && r->integer > 0 ? (long)r->integer : 1000;
+	freeReplyObject(r);
+	return t;
+}
+
 static void do_login(struct worker *w, struct req *r)
 {
 	json_object *o = req_json(r);
 	if (!o)
 		return;
 	const char *name = util_json_str(o, "username"), *pw = util_json_str(o, "password");
-	if (!name || !pw) {
+	if (!name || !pw || strlen(name) > 64) {
 		http_error(r, 400, "bad_request", "username and password are required strings");
+		json_object_put(o);
+		return;
+	}
+	long wait = login_wait(w->kv, "loginu", name, setting(w->kv, "rate_login_failures_per_user"));
+	if (wait < 0)
+		wait = login_wait(w->kv, "loginip", r->ip, setting(w->kv, "rate_login_failures_per_ip"));
+	if (wait >= 0) {
+		http_rate_limited(r, wait, "failed logins");
 		json_object_put(o);
 		return;
 	}
@@ -92,6 +120,8 @@ static void do_login(struct worker *w, struct req *r)
 				  name);
 	MYSQL_ROW row = res ? mysql_fetch_row(res) : NULL;
 	if (!row || !auth_verify_password(row[4], pw)) {
+		rate_check(w->kv, "loginu", name, 1L << 40, LOGIN_WINDOW_MS);
+		rate_check(w->kv, "loginip", r->ip, 1L << 40, LOGIN_WINDOW_MS);
 		http_error(r, 401, "bad_credentials", "wrong username or password");
 	} else if (atoi(row[5])) {
 		http_error(r, 403, "disabled", "this account is disabled");

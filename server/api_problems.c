@@ -347,9 +347,10 @@ static void do_list(struct worker *w, struct req *r)
 		w->db, &e,
 		"SELECT p.id, p.name, p.difficulty, p.tags, "
 		"(SELECT COUNT(DISTINCT user_id) FROM submissions s WHERE s.problem_id = p.id AND s.verdict = 'AC'), "
-		"(SELECT COUNT(DISTINCT user_id) FROM submissions s WHERE s.problem_id = p.id) "
+		"(SELECT COUNT(DISTINCT user_id) FROM submissions s WHERE s.problem_id = p.id), "
+		"EXISTS (SELECT 1 FROM submissions s WHERE s.problem_id = p.id AND s.user_id = %L AND s.verdict = 'AC') "
 		"FROM problems p %s ORDER BY p.id LIMIT %d OFFSET %d",
-		where, per, (page - 1) * per);
+		r->user.id, where, per, (page - 1) * per);
 	if (e) {
 		mysql_free_result(res);
 		http_error(r, 503, "unavailable", "cannot list problems now");
@@ -364,6 +365,7 @@ static void do_list(struct worker *w, struct req *r)
 		json_object_object_add(o, "tags", json_or_array(row[3]));
 		json_object_object_add(o, "solved_count", json_object_new_int(atoi(row[4])));
 		json_object_object_add(o, "attempt_count", json_object_new_int(atoi(row[5])));
+		json_object_object_add(o, "solved", json_object_new_boolean(atoi(row[6])));
 		json_object_array_add(items, o);
 	}
 	mysql_free_result(res);

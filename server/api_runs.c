@@ -77,12 +77,13 @@ int language_known(redisContext *kv, const char *lang)
 static const char enqueue_lua[] = "local e = redis.call('XADD', KEYS[1], '*', unpack(ARGV, 2)) "
 				  "redis.call('HSET', KEYS[2], ARGV[1], e) return e";
 
-int job_enqueue(redisContext *kv, const char *id, const char *const *fields, const size_t *flens, int n)
+int job_enqueue(redisContext *kv, enum kv_lane lane, const char *id, const char *const *fields, const size_t *flens,
+		int n)
 {
 	int argc = 6 + n;
 	const char **argv = calloc((size_t)argc, sizeof *argv);
 	size_t *lens = calloc((size_t)argc, sizeof *lens);
-	const char *head[] = {"EVAL", enqueue_lua, "2", KV_JOBS, KV_JOBIDX, id};
+	const char *head[] = {"EVAL", enqueue_lua, "2", kv_lanes[lane], KV_JOBIDX, id};
 	for (int i = 0; i < 6; i++) {
 		argv[i] = head[i];
 		lens[i] = strlen(head[i]);
@@ -116,7 +117,7 @@ int runs_enqueue(redisContext *kv, const char *id, int attempt, const char *lang
 		lens[i] = strlen(fields[i]);
 	lens[11] = code_len;
 	lens[13] = input_len;
-	return job_enqueue(kv, id, fields, lens, 14);
+	return job_enqueue(kv, LANE_RUNS, id, fields, lens, 14);
 }
 
 int runs_create(struct worker *w, const struct user *u, const char *ip, const char *lang, const char *code,
@@ -157,6 +158,7 @@ int runs_create(struct worker *w, const struct user *u, const char *ip, const ch
 static void do_create(struct worker *w, struct req *r)
 {
 	json_object *o = req_json(r), *jl, *jc, *ji = NULL;
+	long wait;
 	if (!o)
 		return;
 	if (!json_object_object_get_ex(o, "language", &jl) || !json_object_is_type(jl, json_type_string) ||
@@ -165,6 +167,8 @@ static void do_create(struct worker *w, struct req *r)
 	} else if (json_object_object_get_ex(o, "input", &ji) && !json_object_is_type(ji, json_type_string) &&
 		   !json_object_is_type(ji, json_type_null)) {
 		http_error(r, 400, "bad_request", "input must be a string");
+	} else if ((wait = rate_limit(w, &r->user, r->ip, "run", "rate_runs_per_min")) >= 0) {
+		http_rate_limited(r, wait, "runs");
 	} else {
 		char id[17], msg[256];
 		const char *input = ji && json_object_is_type(ji, json_type_string) ? json_object_get_string(ji) : "";

@@ -109,10 +109,13 @@ static json_object *problem_spec(struct worker *w, const char *pid, int *version
 	return o;
 }
 
-int submission_enqueue(struct worker *w, const char *id, int attempt)
+int submission_enqueue(struct worker *w, const char *id, int attempt, int rejudge)
 {
 	int e;
-	MYSQL_RES *res = db_query(w->db, &e, "SELECT problem_id, language, code FROM submissions WHERE id = %q", id);
+	MYSQL_RES *res = db_query(w->db, &e,
+				  "SELECT s.problem_id, s.language, s.code, COALESCE(u.premium, 0) FROM submissions s "
+				  "LEFT JOIN users u ON u.id = s.user_id WHERE s.id = %q",
+				  id);
 	MYSQL_ROW row = res ? mysql_fetch_row(res) : NULL;
 	if (!row) {
 		mysql_free_result(res);
@@ -134,14 +137,17 @@ int submission_enqueue(struct worker *w, const char *id, int attempt)
 	for (int i = 0; i < 12; i++)
 		flens[i] = strlen(fields[i]);
 	flens[11] = lens[2];
-	int rc = job_enqueue(w->kv, id, fields, flens, 12);
+	enum kv_lane lane = rejudge ? LANE_REJUDGE : atoi(row[3]) ? LANE_PREMIUM : LANE_NORMAL;
+	int rc = job_enqueue(w->kv, lane, id, fields, flens, 12);
 	json_object_put(spec);
 	mysql_free_result(res);
 	return rc;
 }
 
-const char *const submission_columns = "id, problem_id, language, status, verdict, score, max_score, time_ms, "
-				       "memory_kb, compile_output, message, progress, user_id";
+const char *const submission_columns =
+	"s.id, s.problem_id, s.language, s.status, s.verdict, s.score, s.max_score, s.time_ms, s.memory_kb, "
+	"s.compile_output, s.message, s.progress, s.user_id, u.username, "
+	"DATE_FORMAT(s.created_at, '%Y-%m-%dT%H:%i:%s.%fZ')";
 
 /* The submission as its owner sees it; with code and judge messages for
  * admins. NULL when unknown. */
@@ -150,7 +156,9 @@ json_object *submission_get(struct worker *w, const char *id, int with_code, int
 	if (!util_id_valid(id, 16))
 		return NULL;
 	int e;
-	MYSQL_RES *res = db_query(w->db, &e, "SELECT %s, code FROM submissions WHERE id = %q", submission_columns, id);
+	MYSQL_RES *res = db_query(w->db, &e,
+				  "SELECT %s, s.code FROM submissions s LEFT JOIN users u ON u.id = s.user_id WHERE s.id = %q",
+				  submission_columns, id);
 	MYSQL_ROW row = res ? mysql_fetch_row(res) : NULL;
 	if (!row) {
 		mysql_free_result(res);
@@ -163,6 +171,8 @@ json_object *submission_get(struct worker *w, const char *id, int with_code, int
 	json_object_object_add(o, "id", json_object_new_string(row[0]));
 	json_object_object_add(o, "problem", json_object_new_string(row[1]));
 	json_object_object_add(o, "language", json_object_new_string(row[2]));
+	json_object_object_add(o, "user", row[13] ? json_object_new_string(row[13]) : NULL);
+	json_object_object_add(o, "created_at", json_object_new_string(row[14]));
 	json_object_object_add(o, "status", json_object_new_string(row[3]));
 	if (!strcmp(row[3], "queued"))
 		json_object_object_add(o, "message", json_object_new_string("your submission is in queue"));
@@ -180,7 +190,7 @@ json_object *submission_get(struct worker *w, const char *id, int with_code, int
 	json_object_object_add(o, "compile_output", json_object_new_string_len(clean, (int)n));
 	free(clean);
 	if (with_code) {
-		clean = utf8_sanitize(row[13], lens[13], &n);
+		clean = utf8_sanitize(row[15], lens[15], &n);
 		json_object_object_add(o, "code", json_object_new_string_len(clean, (int)n));
 		free(clean);
 	}
@@ -201,6 +211,9 @@ json_object *submission_get(struct worker *w, const char *id, int with_code, int
 		json_object_object_add(t, "score", row[5] ? json_object_new_double(strtod(row[5], NULL)) : NULL);
 		if (admin && row[6] && row[6][0])
 			json_object_object_add(t, "judge_message", json_object_new_string(row[6]));
+		/* On a sample, what went wrong is no secret: the first difference. */
+		if (!strncmp(row[1], "sample", 6) && row[6] && row[6][0])
+			json_object_object_add(t, "message", json_object_new_string(row[6]));
 		json_object_array_add(tests, t);
 	}
 	mysql_free_result(res);
@@ -227,12 +240,15 @@ static void do_create(struct worker *w, struct req *r)
 	int known = res && mysql_num_rows(res);
 	mysql_free_result(res);
 	char id[SUB_ID_LEN + 1];
+	long wait;
 	if (!known) {
 		http_error(r, 404, "not_found", "no problem %.64s", pid);
 	} else if (code_len > (size_t)cfg.max_code_bytes) {
 		http_error(r, 413, "too_large", "the code is larger than %ld bytes", cfg.max_code_bytes);
 	} else if (!language_known(w->kv, lang)) {
 		http_error(r, 400, "bad_language", "unknown language: %.40s (see /api/languages)", lang);
+	} else if ((wait = rate_limit(w, &r->user, r->ip, "sub", "rate_submissions_per_min")) >= 0) {
+		http_rate_limited(r, wait, "submissions");
 	} else {
 		util_random_id(id, SUB_ID_LEN);
 		mysql_free_result(
@@ -244,7 +260,7 @@ static void do_create(struct worker *w, struct req *r)
 			http_error(r, 503, "unavailable", "cannot store the submission");
 		} else {
 			/* Stored and acknowledged: the sweeper queues it if this fails. */
-			submission_enqueue(w, id, 1);
+			submission_enqueue(w, id, 1, 0);
 			json_object *reply = json_object_new_object();
 			json_object_object_add(reply, "id", json_object_new_string(id));
 			json_object_object_add(reply, "status", json_object_new_string("queued"));
@@ -307,7 +323,8 @@ int validator_check(struct worker *w, const struct pkg *p, char *err, size_t err
 	fields[n++] = "names";
 	lens[n] = strlen(names);
 	fields[n++] = names;
-	int rc = job_enqueue(w->kv, token, fields, lens, (int)n);
+	/* An admin waits on it: the first lane. */
+	int rc = job_enqueue(w->kv, LANE_CONTEST, token, fields, lens, (int)n);
 	free(fields);
 	free(lens);
 	json_object_put(files);

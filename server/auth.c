@@ -62,6 +62,15 @@ static void basic_store(const unsigned char key[32], const struct user *u)
 	pthread_mutex_unlock(&basic_lock);
 }
 
+void auth_forget(int64_t user_id)
+{
+	pthread_mutex_lock(&basic_lock);
+	for (int i = 0; i < BASIC_CACHE; i++)
+		if (basic_cache[i].u.id == user_id)
+			basic_cache[i].until = 0;
+	pthread_mutex_unlock(&basic_lock);
+}
+
 static int fill_user(MYSQL_ROW row, struct user *u)
 {
 	u->id = strtoll(row[0], NULL, 10);

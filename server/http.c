@@ -512,8 +512,16 @@ int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		r->started_ms = util_mono_ms();
 		r->method = method_of(wsi);
 		snprintf(r->path, sizeof r->path, "%s", (const char *)in);
-		/* lws joins the decoded query arguments with '&'. */
-		copy_hdr(wsi, r->query, sizeof r->query, WSI_TOKEN_HTTP_URI_ARGS);
+		/* The query, argument by argument (lws keeps them as decoded
+		 * fragments), joined again with '&'. */
+		r->query[0] = 0;
+		for (int frag = 0; frag < 64; frag++) {
+			char arg[1024];
+			if (lws_hdr_copy_fragment(wsi, arg, sizeof arg, WSI_TOKEN_HTTP_URI_ARGS, frag) < 0)
+				break;
+			size_t ql = strlen(r->query);
+			snprintf(r->query + ql, sizeof r->query - ql, "%s%s", ql ? "&" : "", arg);
+		}
 		copy_hdr(wsi, r->cookie, sizeof r->cookie, WSI_TOKEN_HTTP_COOKIE);
 		copy_hdr(wsi, r->authz, sizeof r->authz, WSI_TOKEN_HTTP_AUTHORIZATION);
 		copy_hdr(wsi, r->origin, sizeof r->origin, WSI_TOKEN_ORIGIN);

@@ -232,7 +232,7 @@ static void sweep(struct worker *w)
 					   "UPDATE submissions SET attempt = %d, queued_at = NOW(3), status = 'queued' "
 					   "WHERE id = %q AND status <> 'done'",
 					   attempt, row[0]));
-		if (!e2 && mysql_affected_rows(w->db) == 1 && !submission_enqueue(w, row[0], attempt))
+		if (!e2 && mysql_affected_rows(w->db) == 1 && !submission_enqueue(w, row[0], attempt, 0))
 			log_info("submission queued again", "id", row[0], NULL);
 	}
 	mysql_free_result(res);

@@ -18,6 +18,8 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
+#include "kv.h"
+
 /*** Configuration, read once at start (main.c) ***/
 
 struct server_config {
@@ -42,6 +44,7 @@ struct server_config {
 	long default_memory_mb;
 	const char *judge_token;
 	int validator_check_s;
+	long rate_submissions, rate_runs, rate_login_user, rate_login_ip;
 };
 extern struct server_config cfg;
 extern struct lws_context *server_context;
@@ -143,6 +146,16 @@ void api_auth_register(void);
 void api_misc_register(void);
 void api_problems_register(void);
 void api_submissions_register(void);
+void api_admin_register(void);
+
+/*** Fair use (api_admin.c), on workers ***/
+
+/* A run-time setting (Redis, set by admins) or its configured default. */
+long setting(redisContext *kv, const char *name);
+/* -1 allowed, else milliseconds until the window ends. */
+long rate_check(redisContext *kv, const char *bucket, const char *who, long limit, long window_ms);
+long rate_limit(struct worker *w, const struct user *u, const char *ip, const char *bucket, const char *setting_name);
+void http_rate_limited(struct req *r, long wait_ms, const char *what);
 
 /*** Auth (auth.c), on workers ***/
 
@@ -154,6 +167,7 @@ int auth_hash_password(const char *pw, char out[128]);
 int auth_verify_password(const char *hash, const char *pw);
 int auth_new_session(struct worker *w, int64_t user_id, char token_out[64]);
 void auth_ensure_admin(MYSQL *db);
+void auth_forget(int64_t user_id); /* drops cached basic credentials of a changed user */
 
 /*** Runs (api_runs.c) ***/
 
@@ -169,7 +183,8 @@ json_object *runs_get(struct worker *w, const char *id);
 int language_known(redisContext *kv, const char *lang);
 /* Queues a job: n field/value strings with their lengths, and its index
  * entry (id -> stream entry). 0 or -1. */
-int job_enqueue(redisContext *kv, const char *id, const char *const *fields, const size_t *lens, int n);
+int job_enqueue(redisContext *kv, enum kv_lane lane, const char *id, const char *const *fields, const size_t *lens,
+		int n);
 
 /*** Problems and submissions (api_problems.c, api_submissions.c, blobs.c) ***/
 
@@ -177,7 +192,9 @@ struct pkg;
 int problem_id_valid(const char *s);
 int blob_put(MYSQL *db, const char *sha, const void *data, size_t len);
 int blob_get(MYSQL *db, const char *sha, char **out, size_t *len); /* *out malloc'd */
-int submission_enqueue(struct worker *w, const char *id, int attempt);
+/* Queues a stored submission in its lane (contest, premium, normal or, with
+ * rejudge set, rejudge). 0 or -1. */
+int submission_enqueue(struct worker *w, const char *id, int attempt, int rejudge);
 json_object *submission_get(struct worker *w, const char *id, int with_code, int admin, int64_t *owner);
 int validator_check(struct worker *w, const struct pkg *p, char *err, size_t errlen);
 void audit(struct worker *w, const struct user *u, const char *action, const char *target, const char *detail);

@@ -135,6 +135,7 @@ struct ws_task {
 	json_object *req;  /* the client's "req" value, or NULL */
 	json_object *data; /* result */
 	struct user user;
+	long wait_ms;
 	char lang[40];
 	char *code, *input;
 	size_t code_len, input_len;
@@ -214,7 +215,13 @@ static void create_run(struct worker *w, void *arg)
 		snprintf(t->msg, sizeof t->msg, "the database is not reachable, try again");
 		return;
 	}
-	t->status = runs_create(w, &t->c->user, t->c->ip, t->lang, t->code, t->code_len, t->input, t->input_len, t->id,
+	t->wait_ms = rate_limit(w, &t->user, t->c->ip, "run", "rate_runs_per_min");
+	if (t->wait_ms >= 0) {
+		t->status = 429;
+		snprintf(t->msg, sizeof t->msg, "too many runs: try again in %ld s", (t->wait_ms + 999) / 1000);
+		return;
+	}
+	t->status = runs_create(w, &t->user, t->c->ip, t->lang, t->code, t->code_len, t->input, t->input_len, t->id,
 				t->msg, sizeof t->msg);
 }
 
@@ -223,7 +230,16 @@ static void create_done(void *arg)
 	struct ws_task *t = arg;
 	struct conn *c = t->c;
 	if (c->wsi) {
-		if (t->status) {
+		if (t->status == 429) {
+			json_object *o = json_object_new_object();
+			json_object_object_add(o, "type", json_object_new_string("error"));
+			if (t->req)
+				json_object_object_add(o, "req", json_object_get(t->req));
+			json_object_object_add(o, "code", json_object_new_string("rate_limited"));
+			json_object_object_add(o, "message", json_object_new_string(t->msg));
+			json_object_object_add(o, "retry_after_ms", json_object_new_int64(t->wait_ms));
+			ws_send_json(c, o);
+		} else if (t->status) {
 			send_error(c, t->req,
 				   t->status == 413   ? "too_large"
 				   : t->status == 400 ? "bad_language"
@@ -362,6 +378,7 @@ static void handle_message(struct conn *c, const char *text, size_t len)
 			send_error(c, req, "bad_request", "run.create needs language and code strings, input a string");
 		} else {
 			struct ws_task *t = task_new(c, req);
+			t->user = c->user;
 			snprintf(t->lang, sizeof t->lang, "%s", json_object_get_string(jl));
 			t->code_len = (size_t)json_object_get_string_len(jc);
 			t->code = malloc(t->code_len + 1);

@@ -55,7 +55,7 @@ console.log(`ratio runs/bare:        ${(runs.rate / bare.rate).toFixed(3)}`);
 const drainStart = Date.now();
 for (;;) {
   const m = (await api('GET', '/readyz')).status;
-  const q = execFileSync('redis-cli', ['-s', S.VERDICT_REDIS_URL.replace('unix://', ''), 'XLEN', 'verdict:jobs']).toString().trim();
+  const q = execFileSync('redis-cli', ['-s', S.VERDICT_REDIS_URL.replace('unix://', ''), 'XLEN', 'verdict:jobs:runs']).toString().trim();
   if (q === '0' || Date.now() - drainStart > 600000) break;
   process.stdout.write(`\rwaiting for judges to drain ${q} queued runs… (readyz ${m})   `);
   await new Promise((r) => setTimeout(r, 2000));

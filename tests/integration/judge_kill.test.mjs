@@ -47,12 +47,9 @@ test('judges killed with work queued: every run completes, each once', async () 
   const newPids = judgePids();
   assert(newPids.every((p) => !pids.includes(p)), 'the supervisor restarted the judges');
   // Nothing left in anyone's hands.
-  for (let i = 0; i < 50; i++) {
-    const pending = redis('XPENDING', 'verdict:jobs', 'judges').split('\n')[0];
-    if (pending === '0') break;
-    await sleep(200);
-  }
-  eq(redis('XPENDING', 'verdict:jobs', 'judges').split('\n')[0], '0', 'pending jobs');
+  const pending = () => redis('XPENDING', 'verdict:jobs:runs', 'judges').split('\n')[0];
+  for (let i = 0; i < 50 && pending() !== '0'; i++) await sleep(200);
+  eq(pending(), '0', 'pending jobs');
   eq(mysql(`SELECT COUNT(*) FROM runs WHERE id IN (${ids.map((i) => `'${i}'`).join(',')}) AND status = 'done'`), String(N), 'rows done');
 });
 

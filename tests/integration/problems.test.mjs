@@ -98,6 +98,8 @@ for (const [verdict, lang, code, failing] of WRONG) {
     if (failing) {
       const last = s.tests[s.tests.length - 1];
       eq([last.name, last.verdict], [failing, verdict], 'stops at the first failing test');
+      if (verdict === 'WA' && failing.startsWith('sample'))
+        assert(/expected '42', got '3'/.test(last.message || ''), `the first difference on a sample: ${last.message}`);
     } else {
       assert(s.compile_output.length > 0, 'compile output');
       eq(s.tests.length, 0, 'no tests run');

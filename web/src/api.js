@@ -6,17 +6,24 @@
 // otherwise a sentence saying what went wrong.
 
 export class ApiError extends Error {
-  constructor(message, { status = 0, code = 'error' } = {}) {
+  constructor(message, { status = 0, code = 'error', retryAfter = null } = {}) {
     super(message);
     this.name = 'ApiError';
     this.status = status; // HTTP status, 0 when there was no HTTP answer
     this.code = code; // the server's error code, or one of ours: network, bad_response, socket_*
+    this.retryAfter = retryAfter; // seconds from a Retry-After header (429, 503), else null
   }
 }
 
+/* Sends a request and resolves with the JSON answer ({} for an empty 2xx).
+ * body: an object (sent as JSON), or {raw, type} to send raw bytes (a File or
+ * Blob) with that Content-Type. */
 async function request(method, path, body) {
   const init = { method, headers: { Accept: 'application/json' }, credentials: 'same-origin' };
-  if (body !== undefined) {
+  if (body && body.raw !== undefined) {
+    init.headers['Content-Type'] = body.type || 'application/octet-stream';
+    init.body = body.raw;
+  } else if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
   }
@@ -38,8 +45,14 @@ async function request(method, path, body) {
   if (!res.ok) {
     const err = data && typeof data === 'object' ? data.error : null;
     const message = err && err.message ? err.message : `The server answered ${res.status} ${res.statusText}`.trim();
-    throw new ApiError(message, { status: res.status, code: (err && err.code) || `http_${res.status}` });
+    const ra = Number.parseInt(res.headers.get('Retry-After') || '', 10);
+    throw new ApiError(message, {
+      status: res.status,
+      code: (err && err.code) || `http_${res.status}`,
+      retryAfter: Number.isFinite(ra) && ra >= 0 ? ra : null,
+    });
   }
+  if (!text) return {}; // 204, or a 2xx without a body
   if (data === null) {
     throw new ApiError(`The server sent an unreadable answer to ${method} ${path}`, { status: res.status, code: 'bad_response' });
   }
@@ -48,14 +61,51 @@ async function request(method, path, body) {
 
 const enc = encodeURIComponent;
 
+/* "?a=1&b=x" from an object, leaving out empty values ('' null undefined). */
+export function queryString(params) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params || {})) {
+    if (v === '' || v == null) continue;
+    q.set(k, String(v));
+  }
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
 export const api = {
   languages: () => request('GET', '/api/languages'),
   createRun: (run) => request('POST', '/api/runs', run),
   getRun: (id) => request('GET', `/api/runs/${enc(id)}`),
   shareRun: (id) => request('POST', `/api/runs/${enc(id)}/share`),
   getShare: (slug) => request('GET', `/api/shares/${enc(slug)}`),
-  /* Not for the page: see whoAmI() below. */
+
+  /* Accounts. GET /api/me answers 401 without a Basic challenge when
+   * anonymous (a challenge would make the browser open its own sign-in
+   * dialog); session.js asks it once per page load and after login/logout. */
   me: () => request('GET', '/api/me'),
+  login: (username, password) => request('POST', '/api/auth/login', { username, password }),
+  register: (username, password) => request('POST', '/api/auth/register', { username, password }),
+  logout: () => request('POST', '/api/auth/logout'),
+
+  /* Problems. */
+  problems: (params) => request('GET', `/api/problems${queryString(params)}`),
+  problem: (id) => request('GET', `/api/problems/${enc(id)}`),
+  uploadProblem: (id, file) => request('PUT', `/api/problems/${enc(id)}`, { raw: file, type: 'application/zip' }),
+  updateProblem: (id, fields) => request('PATCH', `/api/problems/${enc(id)}`, fields),
+  deleteProblem: (id) => request('DELETE', `/api/problems/${enc(id)}`),
+  rejudgeProblem: (id) => request('POST', `/api/problems/${enc(id)}/rejudge`),
+  packageUrl: (id) => `/api/problems/${enc(id)}/package`,
+
+  /* Submissions. */
+  submissions: (params) => request('GET', `/api/submissions${queryString(params)}`),
+  submission: (id) => request('GET', `/api/submissions/${enc(id)}`),
+  submit: ({ problem, language, code }) => request('POST', '/api/submissions', { problem, language, code }),
+  rejudgeSubmission: (id) => request('POST', `/api/submissions/${enc(id)}/rejudge`),
+
+  /* Administration. */
+  users: (params) => request('GET', `/api/users${queryString(params)}`),
+  updateUser: (username, fields) => request('PATCH', `/api/users/${enc(username)}`, fields),
+  audit: (params) => request('GET', `/api/audit${queryString(params)}`),
 };
 
 /*** The WebSocket ***/
@@ -98,25 +148,55 @@ export class Socket {
       return;
     }
     this.ws = ws;
+    /* A socket replaced by reconnect() may still fire: only this.ws counts. */
     ws.addEventListener('open', () => {
+      if (this.ws !== ws) return;
       this.failures = 0;
       this.connId++;
       this.openedAt = Date.now();
       for (const topic of this.topics.keys()) this.send({ type: 'subscribe', topic });
       this.emitState();
     });
-    ws.addEventListener('message', (event) => this.onMessage(event.data));
+    ws.addEventListener('message', (event) => {
+      if (this.ws === ws) this.onMessage(event.data);
+    });
     ws.addEventListener('close', () => {
+      if (this.ws !== ws) return;
       this.ws = null;
-      for (const [req, p] of this.pending) {
-        clearTimeout(p.timer);
-        p.reject(new ApiError('The live connection closed before the server answered', { code: 'socket_closed' }));
-        this.pending.delete(req);
-      }
+      this.rejectPending('The live connection closed before the server answered');
       this.emitState();
       this.scheduleRetry();
     });
     /* 'error' is always followed by 'close', which does the work. */
+  }
+
+  rejectPending(message) {
+    for (const [req, p] of this.pending) {
+      clearTimeout(p.timer);
+      p.reject(new ApiError(message, { code: 'socket_closed' }));
+      this.pending.delete(req);
+    }
+  }
+
+  /* Drops the connection and opens a new one at once. The server reads the
+   * session cookie when the socket opens, so after logging in or out the
+   * socket must be reopened to act as the new user. Subscriptions carry over. */
+  reconnect() {
+    const old = this.ws;
+    this.ws = null;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.failures = 0;
+    this.rejectPending('The live connection was reopened before the server answered');
+    if (old) {
+      try {
+        old.close(1000);
+      } catch {
+        /* already closing */
+      }
+      this.emitState();
+    }
+    this.connect();
   }
 
   scheduleRetry() {
@@ -220,6 +300,11 @@ export function getSocket() {
   return shared;
 }
 
+/* After logging in or out: the socket must act as the new user. */
+export function reconnectSocket() {
+  if (shared) shared.reconnect();
+}
+
 /*** Runs ***/
 
 /* Creates a run over the socket when it is open, else (or when the socket
@@ -295,15 +380,10 @@ export function watch({ topic, fetchNow, isFinal, onUpdate, onError, intervalMs 
 /*** Who is signed in ***/
 
 /* Resolves with {username, role}, or null when anonymous, asked over the
- * socket ({"type":"me"}), which reads the same session cookie as the API.
- *
- * Not with GET /api/me: when anonymous the server answers it 401 with
- * "WWW-Authenticate: Basic", and a browser that gets such a challenge on a
- * same-origin fetch opens its own sign-in dialog. That dialog is modal to the
- * tab: until it is dismissed no key press or click reaches the page (in
- * headless Chromium it is never shown and never dismissed, so the editor
- * takes no typing at all). Rejects with an ApiError when the socket does not
- * open or answer within timeoutMs. */
+ * socket ({"type":"me"}), which reads the same session cookie as the API
+ * (as it was when the socket opened). The page itself uses session.js, which
+ * asks GET /api/me. Rejects with an ApiError when the socket does not open or
+ * answer within timeoutMs. */
 export function whoAmI(timeoutMs = REQUEST_TIMEOUT_MS) {
   const socket = getSocket();
   return new Promise((resolve, reject) => {

@@ -38,3 +38,55 @@ export function showError(message) {
 export function clearError() {
   showError('');
 }
+
+/* Copies text to the clipboard. Where the Clipboard API is missing (plain
+ * http on another host) or refused, selects the text of el instead so that
+ * the user can press Ctrl+C. Resolves with true when copied. */
+export async function copyText(text, el) {
+  if (navigator.clipboard && window.isSecureContext) {
+    try {
+      /* Some browsers leave the promise pending behind a permission prompt. */
+      await Promise.race([
+        navigator.clipboard.writeText(text),
+        new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 1500)),
+      ]);
+      return true;
+    } catch {
+      /* fall through to selecting */
+    }
+  }
+  if (el) selectContents(el);
+  return false;
+}
+
+export function selectContents(el) {
+  if (el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement) {
+    el.focus();
+    el.select();
+    return;
+  }
+  const range = document.createRange();
+  range.selectNodeContents(el);
+  const sel = window.getSelection();
+  sel.removeAllRanges();
+  sel.addRange(range);
+}
+
+/* Calls fn at most once per waitMs, after the last call (a search box). */
+export function debounce(fn, waitMs) {
+  let timer = null;
+  const d = (...args) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      timer = null;
+      fn(...args);
+    }, waitMs);
+  };
+  d.cancel = () => clearTimeout(timer);
+  return d;
+}
+
+/* A notice in place of a page: a heading and a sentence (nodes or strings). */
+export function notice(id, title, ...body) {
+  return h('div', { id, class: 'notice' }, h('h1', null, title), h('p', null, ...body));
+}

@@ -4,51 +4,13 @@ import { h, showError, clearError } from './dom.js';
 import { api, createRun, getSocket, watch } from './api.js';
 import { setUrl } from './router.js';
 import { createEditor } from './editor.js';
+import { FALLBACK_LANGUAGES, template, fillLanguageSelect } from './languages.js';
+import { VERDICTS, formatMemory } from './format.js';
 
-/*** Languages and templates ***/
-
-/* Used when GET /api/languages fails, so the page still opens. */
-const FALLBACK_LANGUAGES = [
-  { id: 'c', name: 'C' },
-  { id: 'cpp', name: 'C++' },
-  { id: 'python3', name: 'Python 3' },
-  { id: 'java', name: 'Java' },
-  { id: 'javascript', name: 'JavaScript' },
-];
-
-const TEMPLATES = {
-  c: '#include <stdio.h>\n\nint main(void) {\n    printf("Hello, world!\\n");\n    return 0;\n}\n',
-  cpp: '#include <bits/stdc++.h>\nusing namespace std;\n\nint main() {\n    ios::sync_with_stdio(false);\n    cin.tie(nullptr);\n\n    cout << "Hello, world!" << endl;\n    return 0;\n}\n',
-  python3: 'print("Hello, world!")\n',
-  java:
-    'import java.util.*;\nimport java.io.*;\n\npublic class Main {\n    public static void main(String[] args) throws IOException {\n        System.out.println("Hello, world!");\n    }\n}\n',
-  javascript: 'console.log("Hello, world!");\n',
-};
-
-function template(language) {
-  return TEMPLATES[language] ?? '';
-}
-
-/*** Verdicts ***/
-
-const VERDICTS = {
-  OK: 'Ran to completion',
-  AC: 'Accepted',
-  WA: 'Wrong answer',
-  CE: 'Compilation error',
-  RTE: 'Runtime error',
-  TLE: 'Time limit exceeded',
-  MLE: 'Memory limit exceeded',
-  OLE: 'Output limit exceeded',
-  JE: 'Judge error: not your fault, please try again',
-};
+/* Languages, templates, verdict names and sizes are shared with the problem
+ * page: see languages.js and format.js. */
 
 const STATUS_RANK = { queued: 0, running: 1, done: 2 };
-
-function formatMemory(kb) {
-  if (kb < 1024) return `${kb} KB`;
-  return `${(kb / 1024).toFixed(kb < 10 * 1024 ? 1 : 0)} MB`;
-}
 
 /*** Drafts: code per language, stdin and the language, in localStorage ***/
 
@@ -332,11 +294,7 @@ export async function mount(root, { params, signal }) {
   /*** Language, stdin ***/
 
   function fillLanguages(list, extra) {
-    const ids = new Set(list.map((l) => l.id));
-    const all = extra && !ids.has(extra) ? [...list, { id: extra, name: extra }] : list;
-    languageSelect.replaceChildren(
-      ...all.map((l) => h('option', { value: l.id }, l.version ? `${l.name} (${l.version})` : l.name || l.id)),
-    );
+    fillLanguageSelect(languageSelect, list, extra);
   }
 
   function switchLanguage(lang) {

@@ -13,25 +13,42 @@ let routes = [];
 let root = null;
 let current = null; // AbortController of the mounted page
 let renderSeq = 0;
+let onRender = null;
 
-export function startRouter(routeTable, rootElement) {
+/* options.onRender(pathname) is called whenever a page is about to render
+ * (the shell marks the current nav link with it). */
+export function startRouter(routeTable, rootElement, options = {}) {
   routes = routeTable;
   root = rootElement;
+  onRender = options.onRender || null;
   window.addEventListener('popstate', () => render());
   document.addEventListener('click', onLinkClick);
   return render();
 }
 
-/* Go to path and render its page, as a click on a link would. */
-export function navigate(path) {
-  if (path !== location.pathname + location.search) history.pushState(null, '', path);
+/* Go to path and render its page, as a click on a link would. With
+ * {replace: true} the current history entry is replaced instead. */
+export function navigate(path, { replace = false } = {}) {
+  if (path !== location.pathname + location.search) {
+    if (replace) history.replaceState(null, '', path);
+    else history.pushState(null, '', path);
+    window.scrollTo(0, 0);
+  }
+  return render();
+}
+
+/* Shows the current address's page again (after logging in or out). */
+export function rerender() {
   return render();
 }
 
 /* Change the address without rendering: the page already shows what the new
- * address means (the IDE's "Edit a copy" turns /s/<slug> into "/"). */
-export function setUrl(path) {
-  if (path !== location.pathname + location.search) history.pushState(null, '', path);
+ * address means (the IDE's "Edit a copy" turns /s/<slug> into "/"; a list's
+ * filters go into the query). {replace: true}: no new history entry. */
+export function setUrl(path, { replace = false } = {}) {
+  if (path === location.pathname + location.search) return;
+  if (replace) history.replaceState(null, '', path);
+  else history.pushState(null, '', path);
 }
 
 function match(pathname) {
@@ -48,6 +65,7 @@ async function render() {
   current = new AbortController();
   const signal = current.signal;
   clearError();
+  if (onRender) onRender(location.pathname);
 
   const found = match(location.pathname);
   if (!found) {

@@ -1,0 +1,483 @@
+/* Fair use and administration: rate limits kept in Redis, run-time
+ * settings, users, the audit log, editing and deleting problems, rejudges,
+ * and submission history. */
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kv.h"
+#include "log.h"
+#include "server.h"
+#include "util.h"
+
+/*** Rate limits ***/
+
+/* A fixed window per bucket and key: the first hit starts the window.
+ * Returns -1 when allowed, else the milliseconds until the window ends. */
+static const char rate_lua[] = "local n = redis.call('INCR', KEYS[1]) "
+			       "if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end "
+			       "if n > tonumber(ARGV[2]) then local t = redis.call('PTTL', KEYS[1]) "
+			       "if t < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) t = tonumber(ARGV[1]) end "
+			       "return t end return -1";
+
+/* Limits an admin may change at run time (all replicas read them from
+ * Redis), with their configured defaults. */
+static const struct {
+	const char *name;
+	long *defval;
+} settings[] = {
+	{"rate_submissions_per_min", &cfg.rate_submissions},
+	{"rate_runs_per_min", &cfg.rate_runs},
+	{"rate_login_failures_per_user", &cfg.rate_login_user},
+	{"rate_login_failures_per_ip", &cfg.rate_login_ip},
+};
+#define NSETTINGS (sizeof settings / sizeof settings[0])
+
+long setting(redisContext *kv, const char *name)
+{
+	long v = -1;
+	redisReply *r = redisCommand(kv, "HGET verdict:settings %s", name);
+	if (r && r->type == REDIS_REPLY_STRING)
+		v = atol(r->str);
+	freeReplyObject(r);
+	if (v >= 0)
+		return v;
+	for (size_t i = 0; i < NSETTINGS; i++)
+		if (!strcmp(settings[i].name, name))
+			return *settings[i].defval;
+	return 0;
+}
+
+long rate_check(redisContext *kv, const char *bucket, const char *who, long limit, long window_ms)
+{
+	char key[256], w[32], l[32];
+	snprintf(key, sizeof key, "verdict:rate:%s:%s", bucket, who);
+	snprintf(w, sizeof w, "%ld", window_ms);
+	snprintf(l, sizeof l, "%ld", limit);
+	redisReply *r = redisCommand(kv, "EVAL %s 1 %s %s %s", rate_lua, key, w, l);
+	long wait = r && r->type == REDIS_REPLY_INTEGER ? (long)r->integer : -1;
+	freeReplyObject(r);
+	return wait;
+}
+
+/* Admins are never limited; users by id, anonymous callers by address.
+ * -1 allowed, else milliseconds to wait. */
+long rate_limit(struct worker *w, const struct user *u, const char *ip, const char *bucket, const char *setting_name)
+{
+	if (u && u->id && !strcmp(u->role, "admin"))
+		return -1;
+	char who[96];
+	if (u && u->id)
+		snprintf(who, sizeof who, "u%lld", (long long)u->id);
+	else
+		snprintf(who, sizeof who, "ip%s", ip);
+	return rate_check(w->kv, bucket, who, setting(w->kv, setting_name), 60000);
+}
+
+void http_rate_limited(struct req *r, long wait_ms, const char *what)
+{
+	char ra[32];
+	snprintf(ra, sizeof ra, "%ld", (wait_ms + 999) / 1000);
+	http_add_header(r, "retry-after", ra);
+	json_object *err = json_object_new_object();
+	char msg[160];
+	snprintf(msg, sizeof msg, "too many %s: try again in %s s", what, ra);
+	json_object_object_add(err, "code", json_object_new_string("rate_limited"));
+	json_object_object_add(err, "message", json_object_new_string(msg));
+	json_object_object_add(err, "retry_after_ms", json_object_new_int64(wait_ms));
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "error", err);
+	http_reply_json(r, 429, o);
+}
+
+static void do_get_settings(struct worker *w, struct req *r)
+{
+	json_object *o = json_object_new_object();
+	for (size_t i = 0; i < NSETTINGS; i++)
+		json_object_object_add(o, settings[i].name, json_object_new_int64(setting(w->kv, settings[i].name)));
+	http_reply_json(r, 200, o);
+}
+
+static void do_put_settings(struct worker *w, struct req *r)
+{
+	json_object *o = req_json(r);
+	if (!o)
+		return;
+	json_object_object_foreach(o, key, val)
+	{
+		size_t i;
+		for (i = 0; i < NSETTINGS; i++)
+			if (!strcmp(settings[i].name, key))
+				break;
+		if (i == NSETTINGS || !json_object_is_type(val, json_type_int) || json_object_get_int64(val) < 0) {
+			http_error(r, 400, "bad_setting", "unknown setting or not a non-negative integer: %.60s", key);
+			json_object_put(o);
+			return;
+		}
+	}
+	json_object_object_foreach(o, k2, v2)
+	{
+		freeReplyObject(redisCommand(w->kv, "HSET verdict:settings %s %lld", k2, (long long)json_object_get_int64(v2)));
+	}
+	audit(w, &r->user, "settings.update", NULL, json_object_to_json_string(o));
+	json_object_put(o);
+	do_get_settings(w, r);
+}
+
+/*** Users ***/
+
+static int page_args(struct req *r, int *page, int *per)
+{
+	char pg[16], pp[16];
+	*page = http_query_arg(r, "page", pg, sizeof pg) ? atoi(pg) : 1;
+	*per = http_query_arg(r, "per_page", pp, sizeof pp) ? atoi(pp) : 50;
+	if (*page < 1 || *per < 1 || *per > 200) {
+		http_error(r, 400, "bad_request", "page is at least 1; per_page is 1 to 200");
+		return -1;
+	}
+	return 0;
+}
+
+static json_object *paged(json_object *items, long total, int page, int per)
+{
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "items", items);
+	json_object_object_add(o, "total", json_object_new_int64(total));
+	json_object_object_add(o, "page", json_object_new_int(page));
+	json_object_object_add(o, "per_page", json_object_new_int(per));
+	return o;
+}
+
+static void do_users(struct worker *w, struct req *r)
+{
+	int page, per;
+	if (page_args(r, &page, &per))
+		return;
+	char q[64] = "";
+	http_query_arg(r, "q", q, sizeof q);
+	char like[140];
+	snprintf(like, sizeof like, "%%%s%%", q);
+	int e;
+	MYSQL_RES *res = db_query(w->db, &e, "SELECT COUNT(*) FROM users WHERE username LIKE %q", like);
+	MYSQL_ROW row = res ? mysql_fetch_row(res) : NULL;
+	long total = row ? atol(row[0]) : 0;
+	mysql_free_result(res);
+	res = db_query(w->db, &e,
+		       "SELECT username, role, premium, disabled, DATE_FORMAT(created_at, '%%Y-%%m-%%dT%%H:%%i:%%sZ') FROM "
+		       "users WHERE username LIKE %q ORDER BY username LIMIT %d OFFSET %d",
+		       like, per, (page - 1) * per);
+	json_object *items = json_object_new_array();
+	while (res && (row = mysql_fetch_row(res))) {
+		json_object *u = json_object_new_object();
+		json_object_object_add(u, "username", json_object_new_string(row[0]));
+		json_object_object_add(u, "role", json_object_new_string(row[1]));
+		json_object_object_add(u, "premium", json_object_new_boolean(atoi(row[2])));
+		json_object_object_add(u, "disabled", json_object_new_boolean(atoi(row[3])));
+		json_object_object_add(u, "created_at", json_object_new_string(row[4]));
+		json_object_array_add(items, u);
+	}
+	mysql_free_result(res);
+	http_reply_json(r, 200, paged(items, total, page, per));
+}
+
+static void do_patch_user(struct worker *w, struct req *r)
+{
+	json_object *o = req_json(r), *v;
+	if (!o)
+		return;
+	int e;
+	MYSQL_RES *res = db_query(w->db, &e, "SELECT id FROM users WHERE username = %q", r->param);
+	MYSQL_ROW row = res ? mysql_fetch_row(res) : NULL;
+	int64_t uid = row ? strtoll(row[0], NULL, 10) : 0;
+	mysql_free_result(res);
+	if (!uid) {
+		http_error(r, 404, "not_found", "no user %s", r->param);
+		json_object_put(o);
+		return;
+	}
+	const char *role = util_json_str(o, "role");
+	if (json_object_object_get_ex(o, "role", &v) && (!role || (strcmp(role, "admin") && strcmp(role, "contestant")))) {
+		http_error(r, 400, "bad_role", "role is admin or contestant");
+	} else if ((json_object_object_get_ex(o, "premium", &v) && !json_object_is_type(v, json_type_boolean)) ||
+		   (json_object_object_get_ex(o, "disabled", &v) && !json_object_is_type(v, json_type_boolean))) {
+		http_error(r, 400, "bad_request", "premium and disabled are booleans");
+	} else if (uid == r->user.id && (role || json_object_object_get_ex(o, "disabled", &v))) {
+		http_error(r, 400, "self", "admins cannot demote or disable themselves");
+	} else {
+		if (role)
+			mysql_free_result(db_query(w->db, &e, "UPDATE users SET role = %q WHERE id = %L", role, uid));
+		if (json_object_object_get_ex(o, "premium", &v))
+			mysql_free_result(db_query(w->db, &e, "UPDATE users SET premium = %d WHERE id = %L",
+						   json_object_get_boolean(v), uid));
+		if (json_object_object_get_ex(o, "disabled", &v)) {
+			mysql_free_result(db_query(w->db, &e, "UPDATE users SET disabled = %d WHERE id = %L",
+						   json_object_get_boolean(v), uid));
+			if (json_object_get_boolean(v)) /* a disabled account is logged out everywhere */
+				mysql_free_result(db_query(w->db, &e, "DELETE FROM sessions WHERE user_id = %L", uid));
+		}
+		auth_forget(uid);
+		audit(w, &r->user, "user.update", r->param, json_object_to_json_string(o));
+		http_reply_json(r, 200, json_object_get(o));
+	}
+	json_object_put(o);
+}
+
+static void do_audit(struct worker *w, struct req *r)
+{
+	int page, per;
+	if (page_args(r, &page, &per))
+		return;
+	int e;
+	MYSQL_RES *res = db_query(w->db, &e, "SELECT COUNT(*) FROM audit_log");
+	MYSQL_ROW row = res ? mysql_fetch_row(res) : NULL;
+	long total = row ? atol(row[0]) : 0;
+	mysql_free_result(res);
+	res = db_query(w->db, &e,
+		       "SELECT u.username, a.action, a.target, a.detail, DATE_FORMAT(a.created_at, "
+		       "'%%Y-%%m-%%dT%%H:%%i:%%s.%%fZ') FROM audit_log a LEFT JOIN users u ON u.id = a.user_id ORDER BY "
+		       "a.id DESC LIMIT %d OFFSET %d",
+		       per, (page - 1) * per);
+	json_object *items = json_object_new_array();
+	while (res && (row = mysql_fetch_row(res))) {
+		json_object *a = json_object_new_object();
+		json_object_object_add(a, "user", row[0] ? json_object_new_string(row[0]) : NULL);
+		json_object_object_add(a, "action", json_object_new_string(row[1]));
+		json_object_object_add(a, "target", row[2] ? json_object_new_string(row[2]) : NULL);
+		json_object_object_add(a, "detail", row[3] ? json_object_new_string(row[3]) : NULL);
+		json_object_object_add(a, "created_at", json_object_new_string(row[4]));
+		json_object_array_add(items, a);
+	}
+	mysql_free_result(res);
+	http_reply_json(r, 200, paged(items, total, page, per));
+}
+
+/*** Problems: edit, delete, rejudge ***/
+
+static void do_patch_problem(struct worker *w, struct req *r)
+{
+	json_object *o = req_json(r), *v;
+	if (!o)
+		return;
+	int e;
+	MYSQL_RES *res = db_query(w->db, &e, "SELECT 1 FROM problems WHERE id = %q", r->param);
+	int known = res && mysql_num_rows(res);
+	mysql_free_result(res);
+	if (!known) {
+		http_error(r, 404, "not_found", "no problem %s", r->param);
+		json_object_put(o);
+		return;
+	}
+	/* Check everything first: a bad field changes nothing. */
+	static const char *const allowed[] = {"name", "time_limit", "memory_limit", "difficulty", "tags", "statement"};
+	json_object_object_foreach(o, key, val)
+	{
+		size_t i;
+		for (i = 0; i < 6; i++)
+			if (!strcmp(key, allowed[i]))
+				break;
+		int ok = i < 6;
+		if (ok && !strcmp(key, "name"))
+			ok = json_object_is_type(val, json_type_string) && json_object_get_string_len(val) > 0 &&
+			     json_object_get_string_len(val) <= 255;
+		if (ok && !strcmp(key, "time_limit"))
+			ok = (json_object_is_type(val, json_type_double) || json_object_is_type(val, json_type_int)) &&
+			     json_object_get_double(val) > 0 && json_object_get_double(val) <= 60;
+		if (ok && !strcmp(key, "memory_limit"))
+			ok = json_object_is_type(val, json_type_int) && json_object_get_int(val) >= 16 &&
+			     json_object_get_int(val) <= 16384;
+		if (ok && !strcmp(key, "difficulty"))
+			ok = json_object_is_type(val, json_type_null) ||
+			     (json_object_is_type(val, json_type_string) && json_object_get_string_len(val) <= 16);
+		if (ok && !strcmp(key, "statement"))
+			ok = json_object_is_type(val, json_type_string) && json_object_get_string_len(val) < (4 << 20);
+		if (ok && !strcmp(key, "tags")) {
+			ok = json_object_is_type(val, json_type_array) && json_object_array_length(val) <= 32;
+			for (size_t k = 0; ok && k < json_object_array_length(val); k++)
+				ok = json_object_is_type(json_object_array_get_idx(val, k), json_type_string);
+		}
+		if (!ok) {
+			http_error(r, 400, "bad_field", "%s: unknown field or a bad value", key);
+			json_object_put(o);
+			return;
+		}
+	}
+	if (db_exec(w->db, "START TRANSACTION")) {
+		http_error(r, 503, "unavailable", "try again");
+		json_object_put(o);
+		return;
+	}
+	json_object_object_foreach(o, k2, v2)
+	{
+		if (!strcmp(k2, "time_limit")) {
+			char tl[32];
+			snprintf(tl, sizeof tl, "%.6f", json_object_get_double(v2));
+			mysql_free_result(db_query(w->db, &e, "UPDATE problems SET time_limit = %s WHERE id = %q", tl, r->param));
+		} else if (!strcmp(k2, "memory_limit")) {
+			mysql_free_result(db_query(w->db, &e, "UPDATE problems SET memory_limit = %d WHERE id = %q",
+						   json_object_get_int(v2), r->param));
+		} else if (!strcmp(k2, "tags")) {
+			mysql_free_result(db_query(w->db, &e, "UPDATE problems SET tags = %q WHERE id = %q",
+						   json_object_to_json_string(v2), r->param));
+		} else if (!strcmp(k2, "difficulty") && json_object_is_type(v2, json_type_null)) {
+			mysql_free_result(db_query(w->db, &e, "UPDATE problems SET difficulty = NULL WHERE id = %q", r->param));
+		} else {
+			mysql_free_result(db_query(w->db, &e, "UPDATE problems SET %s = %q WHERE id = %q", k2,
+						   json_object_get_string(v2), r->param));
+		}
+	}
+	mysql_free_result(db_query(w->db, &e, "UPDATE problems SET updated_at = NOW(3) WHERE id = %q", r->param));
+	db_exec(w->db, "COMMIT");
+	audit(w, &r->user, "problem.update", r->param, json_object_to_json_string(o));
+	json_object_put(o);
+	(void)v;
+	http_reply_json(r, 200, json_object_new_object());
+}
+
+static void do_delete_problem(struct worker *w, struct req *r)
+{
+	int e;
+	mysql_free_result(db_query(w->db, &e, "DELETE FROM problems WHERE id = %q", r->param));
+	if (e) {
+		http_error(r, 503, "unavailable", "cannot delete now");
+	} else if (mysql_affected_rows(w->db) == 0) {
+		http_error(r, 404, "not_found", "no problem %s", r->param);
+	} else {
+		audit(w, &r->user, "problem.delete", r->param, NULL);
+		http_reply(r, 204, "application/json", NULL, 0);
+	}
+}
+
+/* Queues a submission again in the rejudge lane: its old result stays
+ * visible until the new one is recorded. */
+static int rejudge_one(struct worker *w, const char *id)
+{
+	int e;
+	MYSQL_RES *res = db_query(w->db, &e, "SELECT attempt FROM submissions WHERE id = %q", id);
+	MYSQL_ROW row = res ? mysql_fetch_row(res) : NULL;
+	int attempt = row ? atoi(row[0]) + 1 : 0;
+	mysql_free_result(res);
+	if (!attempt)
+		return -1;
+	mysql_free_result(db_query(w->db, &e,
+				   "UPDATE submissions SET status = 'queued', attempt = %d, queued_at = NOW(3) WHERE id = %q",
+				   attempt, id));
+	return e ? -1 : submission_enqueue(w, id, attempt, 1);
+}
+
+static void do_rejudge(struct worker *w, struct req *r)
+{
+	if (!util_id_valid(r->param, 16) || rejudge_one(w, r->param)) {
+		http_error(r, 404, "not_found", "no submission %s", r->param);
+		return;
+	}
+	audit(w, &r->user, "submission.rejudge", r->param, NULL);
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "queued", json_object_new_int(1));
+	http_reply_json(r, 202, o);
+}
+
+static void do_rejudge_problem(struct worker *w, struct req *r)
+{
+	int e;
+	MYSQL_RES *res = db_query(w->db, &e, "SELECT id FROM submissions WHERE problem_id = %q", r->param);
+	if (!res) {
+		http_error(r, 503, "unavailable", "try again");
+		return;
+	}
+	MYSQL_ROW row;
+	int n = 0;
+	char **ids = calloc(mysql_num_rows(res) + 1, sizeof *ids);
+	while ((row = mysql_fetch_row(res)))
+		ids[n++] = strdup(row[0]);
+	mysql_free_result(res);
+	int queued = 0;
+	for (int i = 0; i < n; i++) {
+		queued += !rejudge_one(w, ids[i]);
+		free(ids[i]);
+	}
+	free(ids);
+	audit(w, &r->user, "problem.rejudge", r->param, NULL);
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "queued", json_object_new_int(queued));
+	http_reply_json(r, 202, o);
+}
+
+/*** Submission history ***/
+
+static void do_list_submissions(struct worker *w, struct req *r)
+{
+	int page, per;
+	if (page_args(r, &page, &per))
+		return;
+	int admin = !strcmp(r->user.role, "admin");
+	char problem[80] = "", verdict[16] = "", language[40] = "", user[48] = "";
+	http_query_arg(r, "problem", problem, sizeof problem);
+	http_query_arg(r, "verdict", verdict, sizeof verdict);
+	http_query_arg(r, "language", language, sizeof language);
+	http_query_arg(r, "user", user, sizeof user);
+	char where[1024], uid[32];
+	snprintf(uid, sizeof uid, "%lld", (long long)r->user.id);
+	char *ep = db_escape(w->db, problem, strlen(problem)), *ev = db_escape(w->db, verdict, strlen(verdict)),
+	     *el = db_escape(w->db, language, strlen(language)), *eu = db_escape(w->db, user, strlen(user));
+	/* Everyone sees their own; an admin sees everyone's, or one user's. */
+	snprintf(where, sizeof where, "WHERE 1%s%s%s%s%s%s%s%s%s%s%s%s%s%s", admin ? "" : " AND s.user_id = ",
+		 admin ? "" : uid, problem[0] ? " AND s.problem_id = '" : "", problem[0] ? ep : "", problem[0] ? "'" : "",
+		 verdict[0] ? " AND s.verdict = '" : "", verdict[0] ? ev : "", verdict[0] ? "'" : "",
+		 language[0] ? " AND s.language = '" : "", language[0] ? el : "", language[0] ? "'" : "",
+		 admin && user[0] ? " AND u.username = '" : "", admin && user[0] ? eu : "", admin && user[0] ? "'" : "");
+	free(ep);
+	free(ev);
+	free(el);
+	free(eu);
+	int e;
+	MYSQL_RES *res = db_query(w->db, &e,
+				  "SELECT COUNT(*) FROM submissions s LEFT JOIN users u ON u.id = s.user_id %s", where);
+	MYSQL_ROW row = res ? mysql_fetch_row(res) : NULL;
+	long total = row ? atol(row[0]) : 0;
+	mysql_free_result(res);
+	res = db_query(w->db, &e,
+		       "SELECT s.id, s.problem_id, s.language, s.status, s.verdict, s.score, s.max_score, s.time_ms, "
+		       "s.memory_kb, DATE_FORMAT(s.created_at, '%%Y-%%m-%%dT%%H:%%i:%%s.%%fZ'), u.username FROM "
+		       "submissions s LEFT JOIN users u ON u.id = s.user_id %s ORDER BY s.created_at DESC, s.id DESC "
+		       "LIMIT %d OFFSET %d",
+		       where, per, (page - 1) * per);
+	if (e) {
+		mysql_free_result(res);
+		http_error(r, 503, "unavailable", "cannot list submissions now");
+		return;
+	}
+	json_object *items = json_object_new_array();
+	while (res && (row = mysql_fetch_row(res))) {
+		json_object *s = json_object_new_object();
+		json_object_object_add(s, "id", json_object_new_string(row[0]));
+		json_object_object_add(s, "problem", json_object_new_string(row[1]));
+		json_object_object_add(s, "language", json_object_new_string(row[2]));
+		json_object_object_add(s, "status", json_object_new_string(row[3]));
+		json_object_object_add(s, "verdict", row[4] ? json_object_new_string(row[4]) : NULL);
+		json_object_object_add(s, "score", row[5] ? json_object_new_double(strtod(row[5], NULL)) : NULL);
+		json_object_object_add(s, "max_score", row[6] ? json_object_new_double(strtod(row[6], NULL)) : NULL);
+		json_object_object_add(s, "time_ms", row[7] ? json_object_new_int(atoi(row[7])) : NULL);
+		json_object_object_add(s, "memory_kb", row[8] ? json_object_new_int(atoi(row[8])) : NULL);
+		json_object_object_add(s, "created_at", json_object_new_string(row[9]));
+		json_object_object_add(s, "user", row[10] ? json_object_new_string(row[10]) : NULL);
+		json_object_array_add(items, s);
+	}
+	mysql_free_result(res);
+	http_reply_json(r, 200, paged(items, total, page, per));
+}
+
+void api_admin_register(void)
+{
+	route_add_work(HM_GET, "/api/admin/settings", AUTH_ADMIN, do_get_settings);
+	route_add_work(HM_PUT, "/api/admin/settings", AUTH_ADMIN, do_put_settings);
+	route_add_work(HM_GET, "/api/users", AUTH_ADMIN, do_users);
+	route_add_work(HM_PATCH, "/api/users/:name", AUTH_ADMIN, do_patch_user);
+	route_add_work(HM_GET, "/api/audit", AUTH_ADMIN, do_audit);
+	route_add_work(HM_PATCH, "/api/problems/:id", AUTH_ADMIN, do_patch_problem);
+	route_add_work(HM_DELETE, "/api/problems/:id", AUTH_ADMIN, do_delete_problem);
+	route_add_work(HM_POST, "/api/problems/:id/rejudge", AUTH_ADMIN, do_rejudge_problem);
+	route_add_work(HM_POST, "/api/submissions/:id/rejudge", AUTH_ADMIN, do_rejudge);
+	route_add_work(HM_GET, "/api/submissions", AUTH_USER, do_list_submissions);
+}
