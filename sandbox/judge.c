@@ -285,6 +285,7 @@ static void judge_run(struct slot *s, const redisReply *f, struct outcome *o)
 	spec.lim.tmpfs_kb = 256 * 1024;
 	spec.workdir = work;
 	spec.inet_sockets = l->inet_sockets;
+	spec.env = (char *const *)l->env;
 	judge_expand(l->run, store, argv, src, main_name, mem_mb, "/box");
 	spec.argv = argv;
 	char inpath[600];
@@ -388,6 +389,7 @@ int judge_compile(struct slot *s, const struct lang *l, const char *src, const c
 	spec.lim.tmpfs_kb = 512 * 1024;
 	spec.workdir = box_workdir(s->box);
 	spec.inet_sockets = l->inet_sockets;
+	spec.env = (char *const *)l->env;
 	judge_expand(l->compile, store, argv, src, main_name, 0, "/box");
 	if (!strcmp(l->id, "cpp") && atomic_load(&pch_ready)) {
 		int n = 0;

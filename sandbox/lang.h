@@ -10,6 +10,7 @@ struct lang {
 	const char *id, *name;
 	const char *source;             /* file name of the code; NULL: found from the code (Java) */
 	const char *compile[LANG_ARGV]; /* NULL-terminated; empty: nothing to compile */
+	const char *env[8]; /* extra environment of compile and run, "K=V", NULL-terminated */
 	const char *run[LANG_ARGV];     /* NULL-terminated */
 	const char *probe;              /* this file must exist for the language to be offered */
 	const char *version_cmd[4];     /* prints the version on its first line */

@@ -759,6 +759,7 @@ void judge_submission(struct slot *s, const redisReply *f, const char *id, const
 		spec.lim.files = 256;
 		spec.lim.tmpfs_kb = 64 * 1024;
 		spec.inet_sockets = l->inet_sockets;
+		spec.env = (char *const *)l->env;
 		if (interactive) {
 			if (!vspec) {
 				snprintf(r->jmsg, sizeof r->jmsg, "an interactive problem needs its validator");
@@ -774,6 +775,8 @@ void judge_submission(struct slot *s, const redisReply *f, const char *id, const
 		 * will see; the program itself gets a private one. */
 		int ifd = open(in_path, O_RDONLY | O_CLOEXEC);
 		int ofd = open_out(box_workdir(s->box), "team.out");
+		if (ofd >= 0)
+			fchmod(ofd, 0644); /* a testlib checker reads it by name */
 		spec.workdir = NULL;
 		spec.dirs[0] = (struct box_dir){prog_dir, "/prog", 0};
 		spec.ndirs = 1;

@@ -30,6 +30,6 @@ C
 gcc -std=gnu17 -O2 -static -o "$work/sol" "$work/sol.c"
 gcc -O2 -o "$work/bare_runs" "$ROOT/tests/bench/bare_runs.c"
 
-VERDICT_JUDGES=1 VERDICT_SLOTS=1 VERDICT_BOX_FIRST_UID=63500 \
+VERDICT_RATE_SUBMISSIONS_PER_MIN=100000 VERDICT_JUDGES=1 VERDICT_SLOTS=1 VERDICT_BOX_FIRST_UID=63500 \
 	"$ROOT/scripts/stack.sh" start-scratch "$file" >/dev/null
 VERDICT_STACK_FILE=$file BENCH_WORK=$work BENCH_ROUNDS=$ROUNDS node "$ROOT/tests/bench/judging.mjs"

@@ -121,6 +121,16 @@ test('pair: a custom validator accepts any valid pair and rejects the rest', asy
   eq(bad.verdict, 'WA', 'wrong pair');
 });
 
+test('tlsum: a testlib checker (exit 0 OK, 1 WA, 2 PE → WA)', async () => {
+  await importPackage('tlsum', zipDir(`${PROBLEMS}/tlsum`));
+  const ok = await waitSubmission(await submit('tlsum', 'python3', SUM.python3));
+  eq(ok.verdict, 'AC', `right (${ok.message})`);
+  const wa = await waitSubmission(await submit('tlsum', 'python3', 'print(7)\n'));
+  eq(wa.verdict, 'WA', 'wrong sum');
+  const pe = await waitSubmission(await submit('tlsum', 'python3', 'print("five")\n'));
+  eq(pe.verdict, 'WA', 'presentation error is a wrong answer');
+});
+
 test('subtasks: groups give partial scores', async () => {
   const full = await waitSubmission(await submit('subtasks', 'python3', 'n = int(input())\nprint(n * n)\n'));
   eq([full.verdict, full.score, full.max_score], ['AC', 65, 65], 'full marks');

@@ -3,7 +3,6 @@
 import { h, showError, clearError, debounce } from './dom.js';
 import { api } from './api.js';
 import { readQuery, writeQuery, pager, select, emptyRow } from './listing.js';
-import { currentUser } from './session.js';
 
 const PER_PAGE = 20;
 export const DIFFICULTIES = ['easy', 'medium', 'hard'];
@@ -132,9 +131,6 @@ export async function mount(root, { signal }) {
   }, { signal });
   signal.addEventListener('abort', () => typed.cancel());
 
-  /* Solved marks depend on who is signed in: wait for the answer first. */
-  await currentUser();
-  if (signal.aborted) return;
   await load();
   if (!state.q && !state.tag) search.focus();
 }
