@@ -15,10 +15,11 @@ export class ApiError extends Error {
   }
 }
 
-/* Sends a request and resolves with the JSON answer ({} for an empty 2xx).
- * body: an object (sent as JSON), or {raw, type} to send raw bytes (a File or
- * Blob) with that Content-Type. */
-async function request(method, path, body) {
+/* Sends a request and resolves with the JSON answer ({} for an empty 2xx),
+ * or with {status, data} when withStatus is set. body: an object (sent as
+ * JSON), or {raw, type} to send raw bytes (a File or Blob) with that
+ * Content-Type. */
+async function request(method, path, body, { withStatus = false } = {}) {
   const init = { method, headers: { Accept: 'application/json' }, credentials: 'same-origin' };
   if (body && body.raw !== undefined) {
     init.headers['Content-Type'] = body.type || 'application/octet-stream';
@@ -52,11 +53,11 @@ async function request(method, path, body) {
       retryAfter: Number.isFinite(ra) && ra >= 0 ? ra : null,
     });
   }
-  if (!text) return {}; // 204, or a 2xx without a body
-  if (data === null) {
+  if (text && data === null) {
     throw new ApiError(`The server sent an unreadable answer to ${method} ${path}`, { status: res.status, code: 'bad_response' });
   }
-  return data;
+  if (!text) data = {}; // 204, or a 2xx without a body
+  return withStatus ? { status: res.status, data } : data;
 }
 
 const enc = encodeURIComponent;
@@ -90,7 +91,8 @@ export const api = {
   /* Problems. */
   problems: (params) => request('GET', `/api/problems${queryString(params)}`),
   problem: (id) => request('GET', `/api/problems/${enc(id)}`),
-  uploadProblem: (id, file) => request('PUT', `/api/problems/${enc(id)}`, { raw: file, type: 'application/zip' }),
+  /* Resolves with {status: 201 (new) or 200 (replaced), data}. */
+  uploadProblem: (id, file) => request('PUT', `/api/problems/${enc(id)}`, { raw: file, type: 'application/zip' }, { withStatus: true }),
   updateProblem: (id, fields) => request('PATCH', `/api/problems/${enc(id)}`, fields),
   deleteProblem: (id) => request('DELETE', `/api/problems/${enc(id)}`),
   rejudgeProblem: (id) => request('POST', `/api/problems/${enc(id)}/rejudge`),

@@ -91,7 +91,20 @@ onUserChange((u) => {
   renderNav();
 });
 
-startRouter(routes, document.getElementById('main'), { onRender: () => renderNav() });
+/* The IDE fills the window (the editor takes the height left); other pages
+ * are documents that scroll. A class on <body>, never a style attribute. */
+function setLayout(path) {
+  const ide = path === '/' || path.startsWith('/s/');
+  document.body.classList.toggle('layout-ide', ide);
+  document.body.classList.toggle('layout-page', !ide);
+}
+
+startRouter(routes, document.getElementById('main'), {
+  onRender: (path) => {
+    setLayout(path);
+    renderNav();
+  },
+});
 currentUser().then((u) => {
   user = u;
   userKnown = true;
