@@ -38,8 +38,8 @@ chmod 755 "$WORK" "$WORK/bin"
 
 passed=0
 failed=0
-ok() { echo "ok $1"; passed=$((passed + 1)); }
-fail() { echo "FAIL $1: $2"; failed=$((failed + 1)); }
+ok() { echo "ok ${TAG:-}$1"; passed=$((passed + 1)); }
+fail() { echo "FAIL ${TAG:-}$1: $2"; failed=$((failed + 1)); }
 
 # The value of key in one line of JSON (strings unquoted).
 json_get() {
@@ -290,6 +290,31 @@ if [ $# -eq 0 ]; then
 		fi
 	else
 		fail "library host side" "does not build: $(head -c 300 "$WORK/cc.log")"
+	fi
+fi
+
+# --- cgroup v2 ---------------------------------------------------------------
+# The same box on the v2 code path, forced, wherever the machine has a
+# cgroup2 hierarchy: a plain run, the CPU limit of threads together, a
+# fork bomb whose parent leaves, and nothing left after. (Memory and pids
+# limits need those controllers in the v2 hierarchy; this checks what the
+# machine allows.)
+if [ $# -eq 0 ] && grep -q ' cgroup2 ' /proc/mounts; then
+	v2_ok=1
+	out=$(VERDICT_BOX_CGROUP=v2 timeout 60 "$BOX" --dir "$WORK/bin:/progs" -- /progs/hello 2>"$WORK/err.log")
+	if [ "$(json_get "$out" status)" != OK ]; then
+		v2_ok=0
+		echo "note: no usable cgroup v2 here ($(head -c 200 "$WORK/err.log") $out); v2 cases skipped"
+	fi
+	if [ $v2_ok = 1 ]; then
+		export VERDICT_BOX_CGROUP=v2
+		TAG="v2: "
+		for c in hello loop threads forkbomb_setsid killall; do
+			src=$(ls "$HERE/progs/$c".* 2>/dev/null | head -n 1)
+			[ -n "$src" ] && run_case "$src"
+		done
+		TAG=""
+		unset VERDICT_BOX_CGROUP
 	fi
 fi
 

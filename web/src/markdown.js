@@ -31,8 +31,10 @@ const MATH_PURIFY = {
   FORBID_TAGS: ['style', 'script', 'a', 'img', 'iframe', 'object', 'embed', 'form', 'input'],
 };
 
+/* Errors are caught and shown by renderMath: KaTeX's own error rendering
+ * (throwOnError: false) sets a style attribute, which the CSP blocks. */
 const KATEX_OPTIONS = {
-  throwOnError: false,
+  throwOnError: true,
   trust: false, // no \href, \includegraphics, \htmlClass, ...
   strict: 'ignore',
   output: 'htmlAndMathml',
@@ -47,9 +49,11 @@ export function renderMath(tex, display) {
   try {
     katex.render(tex, el, { ...KATEX_OPTIONS, displayMode: display });
     DOMPurify.sanitize(el, MATH_PURIFY);
-  } catch {
+  } catch (err) {
+    /* Not valid TeX: show its source, and why on hover. */
     el.replaceChildren(display ? `$$${tex}$$` : `$${tex}$`);
     el.classList.add('math-error');
+    el.title = String((err && err.message) || err).slice(0, 300);
   }
   return el;
 }
@@ -293,6 +297,87 @@ function fixLinks(frag, { imageBase }) {
   }
 }
 
+/*** Defusing HTML before it is parsed ***/
+
+/* Parsing HTML, even into an inert document (DOMParser, <template>, which
+ * DOMPurify uses), applies the page's CSP to it: every style="" and on*=""
+ * attribute and <style> element in a statement would be reported as a CSP
+ * violation (and blocked) before DOMPurify could remove it. This pass drops
+ * them from the text first, so a statement does not fill the console with
+ * violations. It is not the security boundary: DOMPurify is (and the CSP
+ * behind it); anything this scanner misses is still removed or blocked. */
+const DROPPED_ATTR = /^(style|on[a-z]*)$/i;
+const DROPPED_ELEMENTS = /^(style|link)$/i;
+
+export function defuseHtml(html) {
+  const s = String(html ?? '');
+  let out = '';
+  let i = 0;
+  while (i < s.length) {
+    const lt = s.indexOf('<', i);
+    if (lt < 0) {
+      out += s.slice(i);
+      break;
+    }
+    out += s.slice(i, lt);
+    if (s.startsWith('<!--', lt)) {
+      const end = s.indexOf('-->', lt + 4);
+      i = end < 0 ? s.length : end + 3;
+      continue; // comments are dropped
+    }
+    const m = /^<([a-zA-Z][^\s/>]*)/.exec(s.slice(lt, lt + 80));
+    if (!m) {
+      out += '<';
+      i = lt + 1;
+      continue;
+    }
+    const tagName = m[1];
+    let tag = m[0];
+    let j = lt + m[0].length;
+    /* Attributes, as the HTML tokenizer reads them: names end at
+     * whitespace, "/", ">" or "="; values are quoted or run to whitespace. */
+    while (j < s.length && s[j] !== '>') {
+      const c = s[j];
+      if (/[\s/]/.test(c)) {
+        tag += c;
+        j++;
+        continue;
+      }
+      const nm = /^[^\s/>=]+|^=[^\s/>=]*/.exec(s.slice(j));
+      const name = nm[0];
+      let k = j + name.length;
+      let value = '';
+      const eq = /^\s*=\s*/.exec(s.slice(k));
+      if (eq) {
+        k += eq[0].length;
+        const q = s[k];
+        if (q === '"' || q === "'") {
+          const end = s.indexOf(q, k + 1);
+          k = end < 0 ? s.length : end + 1;
+        } else {
+          const v = /^[^\s>]*/.exec(s.slice(k));
+          k += v[0].length;
+        }
+        value = s.slice(j + name.length, k);
+      }
+      if (!DROPPED_ATTR.test(name)) tag += name + value;
+      j = k;
+    }
+    tag += j < s.length ? '>' : '';
+    i = Math.min(s.length, j + 1);
+    if (DROPPED_ELEMENTS.test(tagName)) {
+      if (/^style$/i.test(tagName)) {
+        /* Its text is CSS, up to </style>: dropped with it. */
+        const close = s.slice(i).search(/<\/style\s*>/i);
+        i = close < 0 ? s.length : i + close + s.slice(i + close).indexOf('>') + 1;
+      }
+      continue;
+    }
+    out += tag;
+  }
+  return out;
+}
+
 /*** Public ***/
 
 /* A DocumentFragment of Markdown with math, sanitized. options.imageBase:
@@ -301,7 +386,7 @@ export function renderMarkdown(md, options = {}) {
   const token = randomToken();
   const { text, math } = extractMath(md, token);
   const html = marked.parse(text, { gfm: true, breaks: false, async: false });
-  const frag = DOMPurify.sanitize(html, STATEMENT_PURIFY);
+  const frag = DOMPurify.sanitize(defuseHtml(html), STATEMENT_PURIFY);
   insertMath(frag, token, math);
   fixLinks(frag, options);
   return frag;
@@ -310,7 +395,7 @@ export function renderMarkdown(md, options = {}) {
 /* A DocumentFragment of a package's HTML statement, sanitized, with its math
  * rendered. */
 export function renderHtml(html, options = {}) {
-  const frag = DOMPurify.sanitize(String(html ?? ''), STATEMENT_PURIFY);
+  const frag = DOMPurify.sanitize(defuseHtml(html), STATEMENT_PURIFY);
   renderMathInText(frag);
   fixLinks(frag, options);
   return frag;
