@@ -113,8 +113,8 @@ int submission_enqueue(struct worker *w, const char *id, int attempt, int rejudg
 {
 	int e;
 	MYSQL_RES *res = db_query(w->db, &e,
-				  "SELECT s.problem_id, s.language, s.code, COALESCE(u.premium, 0) FROM submissions s "
-				  "LEFT JOIN users u ON u.id = s.user_id WHERE s.id = %q",
+				  "SELECT s.problem_id, s.language, s.code, COALESCE(u.premium, 0), s.contest_id FROM "
+				  "submissions s LEFT JOIN users u ON u.id = s.user_id WHERE s.id = %q",
 				  id);
 	MYSQL_ROW row = res ? mysql_fetch_row(res) : NULL;
 	if (!row) {
@@ -137,7 +137,7 @@ int submission_enqueue(struct worker *w, const char *id, int attempt, int rejudg
 	for (int i = 0; i < 12; i++)
 		flens[i] = strlen(fields[i]);
 	flens[11] = lens[2];
-	enum kv_lane lane = rejudge ? LANE_REJUDGE : atoi(row[3]) ? LANE_PREMIUM : LANE_NORMAL;
+	enum kv_lane lane = rejudge ? LANE_REJUDGE : row[4] ? LANE_CONTEST : atoi(row[3]) ? LANE_PREMIUM : LANE_NORMAL;
 	int rc = job_enqueue(w->kv, lane, id, fields, flens, 12);
 	json_object_put(spec);
 	mysql_free_result(res);
@@ -156,9 +156,9 @@ json_object *submission_get(struct worker *w, const char *id, int with_code, int
 	if (!util_id_valid(id, 16))
 		return NULL;
 	int e;
-	MYSQL_RES *res = db_query(w->db, &e,
-				  "SELECT %s, s.code FROM submissions s LEFT JOIN users u ON u.id = s.user_id WHERE s.id = %q",
-				  submission_columns, id);
+	MYSQL_RES *res = db_query(
+		w->db, &e, "SELECT %s, s.code FROM submissions s LEFT JOIN users u ON u.id = s.user_id WHERE s.id = %q",
+		submission_columns, id);
 	MYSQL_ROW row = res ? mysql_fetch_row(res) : NULL;
 	if (!row) {
 		mysql_free_result(res);
@@ -239,23 +239,27 @@ static void do_create(struct worker *w, struct req *r)
 		problem_id_valid(pid) ? db_query(w->db, &e, "SELECT 1 FROM problems WHERE id = %q", pid) : NULL;
 	int known = res && mysql_num_rows(res);
 	mysql_free_result(res);
-	char id[SUB_ID_LEN + 1];
+	char id[SUB_ID_LEN + 1], cmsg[160];
 	long wait;
+	int cst;
+	const char *contest = util_json_str(o, "contest");
 	if (!known) {
 		http_error(r, 404, "not_found", "no problem %.64s", pid);
 	} else if (code_len > (size_t)cfg.max_code_bytes) {
 		http_error(r, 413, "too_large", "the code is larger than %ld bytes", cfg.max_code_bytes);
 	} else if (!language_known(w->kv, lang)) {
 		http_error(r, 400, "bad_language", "unknown language: %.40s (see /api/languages)", lang);
+	} else if (contest && (cst = contest_may_submit(w, contest, pid, &r->user, cmsg, sizeof cmsg))) {
+		http_error(r, cst, cst == 404 ? "not_found" : "forbidden", "%s", cmsg);
 	} else if ((wait = rate_limit(w, &r->user, r->ip, "sub", "rate_submissions_per_min")) >= 0) {
 		http_rate_limited(r, wait, "submissions");
 	} else {
 		util_random_id(id, SUB_ID_LEN);
 		mysql_free_result(
 			db_query(w->db, &e,
-				 "INSERT INTO submissions (id, user_id, problem_id, language, code) VALUES (%q, %L, "
-				 "%q, %q, %Q)",
-				 id, r->user.id, pid, lang, json_object_get_string(jc), code_len));
+				 "INSERT INTO submissions (id, user_id, problem_id, contest_id, language, code) VALUES "
+				 "(%q, %L, %q, %q, %q, %Q)",
+				 id, r->user.id, pid, contest, lang, json_object_get_string(jc), code_len));
 		if (e) {
 			http_error(r, 503, "unavailable", "cannot store the submission");
 		} else {

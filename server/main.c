@@ -180,6 +180,7 @@ int main(int argc, char **argv)
 	api_problems_register();
 	api_submissions_register();
 	api_admin_register();
+	api_contests_register();
 
 	struct lws_context_creation_info info;
 	memset(&info, 0, sizeof info);

@@ -112,6 +112,11 @@ static int record_submission(struct worker *w, const char *id, const char *kind,
 	if (fresh) {
 		atomic_fetch_add(&metric_results_recorded, 1);
 		publish_submission(w, id);
+		MYSQL_RES *cr = db_query(w->db, &err, "SELECT contest_id, user_id FROM submissions WHERE id = %q", id);
+		MYSQL_ROW crow = cr ? mysql_fetch_row(cr) : NULL;
+		if (crow && crow[0] && crow[1])
+			contest_board_update(w, crow[0], strtoll(crow[1], NULL, 10));
+		mysql_free_result(cr);
 	}
 	return 0;
 fail:

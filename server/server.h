@@ -147,6 +147,16 @@ void api_misc_register(void);
 void api_problems_register(void);
 void api_submissions_register(void);
 void api_admin_register(void);
+void api_contests_register(void);
+
+/*** Contests (api_contests.c), on workers ***/
+
+/* A contest submission was recorded: the team's board rows, pushed. */
+void contest_board_update(struct worker *w, const char *contest_id, int64_t user_id);
+/* The public (or jury) scoreboard; NULL for an unknown contest. */
+json_object *contest_board_snapshot(struct worker *w, const char *contest_id, int jury);
+/* 0 when u may submit pid to the contest now, else an HTTP status and why. */
+int contest_may_submit(struct worker *w, const char *cid, const char *pid, const struct user *u, char *msg, size_t n);
 
 /*** Fair use (api_admin.c), on workers ***/
 

@@ -131,7 +131,7 @@ void ws_close_all(void)
 struct ws_task {
 	struct conn *c;
 	char topic[160];
-	char id[32];
+	char id[80];
 	json_object *req;  /* the client's "req" value, or NULL */
 	json_object *data; /* result */
 	struct user user;
@@ -169,7 +169,9 @@ static void snapshot_run(struct worker *w, void *arg)
 		t->status = 503;
 		return;
 	}
-	if (!strncmp(t->topic, "submission/", 11)) {
+	if (!strncmp(t->topic, "contest/", 8)) {
+		t->data = contest_board_snapshot(w, t->id, 0);
+	} else if (!strncmp(t->topic, "submission/", 11)) {
 		/* Only its author and admins may follow a submission. */
 		int64_t owner = 0;
 		int admin = !strcmp(t->user.role, "admin");
@@ -308,7 +310,8 @@ static void resolve_done(void *arg)
 
 /*** Messages ***/
 
-/* Topics a socket may follow: run/<id>, submission/<id>. */
+/* Topics a socket may follow: run/<id>, submission/<id>,
+ * contest/<id>/scoreboard. */
 static int topic_parse(const char *topic, char *id, size_t idlen)
 {
 	if (!strncmp(topic, "run/", 4) && util_id_valid(topic + 4, 16)) {
@@ -318,6 +321,12 @@ static int topic_parse(const char *topic, char *id, size_t idlen)
 	if (!strncmp(topic, "submission/", 11) && util_id_valid(topic + 11, 16)) {
 		snprintf(id, idlen, "%s", topic + 11);
 		return 0;
+	}
+	const char *tail = strstr(topic, "/scoreboard");
+	if (!strncmp(topic, "contest/", 8) && tail && !strcmp(tail, "/scoreboard") && tail - topic - 8 > 0 &&
+	    tail - topic - 8 <= 64) {
+		snprintf(id, idlen, "%.*s", (int)(tail - topic - 8), topic + 8);
+		return problem_id_valid(id) ? 0 : -1;
 	}
 	return -1;
 }
@@ -356,7 +365,7 @@ static void handle_message(struct conn *c, const char *text, size_t len)
 		send_error(c, req, "bad_message", "the message has no \"type\"");
 	} else if (!strcmp(type, "subscribe") || !strcmp(type, "unsubscribe")) {
 		const char *topic = util_json_str(o, "topic");
-		char id[32];
+		char id[80];
 		if (!topic || strlen(topic) >= 160 || topic_parse(topic, id, sizeof id)) {
 			send_error(c, req, "bad_topic", "unknown topic %.64s", topic ? topic : "(none)");
 		} else if (type[0] == 'u') {

@@ -1,0 +1,920 @@
+/* Contests and their scoreboards (ICPC and score-based), following the
+ * CLICS Contest API's objects: contest, state, problems, teams, scoreboard.
+ *
+ * The truth is MySQL; each contest's board is kept in Redis as one sorted
+ * set per view (public, jury) with one exact score per team
+ * (solved*1e12 - penalty*1e6 - last accepted minute: exact in a double), so
+ * a team's rank is 1 + the number of strictly greater scores and the top N
+ * is O(log n + N). The rows' details sit in a hash beside it. Missing sets
+ * are rebuilt from MySQL. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "kv.h"
+#include "log.h"
+#include "server.h"
+#include "util.h"
+
+/*** Times: CLICS RELTIME "h:mm:ss.uuu" and ABSTIME ISO 8601 ***/
+
+static void reltime(char *out, size_t n, long long ms)
+{
+	const char *sign = ms < 0 ? "-" : "";
+	if (ms < 0)
+		ms = -ms;
+	snprintf(out, n, "%s%lld:%02lld:%02lld.%03lld", sign, ms / 3600000, ms / 60000 % 60, ms / 1000 % 60, ms % 1000);
+}
+
+/* "5:00:00", "5:00:00.000" or a number of seconds; -1 when malformed. */
+static long long parse_reltime(json_object *v)
+{
+	if (!v)
+		return -1;
+	if (json_object_is_type(v, json_type_int))
+		return json_object_get_int64(v) >= 0 ? json_object_get_int64(v) * 1000 : -1;
+	if (!json_object_is_type(v, json_type_string))
+		return -1;
+	int h, m, s, frac = 0;
+	char tail[8] = "";
+	int k = sscanf(json_object_get_string(v), "%d:%2d:%2d.%3d%7s", &h, &m, &s, &frac, tail);
+	if (k < 3 || tail[0] || h < 0 || m < 0 || m > 59 || s < 0 || s > 59)
+		return -1;
+	return ((long long)h * 3600 + m * 60 + s) * 1000 + (k >= 4 ? frac : 0);
+}
+
+static void abstime(char *out, size_t n, long long ms)
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	snprintf(out, n, "%04d-%02d-%02dT%02d:%02d:%02d.%03lld+00:00", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+		 tm.tm_hour, tm.tm_min, tm.tm_sec, ms % 1000);
+}
+
+/* "2026-11-22T16:00:00Z", with optional .fff and a +hh:mm offset; ms since
+ * the epoch, or -1. */
+static long long parse_abstime(const char *s)
+{
+	struct tm tm = {0};
+	int frac = 0, n = 0;
+	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
+		   &tm.tm_sec, &n) != 6)
+		return -1;
+	const char *p = s + n;
+	if (*p == '.') {
+		int k = 0, digits = 0;
+		p++;
+		while (*p >= '0' && *p <= '9') {
+			if (digits < 3)
+				k = k * 10 + (*p - '0'), digits++;
+			p++;
+		}
+		while (digits++ < 3)
+			k *= 10;
+		frac = k;
+	}
+	long off = 0;
+	if (*p == '+' || *p == '-') {
+		int hh, mm;
+		if (sscanf(p + 1, "%2d:%2d", &hh, &mm) != 2)
+			return -1;
+		off = (hh * 3600L + mm * 60L) * (*p == '-' ? -1 : 1);
+		p += 6;
+	} else if (*p == 'Z') {
+		p++;
+	}
+	if (*p)
+		return -1;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	time_t t = timegm(&tm);
+	return ((long long)t - off) * 1000 + frac;
+}
+
+/*** A contest as stored ***/
+
+struct contest {
+	char id[65], name[256], formal[256], type[16];
+	long long start_ms; /* -1: not scheduled */
+	long long duration_ms, freeze_ms, thawed_ms, finalized_ms;
+	int penalty_min;
+};
+
+static int contest_load(MYSQL *db, const char *id, struct contest *c)
+{
+	int e;
+	MYSQL_RES *res = db_query(
+		db, &e,
+		"SELECT id, name, COALESCE(formal_name, name), scoreboard_type, "
+		"COALESCE(FLOOR(UNIX_TIMESTAMP(start_time) * 1000), -1), duration_s, COALESCE(freeze_s, -1), "
+		"COALESCE(FLOOR(UNIX_TIMESTAMP(thawed_at) * 1000), -1), "
+		"COALESCE(FLOOR(UNIX_TIMESTAMP(finalized_at) * 1000), -1), penalty_min FROM contests WHERE id = %q",
+		id);
+	MYSQL_ROW row = res ? mysql_fetch_row(res) : NULL;
+	if (!row) {
+		mysql_free_result(res);
+		return -1;
+	}
+	snprintf(c->id, sizeof c->id, "%s", row[0]);
+	snprintf(c->name, sizeof c->name, "%s", row[1]);
+	snprintf(c->formal, sizeof c->formal, "%s", row[2]);
+	snprintf(c->type, sizeof c->type, "%s", row[3]);
+	c->start_ms = atoll(row[4]);
+	c->duration_ms = atoll(row[5]) * 1000;
+	c->freeze_ms = atoll(row[6]) >= 0 ? atoll(row[6]) * 1000 : -1;
+	c->thawed_ms = atoll(row[7]);
+	c->finalized_ms = atoll(row[8]);
+	c->penalty_min = atoi(row[9]);
+	mysql_free_result(res);
+	return 0;
+}
+
+static long long freeze_at(const struct contest *c)
+{
+	return c->start_ms < 0 || c->freeze_ms < 0 ? -1 : c->start_ms + c->duration_ms - c->freeze_ms;
+}
+
+/* The public board hides what was submitted from the freeze until a thaw. */
+static int frozen_now(const struct contest *c, long long now)
+{
+	long long f = freeze_at(c);
+	return f >= 0 && now >= f && c->thawed_ms < 0;
+}
+
+static json_object *contest_json(const struct contest *c)
+{
+	char buf[64];
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "id", json_object_new_string(c->id));
+	json_object_object_add(o, "name", json_object_new_string(c->name));
+	json_object_object_add(o, "formal_name", json_object_new_string(c->formal));
+	if (c->start_ms >= 0) {
+		abstime(buf, sizeof buf, c->start_ms);
+		json_object_object_add(o, "start_time", json_object_new_string(buf));
+	} else {
+		json_object_object_add(o, "start_time", NULL);
+	}
+	reltime(buf, sizeof buf, c->duration_ms);
+	json_object_object_add(o, "duration", json_object_new_string(buf));
+	if (c->freeze_ms >= 0) {
+		reltime(buf, sizeof buf, c->freeze_ms);
+		json_object_object_add(o, "scoreboard_freeze_duration", json_object_new_string(buf));
+	} else {
+		json_object_object_add(o, "scoreboard_freeze_duration", NULL);
+	}
+	json_object_object_add(o, "scoreboard_type", json_object_new_string(c->type));
+	reltime(buf, sizeof buf, (long long)c->penalty_min * 60000);
+	json_object_object_add(o, "penalty_time", json_object_new_string(buf));
+	return o;
+}
+
+static json_object *state_json(const struct contest *c, long long now)
+{
+	char buf[64];
+	json_object *o = json_object_new_object();
+#define STAMP(key, when, cond)                                                       \
+	do {                                                                         \
+		if (cond) {                                                          \
+			abstime(buf, sizeof buf, (when));                            \
+			json_object_object_add(o, key, json_object_new_string(buf)); \
+		} else {                                                             \
+			json_object_object_add(o, key, NULL);                        \
+		}                                                                    \
+	} while (0)
+	long long end = c->start_ms + c->duration_ms, f = freeze_at(c);
+	STAMP("started", c->start_ms, c->start_ms >= 0 && now >= c->start_ms);
+	STAMP("frozen", f, f >= 0 && now >= f);
+	STAMP("ended", end, c->start_ms >= 0 && now >= end);
+	STAMP("thawed", c->thawed_ms, c->thawed_ms >= 0);
+	STAMP("finalized", c->finalized_ms, c->finalized_ms >= 0);
+	STAMP("end_of_updates", c->finalized_ms, c->finalized_ms >= 0);
+#undef STAMP
+	return o;
+}
+
+/*** Scoring ***/
+
+struct cell {
+	int judged, pending, solved;
+	long long time_ms; /* of the accepted run */
+	double best;       /* score-based */
+};
+
+struct team_row {
+	long long uid;
+	char name[40];
+	int solved;
+	long long penalty_min, last_ac_min;
+	double score;
+	struct cell *cells;
+};
+
+/* Computes every team's row (or one team's, uid > 0) for a view. ICPC:
+ * the minute of each first accepted run plus penalty_min for each earlier
+ * rejected one; compile errors are free; in the public view a run
+ * submitted after the freeze (until a thaw) is pending. */
+static struct team_row *compute(MYSQL *db, const struct contest *c, int jury, long long uid, char probs[][65], int np,
+				int *nteams)
+{
+	int e;
+	MYSQL_RES *res = db_query(db, &e,
+				  "SELECT t.user_id, u.username FROM contest_teams t JOIN users u ON u.id = t.user_id "
+				  "WHERE t.contest_id = %q %s%L ORDER BY u.username",
+				  c->id, uid > 0 ? "AND t.user_id = " : "AND 0 <> ", uid > 0 ? uid : (int64_t)1);
+	int n = res ? (int)mysql_num_rows(res) : 0;
+	struct team_row *rows = calloc((size_t)n + 1, sizeof *rows);
+	MYSQL_ROW row;
+	int k = 0;
+	while (res && (row = mysql_fetch_row(res)) && k < n) {
+		rows[k].uid = atoll(row[0]);
+		snprintf(rows[k].name, sizeof rows[k].name, "%s", row[1]);
+		rows[k].cells = calloc((size_t)np + 1, sizeof *rows[k].cells);
+		k++;
+	}
+	mysql_free_result(res);
+	*nteams = k;
+	long long hide_from = jury                                                                        ? -1
+			      : (frozen_now(c, util_now_ms()) || (freeze_at(c) >= 0 && c->thawed_ms < 0)) ? freeze_at(c)
+													  : -1;
+	res = db_query(
+		db, &e,
+		"SELECT user_id, problem_id, status, verdict, COALESCE(score, 0), FLOOR(UNIX_TIMESTAMP(created_at) * "
+		"1000) FROM submissions WHERE contest_id = %q %s%L ORDER BY created_at, id",
+		c->id, uid > 0 ? "AND user_id = " : "AND 0 <> ", uid > 0 ? uid : (int64_t)1);
+	while (res && (row = mysql_fetch_row(res))) {
+		long long u = atoll(row[0]), at = atoll(row[5]);
+		int t, p;
+		for (t = 0; t < k && rows[t].uid != u; t++)
+			;
+		for (p = 0; p < np && strcmp(probs[p], row[1]); p++)
+			;
+		if (t == k || p == np || at < c->start_ms || at >= c->start_ms + c->duration_ms)
+			continue;
+		struct cell *cl = &rows[t].cells[p];
+		if (cl->solved && !strcmp(c->type, "pass-fail"))
+			continue;
+		int done = !strcmp(row[2], "done");
+		if (!done || (hide_from >= 0 && at >= hide_from)) {
+			cl->pending++;
+			continue;
+		}
+		if (row[3] && !strcmp(row[3], "CE"))
+			continue; /* free */
+		cl->judged++;
+		if (!strcmp(c->type, "score")) {
+			double sc = strtod(row[4], NULL);
+			if (sc > cl->best) {
+				cl->best = sc;
+				cl->time_ms = at - c->start_ms;
+			}
+			if (row[3] && !strcmp(row[3], "AC"))
+				cl->solved = 1;
+			continue;
+		}
+		if (row[3] && !strcmp(row[3], "AC")) {
+			cl->solved = 1;
+			cl->time_ms = at - c->start_ms;
+		}
+	}
+	mysql_free_result(res);
+	for (int t = 0; t < k; t++) {
+		for (int p = 0; p < np; p++) {
+			struct cell *cl = &rows[t].cells[p];
+			if (!strcmp(c->type, "score")) {
+				rows[t].score += cl->best;
+				if (cl->best > 0 && cl->time_ms / 60000 > rows[t].last_ac_min)
+					rows[t].last_ac_min = cl->time_ms / 60000;
+				continue;
+			}
+			if (!cl->solved)
+				continue;
+			long long minute = cl->time_ms / 60000;
+			rows[t].solved++;
+			rows[t].penalty_min += minute + (long long)c->penalty_min * (cl->judged - 1);
+			if (minute > rows[t].last_ac_min)
+				rows[t].last_ac_min = minute;
+		}
+	}
+	return rows;
+}
+
+/* One number orders rows: higher is better, equal means tied. */
+static double row_score(const struct contest *c, const struct team_row *r)
+{
+	if (!strcmp(c->type, "score"))
+		return r->score * 1e6 - (double)r->last_ac_min;
+	return (double)r->solved * 1e12 - (double)r->penalty_min * 1e6 - (double)r->last_ac_min;
+}
+
+static json_object *row_json(const struct contest *c, const struct team_row *r, char probs[][65], int np,
+			     const long long *first_ms, long rank)
+{
+	char buf[64];
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "rank", json_object_new_int64(rank));
+	json_object_object_add(o, "team_id", json_object_new_string(r->name));
+	json_object *s = json_object_new_object();
+	if (!strcmp(c->type, "score")) {
+		json_object_object_add(s, "score", json_object_new_double(r->score));
+	} else {
+		json_object_object_add(s, "num_solved", json_object_new_int(r->solved));
+		reltime(buf, sizeof buf, r->penalty_min * 60000);
+		json_object_object_add(s, "total_time", json_object_new_string(buf));
+		if (r->solved)
+			json_object_object_add(
+				s, "time",
+				json_object_new_string((reltime(buf, sizeof buf, r->last_ac_min * 60000), buf)));
+	}
+	json_object_object_add(o, "score", s);
+	json_object *ps = json_object_new_array();
+	for (int p = 0; p < np; p++) {
+		const struct cell *cl = &r->cells[p];
+		if (!cl->judged && !cl->pending && !cl->solved)
+			continue;
+		json_object *q = json_object_new_object();
+		json_object_object_add(q, "problem_id", json_object_new_string(probs[p]));
+		json_object_object_add(q, "num_judged", json_object_new_int(cl->judged));
+		json_object_object_add(q, "num_pending", json_object_new_int(cl->pending));
+		json_object_object_add(q, "solved", json_object_new_boolean(cl->solved));
+		if (!strcmp(c->type, "score"))
+			json_object_object_add(q, "score", json_object_new_double(cl->best));
+		if (cl->solved || (!strcmp(c->type, "score") && cl->best > 0)) {
+			/* Exact, so the first to solve is told apart within a minute. */
+			reltime(buf, sizeof buf, cl->time_ms);
+			json_object_object_add(q, "time", json_object_new_string(buf));
+		}
+		if (cl->solved && first_ms)
+			json_object_object_add(q, "first_to_solve",
+					       json_object_new_boolean(cl->time_ms == first_ms[p]));
+		json_object_array_add(ps, q);
+	}
+	json_object_object_add(o, "problems", ps);
+	return o;
+}
+
+static int contest_problems(MYSQL *db, const char *cid, char probs[][65], int max)
+{
+	int e, n = 0;
+	MYSQL_RES *res =
+		db_query(db, &e, "SELECT problem_id FROM contest_problems WHERE contest_id = %q ORDER BY ord", cid);
+	MYSQL_ROW row;
+	while (res && (row = mysql_fetch_row(res)) && n < max)
+		snprintf(probs[n++], 65, "%s", row[0]);
+	mysql_free_result(res);
+	return n;
+}
+
+#define MAXP 64
+
+static void free_rows(struct team_row *rows, int n)
+{
+	for (int i = 0; i < n; i++)
+		free(rows[i].cells);
+	free(rows);
+}
+
+/* Writes one view's board into Redis: the sorted set and the row details. */
+static void board_store(redisContext *kv, const struct contest *c, const char *view, struct team_row *rows, int n,
+			char probs[][65], int np, int replace)
+{
+	char zkey[160], hkey[160];
+	snprintf(zkey, sizeof zkey, "verdict:board:{%s}:%s", c->id, view);
+	snprintf(hkey, sizeof hkey, "verdict:board:{%s}:%s:rows", c->id, view);
+	if (replace) {
+		freeReplyObject(redisCommand(kv, "DEL %s %s", zkey, hkey));
+		/* An empty board still exists: a marker member that never ranks. */
+		freeReplyObject(redisCommand(kv, "HSET %s __built 1", hkey));
+	}
+	for (int i = 0; i < n; i++) {
+		json_object *o = row_json(c, &rows[i], probs, np, NULL, 0);
+		freeReplyObject(redisCommand(kv, "ZADD %s %.17g %s", zkey, row_score(c, &rows[i]), rows[i].name));
+		freeReplyObject(redisCommand(kv, "HSET %s %s %s", hkey, rows[i].name, json_object_to_json_string(o)));
+		json_object_put(o);
+	}
+}
+
+static void board_rebuild(struct worker *w, const struct contest *c)
+{
+	char probs[MAXP][65];
+	int np = contest_problems(w->db, c->id, probs, MAXP);
+	for (int jury = 0; jury < 2; jury++) {
+		int n;
+		struct team_row *rows = compute(w->db, c, jury, 0, probs, np, &n);
+		board_store(w->kv, c, jury ? "jury" : "public", rows, n, probs, np, 1);
+		free_rows(rows, n);
+	}
+}
+
+/* The scoreboard of a view, in rank order, from Redis (rebuilt when gone). */
+static json_object *board_json(struct worker *w, const struct contest *c, int jury, int limit)
+{
+	char zkey[160], hkey[160];
+	const char *view = jury ? "jury" : "public";
+	snprintf(zkey, sizeof zkey, "verdict:board:{%s}:%s", c->id, view);
+	snprintf(hkey, sizeof hkey, "verdict:board:{%s}:%s:rows", c->id, view);
+	redisReply *ex = redisCommand(w->kv, "EXISTS %s", hkey);
+	int built = ex && ex->type == REDIS_REPLY_INTEGER && ex->integer == 1;
+	freeReplyObject(ex);
+	if (!built)
+		board_rebuild(w, c);
+	redisReply *z = limit > 0 ? redisCommand(w->kv, "ZREVRANGE %s 0 %d WITHSCORES", zkey, limit - 1)
+				  : redisCommand(w->kv, "ZREVRANGE %s 0 -1 WITHSCORES", zkey);
+	json_object *rows = json_object_new_array();
+	long rank = 0, pos = 0;
+	double prev = NAN;
+	for (size_t i = 0; z && z->type == REDIS_REPLY_ARRAY && i + 1 < z->elements; i += 2) {
+		double sc = strtod(z->element[i + 1]->str, NULL);
+		pos++;
+		if (sc != prev)
+			rank = pos; /* ties share a rank */
+		prev = sc;
+		redisReply *h = redisCommand(w->kv, "HGET %s %s", hkey, z->element[i]->str);
+		json_object *o = h && h->type == REDIS_REPLY_STRING ? json_tokener_parse(h->str) : NULL;
+		freeReplyObject(h);
+		if (!o)
+			continue;
+		json_object_object_add(o, "rank", json_object_new_int64(rank));
+		json_object_array_add(rows, o);
+	}
+	freeReplyObject(z);
+	/* first_to_solve: the earliest solve of each problem among the rows. */
+	char probs[MAXP][65];
+	int np = contest_problems(w->db, c->id, probs, MAXP);
+	for (int p = 0; p < np; p++) {
+		const char *best_team = NULL;
+		char best_time[32] = "";
+		for (size_t i = 0; i < json_object_array_length(rows); i++) {
+			json_object *ps, *r = json_object_array_get_idx(rows, i);
+			json_object_object_get_ex(r, "problems", &ps);
+			for (size_t k = 0; ps && k < json_object_array_length(ps); k++) {
+				json_object *q = json_object_array_get_idx(ps, k), *v;
+				if (strcmp(util_json_str(q, "problem_id"), probs[p]) ||
+				    !json_object_object_get_ex(q, "solved", &v) || !json_object_get_boolean(v) ||
+				    !util_json_str(q, "time"))
+					continue;
+				/* RELTIME strings of equal shape compare by length then text. */
+				const char *t = util_json_str(q, "time");
+				if (!best_team || strlen(t) < strlen(best_time) ||
+				    (strlen(t) == strlen(best_time) && strcmp(t, best_time) < 0)) {
+					best_team = util_json_str(r, "team_id");
+					snprintf(best_time, sizeof best_time, "%s", t);
+				}
+			}
+		}
+		for (size_t i = 0; i < json_object_array_length(rows); i++) {
+			json_object *ps, *r = json_object_array_get_idx(rows, i);
+			json_object_object_get_ex(r, "problems", &ps);
+			for (size_t k = 0; ps && k < json_object_array_length(ps); k++) {
+				json_object *q = json_object_array_get_idx(ps, k), *v;
+				if (!strcmp(util_json_str(q, "problem_id"), probs[p]) &&
+				    json_object_object_get_ex(q, "solved", &v) && json_object_get_boolean(v))
+					json_object_object_add(
+						q, "first_to_solve",
+						json_object_new_boolean(
+							best_team && !strcmp(best_team, util_json_str(r, "team_id")) &&
+							!strcmp(best_time, util_json_str(q, "time"))));
+			}
+		}
+	}
+	long long now = util_now_ms();
+	char buf[64];
+	json_object *o = json_object_new_object();
+	abstime(buf, sizeof buf, now);
+	json_object_object_add(o, "time", json_object_new_string(buf));
+	reltime(buf, sizeof buf, c->start_ms >= 0 ? now - c->start_ms : 0);
+	json_object_object_add(o, "contest_time", json_object_new_string(buf));
+	json_object_object_add(o, "state", state_json(c, now));
+	json_object_object_add(o, "rows", rows);
+	return o;
+}
+
+/* A contest submission was recorded (recorder thread): that team's rows
+ * in both views, then the changed public row to the scoreboard topic. */
+void contest_board_update(struct worker *w, const char *cid, int64_t uid)
+{
+	struct contest c;
+	if (contest_load(w->db, cid, &c) || c.finalized_ms >= 0)
+		return;
+	char probs[MAXP][65];
+	int np = contest_problems(w->db, cid, probs, MAXP);
+	for (int jury = 0; jury < 2; jury++) {
+		char hkey[160];
+		snprintf(hkey, sizeof hkey, "verdict:board:{%s}:%s:rows", cid, jury ? "jury" : "public");
+		redisReply *ex = redisCommand(w->kv, "EXISTS %s", hkey);
+		int built = ex && ex->type == REDIS_REPLY_INTEGER && ex->integer == 1;
+		freeReplyObject(ex);
+		if (!built) {
+			board_rebuild(w, &c);
+			continue;
+		}
+		int n;
+		struct team_row *rows = compute(w->db, &c, jury, uid, probs, np, &n);
+		board_store(w->kv, &c, jury ? "jury" : "public", rows, n, probs, np, 0);
+		for (int i = 0; i < n && !jury; i++) {
+			char zkey[160];
+			snprintf(zkey, sizeof zkey, "verdict:board:{%s}:public", cid);
+			redisReply *r = redisCommand(w->kv, "ZCOUNT %s (%.17g +inf", zkey, row_score(&c, &rows[i]));
+			long rank = r && r->type == REDIS_REPLY_INTEGER ? (long)r->integer + 1 : 0;
+			freeReplyObject(r);
+			json_object *row = row_json(&c, &rows[i], probs, np, NULL, rank);
+			json_object *d = json_object_new_object();
+			json_object *arr = json_object_new_array();
+			json_object_array_add(arr, row);
+			json_object_object_add(d, "rows", arr);
+			char topic[120];
+			snprintf(topic, sizeof topic, "contest/%s/scoreboard", cid);
+			events_publish(w->kv, topic, json_object_to_json_string_ext(d, JSON_C_TO_STRING_PLAIN));
+			json_object_put(d);
+		}
+		free_rows(rows, n);
+	}
+}
+
+/* The snapshot a socket gets on subscribing to contest/<id>/scoreboard. */
+json_object *contest_board_snapshot(struct worker *w, const char *cid, int jury)
+{
+	struct contest c;
+	if (contest_load(w->db, cid, &c))
+		return NULL;
+	return board_json(w, &c, jury, 0);
+}
+
+/*** HTTP ***/
+
+static int is_admin(const struct req *r)
+{
+	return !strcmp(r->user.role, "admin");
+}
+
+static void do_put(struct worker *w, struct req *r)
+{
+	if (!problem_id_valid(r->param)) {
+		http_error(r, 400, "bad_id", "a contest id is 1 to 64 of a-z, 0-9, '-' and '_'");
+		return;
+	}
+	json_object *o = req_json(r), *v;
+	if (!o)
+		return;
+	const char *name = util_json_str(o, "name"), *type = util_json_str(o, "scoreboard_type");
+	long long dur = parse_reltime(json_object_object_get_ex(o, "duration", &v) ? v : NULL);
+	long long frz = json_object_object_get_ex(o, "scoreboard_freeze_duration", &v) &&
+					!json_object_is_type(v, json_type_null)
+				? parse_reltime(v)
+				: -2;
+	json_object *pen = json_object_object_get_ex(o, "penalty_time", &v) ? v : NULL;
+	long long penalty = !pen                                      ? 20
+			    : json_object_is_type(pen, json_type_int) ? json_object_get_int64(pen)
+								      : parse_reltime(pen) / 60000;
+	const char *start = util_json_str(o, "start_time");
+	json_object *probs;
+	char err[256] = "";
+	if (!name || !*name)
+		snprintf(err, sizeof err, "name is required");
+	else if (dur <= 0)
+		snprintf(err, sizeof err, "duration is required: \"h:mm:ss\" or seconds");
+	else if (frz == -1 || frz > dur)
+		snprintf(err, sizeof err, "scoreboard_freeze_duration is \"h:mm:ss\", at most the duration");
+	else if (penalty < 0)
+		snprintf(err, sizeof err, "penalty_time is \"h:mm:ss\" or minutes");
+	else if (type && strcmp(type, "pass-fail") && strcmp(type, "score"))
+		snprintf(err, sizeof err, "scoreboard_type is pass-fail or score");
+	else if (!json_object_object_get_ex(o, "problems", &probs) || !json_object_is_type(probs, json_type_array))
+		snprintf(err, sizeof err, "problems is a list of {\"id\",\"label\",\"color\"}");
+	if (err[0]) {
+		http_error(r, 400, "bad_contest", "%s", err);
+		json_object_put(o);
+		return;
+	}
+	int e;
+	for (size_t i = 0; i < json_object_array_length(probs); i++) {
+		json_object *p = json_object_array_get_idx(probs, i);
+		const char *pid = util_json_str(p, "id"), *label = util_json_str(p, "label");
+		MYSQL_RES *res = pid ? db_query(w->db, &e, "SELECT 1 FROM problems WHERE id = %q", pid) : NULL;
+		int known = res && mysql_num_rows(res);
+		mysql_free_result(res);
+		if (!known || !label || strlen(label) > 16) {
+			http_error(r, 400, "bad_problem",
+				   "problem %zu: an existing problem id and a label are required", i + 1);
+			json_object_put(o);
+			return;
+		}
+	}
+	if (db_exec(w->db, "START TRANSACTION")) {
+		http_error(r, 503, "unavailable", "try again");
+		json_object_put(o);
+		return;
+	}
+	MYSQL_RES *res = db_query(w->db, &e, "SELECT 1 FROM contests WHERE id = %q FOR UPDATE", r->param);
+	int existed = res && mysql_num_rows(res);
+	mysql_free_result(res);
+	char startsql[64] = "NULL";
+	if (start) {
+		long long ms = parse_abstime(start);
+		if (ms < 0) {
+			db_exec(w->db, "ROLLBACK");
+			http_error(r, 400, "bad_contest", "start_time is ISO 8601, e.g. 2026-11-22T16:00:00Z");
+			json_object_put(o);
+			return;
+		}
+		snprintf(startsql, sizeof startsql, "FROM_UNIXTIME(%lld.%03lld)", ms / 1000, ms % 1000);
+	}
+	char frzsql[32] = "NULL";
+	if (frz >= 0)
+		snprintf(frzsql, sizeof frzsql, "%lld", frz / 1000);
+	mysql_free_result(db_query(
+		w->db, &e,
+		"INSERT INTO contests (id, name, formal_name, start_time, duration_s, freeze_s, penalty_min, "
+		"scoreboard_type) "
+		"VALUES (%q, %q, %q, %s, %L, %s, %L, %q) ON DUPLICATE KEY UPDATE name = VALUES(name), formal_name = "
+		"VALUES(formal_name), start_time = VALUES(start_time), duration_s = VALUES(duration_s), freeze_s = "
+		"VALUES(freeze_s), penalty_min = VALUES(penalty_min), scoreboard_type = VALUES(scoreboard_type)",
+		r->param, name, util_json_str(o, "formal_name") ? util_json_str(o, "formal_name") : name, startsql,
+		(int64_t)(dur / 1000), frzsql, (int64_t)penalty, type ? type : "pass-fail"));
+	if (!e)
+		mysql_free_result(db_query(w->db, &e, "DELETE FROM contest_problems WHERE contest_id = %q", r->param));
+	for (size_t i = 0; !e && i < json_object_array_length(probs); i++) {
+		json_object *p = json_object_array_get_idx(probs, i);
+		mysql_free_result(
+			db_query(w->db, &e,
+				 "INSERT INTO contest_problems (contest_id, problem_id, label, color, rgb, ord) VALUES "
+				 "(%q, %q, %q, %q, %q, %d)",
+				 r->param, util_json_str(p, "id"), util_json_str(p, "label"), util_json_str(p, "color"),
+				 util_json_str(p, "rgb"), (int)i));
+	}
+	if (e || db_exec(w->db, "COMMIT")) {
+		db_exec(w->db, "ROLLBACK");
+		http_error(r, 400, "bad_contest", "cannot store the contest: %s", mysql_error(w->db));
+		json_object_put(o);
+		return;
+	}
+	/* Limits and problems may have changed: the boards are built anew. */
+	char k1[160], k2[160], k3[160], k4[160];
+	snprintf(k1, sizeof k1, "verdict:board:{%s}:public", r->param);
+	snprintf(k2, sizeof k2, "verdict:board:{%s}:public:rows", r->param);
+	snprintf(k3, sizeof k3, "verdict:board:{%s}:jury", r->param);
+	snprintf(k4, sizeof k4, "verdict:board:{%s}:jury:rows", r->param);
+	freeReplyObject(redisCommand(w->kv, "DEL %s %s %s %s", k1, k2, k3, k4));
+	audit(w, &r->user, existed ? "contest.update" : "contest.create", r->param, NULL);
+	json_object_put(o);
+	struct contest c;
+	contest_load(w->db, r->param, &c);
+	http_reply_json(r, existed ? 200 : 201, contest_json(&c));
+}
+
+static void do_list(struct worker *w, struct req *r)
+{
+	int e;
+	MYSQL_RES *res =
+		db_query(w->db, &e, "SELECT id FROM contests ORDER BY start_time IS NULL, start_time DESC, id");
+	json_object *arr = json_object_new_array();
+	MYSQL_ROW row;
+	char ids[256][65];
+	int n = 0;
+	while (res && (row = mysql_fetch_row(res)) && n < 256)
+		snprintf(ids[n++], 65, "%s", row[0]);
+	mysql_free_result(res);
+	for (int i = 0; i < n; i++) {
+		struct contest c;
+		if (!contest_load(w->db, ids[i], &c))
+			json_object_array_add(arr, contest_json(&c));
+	}
+	http_reply_json(r, 200, arr);
+}
+
+static int load_or_404(struct worker *w, struct req *r, struct contest *c)
+{
+	if (!problem_id_valid(r->param) || contest_load(w->db, r->param, c)) {
+		http_error(r, 404, "not_found", "no contest %s", r->param);
+		return -1;
+	}
+	return 0;
+}
+
+static void do_get(struct worker *w, struct req *r)
+{
+	struct contest c;
+	if (!load_or_404(w, r, &c))
+		http_reply_json(r, 200, contest_json(&c));
+}
+
+static void do_state(struct worker *w, struct req *r)
+{
+	struct contest c;
+	if (!load_or_404(w, r, &c))
+		http_reply_json(r, 200, state_json(&c, util_now_ms()));
+}
+
+static void do_problems(struct worker *w, struct req *r)
+{
+	struct contest c;
+	if (load_or_404(w, r, &c))
+		return;
+	/* Before the start only the jury sees the problem set. */
+	if (!is_admin(r) && (c.start_ms < 0 || util_now_ms() < c.start_ms)) {
+		http_reply_json(r, 200, json_object_new_array());
+		return;
+	}
+	int e;
+	MYSQL_RES *res = db_query(
+		w->db, &e,
+		"SELECT cp.problem_id, cp.label, p.name, cp.ord, cp.rgb, cp.color, p.time_limit, "
+		"p.memory_limit, (SELECT COUNT(*) FROM testcases t WHERE t.problem_id = p.id) FROM "
+		"contest_problems cp JOIN problems p ON p.id = cp.problem_id WHERE cp.contest_id = %q ORDER BY cp.ord",
+		c.id);
+	json_object *arr = json_object_new_array();
+	MYSQL_ROW row;
+	while (res && (row = mysql_fetch_row(res))) {
+		json_object *o = json_object_new_object();
+		json_object_object_add(o, "id", json_object_new_string(row[0]));
+		json_object_object_add(o, "label", json_object_new_string(row[1]));
+		json_object_object_add(o, "name", json_object_new_string(row[2]));
+		json_object_object_add(o, "ordinal", json_object_new_int(atoi(row[3])));
+		if (row[4])
+			json_object_object_add(o, "rgb", json_object_new_string(row[4]));
+		if (row[5])
+			json_object_object_add(o, "color", json_object_new_string(row[5]));
+		json_object_object_add(o, "time_limit",
+				       json_object_new_double(round(strtod(row[6], NULL) * 1000) / 1000));
+		json_object_object_add(o, "memory_limit", json_object_new_int(atoi(row[7])));
+		json_object_object_add(o, "test_data_count", json_object_new_int(atoi(row[8])));
+		json_object_array_add(arr, o);
+	}
+	mysql_free_result(res);
+	http_reply_json(r, 200, arr);
+}
+
+static void do_teams(struct worker *w, struct req *r)
+{
+	struct contest c;
+	if (load_or_404(w, r, &c))
+		return;
+	int e;
+	MYSQL_RES *res = db_query(w->db, &e,
+				  "SELECT u.username FROM contest_teams t JOIN users u ON u.id = t.user_id WHERE "
+				  "t.contest_id = %q ORDER BY u.username",
+				  c.id);
+	json_object *arr = json_object_new_array();
+	MYSQL_ROW row;
+	while (res && (row = mysql_fetch_row(res))) {
+		json_object *o = json_object_new_object();
+		json_object_object_add(o, "id", json_object_new_string(row[0]));
+		json_object_object_add(o, "name", json_object_new_string(row[0]));
+		json_object_object_add(o, "label", json_object_new_string(row[0]));
+		json_object_array_add(arr, o);
+	}
+	mysql_free_result(res);
+	http_reply_json(r, 200, arr);
+}
+
+static void do_register(struct worker *w, struct req *r)
+{
+	struct contest c;
+	if (load_or_404(w, r, &c))
+		return;
+	if (c.start_ms >= 0 && util_now_ms() >= c.start_ms + c.duration_ms) {
+		http_error(r, 403, "contest_over", "the contest is over");
+		return;
+	}
+	int e;
+	mysql_free_result(db_query(w->db, &e, "INSERT IGNORE INTO contest_teams (contest_id, user_id) VALUES (%q, %L)",
+				   c.id, r->user.id));
+	int fresh = !e && mysql_affected_rows(w->db) == 1;
+	if (fresh)
+		contest_board_update(w, c.id, r->user.id);
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "team_id", json_object_new_string(r->user.username));
+	json_object_object_add(o, "name", json_object_new_string(r->user.username));
+	http_reply_json(r, fresh ? 201 : 200, o);
+}
+
+static void do_scoreboard(struct worker *w, struct req *r)
+{
+	struct contest c;
+	if (load_or_404(w, r, &c))
+		return;
+	int e;
+	if (c.finalized_ms >= 0) {
+		MYSQL_RES *res = db_query(
+			w->db, &e, "SELECT scoreboard FROM contest_final_scoreboards WHERE contest_id = %q", c.id);
+		MYSQL_ROW row = res ? mysql_fetch_row(res) : NULL;
+		json_object *o = row ? json_tokener_parse(row[0]) : NULL;
+		mysql_free_result(res);
+		if (o) {
+			http_reply_json(r, 200, o);
+			return;
+		}
+	}
+	char lim[16] = "";
+	int limit = http_query_arg(r, "limit", lim, sizeof lim) ? atoi(lim) : 0;
+	http_reply_json(r, 200, board_json(w, &c, is_admin(r), limit));
+}
+
+static void do_rebuild(struct worker *w, struct req *r)
+{
+	struct contest c;
+	if (load_or_404(w, r, &c))
+		return;
+	board_rebuild(w, &c);
+	audit(w, &r->user, "contest.rebuild", c.id, NULL);
+	http_reply_json(r, 200, board_json(w, &c, 1, 0));
+}
+
+/* After the end: the public board is frozen until an admin thaws it; then
+ * the contest is finalized and its standings kept for good. */
+static void do_thaw(struct worker *w, struct req *r)
+{
+	struct contest c;
+	if (load_or_404(w, r, &c))
+		return;
+	if (c.start_ms < 0 || util_now_ms() < c.start_ms + c.duration_ms) {
+		http_error(r, 409, "not_ended", "a contest is thawed after its end");
+		return;
+	}
+	int e;
+	mysql_free_result(
+		db_query(w->db, &e, "UPDATE contests SET thawed_at = COALESCE(thawed_at, NOW(3)) WHERE id = %q", c.id));
+	contest_load(w->db, c.id, &c);
+	board_rebuild(w, &c);
+	audit(w, &r->user, "contest.thaw", c.id, NULL);
+	json_object *b = board_json(w, &c, 0, 0);
+	char topic[120];
+	snprintf(topic, sizeof topic, "contest/%s/scoreboard", c.id);
+	events_publish(w->kv, topic, json_object_to_json_string_ext(b, JSON_C_TO_STRING_PLAIN));
+	json_object_put(b);
+	http_reply_json(r, 200, state_json(&c, util_now_ms()));
+}
+
+static void do_finalize(struct worker *w, struct req *r)
+{
+	struct contest c;
+	if (load_or_404(w, r, &c))
+		return;
+	if (c.start_ms < 0 || util_now_ms() < c.start_ms + c.duration_ms || (c.freeze_ms >= 0 && c.thawed_ms < 0)) {
+		http_error(r, 409, "not_ready", "a contest is finalized after its end, and after its thaw if it froze");
+		return;
+	}
+	int e;
+	board_rebuild(w, &c);
+	mysql_free_result(db_query(
+		w->db, &e, "UPDATE contests SET finalized_at = COALESCE(finalized_at, NOW(3)) WHERE id = %q", c.id));
+	contest_load(w->db, c.id, &c);
+	json_object *b = board_json(w, &c, 0, 0);
+	mysql_free_result(db_query(w->db, &e,
+				   "INSERT INTO contest_final_scoreboards (contest_id, scoreboard) VALUES (%q, %q) ON "
+				   "DUPLICATE KEY UPDATE scoreboard = VALUES(scoreboard)",
+				   c.id, json_object_to_json_string_ext(b, JSON_C_TO_STRING_PLAIN)));
+	json_object_put(b);
+	audit(w, &r->user, "contest.finalize", c.id, NULL);
+	http_reply_json(r, 200, state_json(&c, util_now_ms()));
+}
+
+/* For POST /api/submissions with a "contest": 0 allowed, else an HTTP
+ * status with why in msg. */
+int contest_may_submit(struct worker *w, const char *cid, const char *pid, const struct user *u, char *msg, size_t n)
+{
+	struct contest c;
+	if (!problem_id_valid(cid) || contest_load(w->db, cid, &c)) {
+		snprintf(msg, n, "no contest %.64s", cid);
+		return 404;
+	}
+	long long now = util_now_ms();
+	if (c.start_ms < 0 || now < c.start_ms || now >= c.start_ms + c.duration_ms) {
+		snprintf(msg, n, "the contest is not running");
+		return 403;
+	}
+	int e;
+	MYSQL_RES *res =
+		db_query(w->db, &e, "SELECT 1 FROM contest_teams WHERE contest_id = %q AND user_id = %L", cid, u->id);
+	int team = res && mysql_num_rows(res);
+	mysql_free_result(res);
+	if (!team) {
+		snprintf(msg, n, "register for the contest first");
+		return 403;
+	}
+	res = db_query(w->db, &e, "SELECT 1 FROM contest_problems WHERE contest_id = %q AND problem_id = %q", cid, pid);
+	int inset = res && mysql_num_rows(res);
+	mysql_free_result(res);
+	if (!inset) {
+		snprintf(msg, n, "problem %.64s is not in this contest", pid);
+		return 404;
+	}
+	return 0;
+}
+
+void api_contests_register(void)
+{
+	route_add_work(HM_GET, "/api/contests", AUTH_OPTIONAL, do_list);
+	route_add_work(HM_PUT, "/api/contests/:id", AUTH_ADMIN, do_put);
+	route_add_work(HM_GET, "/api/contests/:id", AUTH_OPTIONAL, do_get);
+	route_add_work(HM_GET, "/api/contests/:id/state", AUTH_OPTIONAL, do_state);
+	route_add_work(HM_GET, "/api/contests/:id/problems", AUTH_OPTIONAL, do_problems);
+	route_add_work(HM_GET, "/api/contests/:id/teams", AUTH_OPTIONAL, do_teams);
+	route_add_work(HM_POST, "/api/contests/:id/register", AUTH_USER, do_register);
+	route_add_work(HM_GET, "/api/contests/:id/scoreboard", AUTH_OPTIONAL, do_scoreboard);
+	route_add_work(HM_POST, "/api/contests/:id/scoreboard/rebuild", AUTH_ADMIN, do_rebuild);
+	route_add_work(HM_POST, "/api/contests/:id/thaw", AUTH_ADMIN, do_thaw);
+	route_add_work(HM_POST, "/api/contests/:id/finalize", AUTH_ADMIN, do_finalize);
+}

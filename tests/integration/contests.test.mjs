@@ -1,0 +1,171 @@
+// Contests: ICPC standings computed by hand from the submissions' times and
+// compared with the board; ties share a rank; compile errors are free; the
+// freeze hides later runs from the public until a thaw; finalized standings
+// are kept; a spectator's socket gets the board and its changes.
+import { execFileSync } from 'node:child_process';
+import { adminPassword, api, assert, basic, connect, eq, isError, run, sleep, test } from '../lib.mjs';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+const zip = (dir) => execFileSync('/usr/bin/python3', [`${ROOT}scripts/zipdir.py`, dir], { maxBuffer: 1 << 28 });
+const stamp = Date.now().toString(36);
+const admin = () => basic('admin', adminPassword());
+const iso = (ms) => new Date(ms).toISOString();
+const GOOD = 'a, b = map(int, input().split())\nprint(a + b)\n';
+const BAD = 'print(3)\n';
+const CE = 'int main( {\n';
+const teams = {};
+const C1 = `icpc-${stamp}`;
+
+async function user(name) {
+  const r = await api('POST', '/api/auth/register', { username: name, password: 'pw of ' + name + '!' });
+  eq(r.status, 201, 'register');
+  return basic(name, 'pw of ' + name + '!');
+}
+
+async function done(id, as) {
+  for (let i = 0; i < 600; i++) {
+    const r = await api('GET', `/api/submissions/${id}`, undefined, { headers: as });
+    if (r.json.status === 'done') return r.json;
+    await sleep(100);
+  }
+  throw new Error('not judged');
+}
+
+async function submit(contest, problem, language, code, as) {
+  const r = await api('POST', '/api/submissions', { contest, problem, language, code }, { headers: as });
+  eq(r.status, 202, `submit ${r.text}`);
+  return done(r.json.id, as);
+}
+
+const reltimeMin = (s) => { const [h, m] = s.split(':').map(Number); return h * 60 + m; };
+
+test('setup: problems and a running contest', async () => {
+  for (const p of ['sum', 'divide']) {
+    const r = await api('PUT', `/api/problems/${p}`, zip(`${ROOT}tests/problems/${p}`), { headers: { ...admin(), 'content-type': 'application/zip' } });
+    assert(r.status === 200 || r.status === 201, `import ${p}`);
+  }
+  const start = Date.now() - 10 * 60000;
+  const r = await api('PUT', `/api/contests/${C1}`, {
+    name: 'Weekly ' + stamp, start_time: iso(start), duration: '2:00:00', scoreboard_freeze_duration: '1:00:00',
+    penalty_time: 20, scoreboard_type: 'pass-fail',
+    problems: [{ id: 'sum', label: 'A', color: 'red', rgb: '#ff0000' }, { id: 'divide', label: 'B', color: 'blue' }],
+  }, { headers: admin() });
+  eq(r.status, 201, `create ${r.text}`);
+  eq([r.json.id, r.json.duration, r.json.scoreboard_freeze_duration, r.json.penalty_time], [C1, '2:00:00.000', '1:00:00.000', '0:20:00.000'], 'contest object');
+  const again = await api('PUT', `/api/contests/${C1}`, { name: 'Weekly ' + stamp, start_time: iso(start), duration: 7200, scoreboard_freeze_duration: '1:00:00', problems: [{ id: 'sum', label: 'A' }, { id: 'divide', label: 'B' }] }, { headers: admin() });
+  eq(again.status, 200, 'edit');
+  isError(await api('PUT', `/api/contests/bad-${stamp}`, { name: 'x', duration: 'soon', problems: [] }, { headers: admin() }), 400, 'bad duration');
+  isError(await api('PUT', `/api/contests/bad-${stamp}`, { name: 'x', duration: 60, problems: [{ id: 'nope', label: 'A' }] }, { headers: admin() }), 400, 'unknown problem');
+  for (const n of ['ann', 'ben', 'cid', 'dot']) teams[n] = await user(n + stamp);
+  isError(await api('PUT', `/api/contests/x${stamp}`, { name: 'x', duration: 60, problems: [] }, { headers: teams.ann }), 403, 'contestants cannot create');
+});
+
+test('registration and who may submit', async () => {
+  isError(await api('POST', '/api/submissions', { contest: C1, problem: 'sum', language: 'python3', code: GOOD }, { headers: teams.ann }), 403, 'not registered');
+  for (const t of Object.values(teams)) eq((await api('POST', `/api/contests/${C1}/register`, undefined, { headers: t })).status, 201, 'register');
+  eq((await api('POST', `/api/contests/${C1}/register`, undefined, { headers: teams.ann })).status, 200, 'again');
+  isError(await api('POST', `/api/contests/${C1}/register`), 401, 'anonymous');
+  isError(await api('POST', '/api/submissions', { contest: C1, problem: 'pair', language: 'python3', code: GOOD }, { headers: teams.ann }), 404, 'problem not in the contest');
+  const t = await api('GET', `/api/contests/${C1}/teams`);
+  eq(t.json.map((x) => x.id).sort(), Object.keys(teams).map((n) => n + stamp).sort(), 'teams');
+  const p = await api('GET', `/api/contests/${C1}/problems`);
+  eq(p.json.map((x) => [x.id, x.label, x.ordinal]), [['sum', 'A', 0], ['divide', 'B', 1]], 'problems');
+});
+
+test('ICPC standings match a hand computation', async () => {
+  const c = await connect();
+  c.send({ type: 'subscribe', topic: `contest/${C1}/scoreboard` });
+  const snap = await c.next((m) => m.type === 'update' && m.topic === `contest/${C1}/scoreboard`);
+  eq(snap.data.rows.length, 4, 'snapshot rows for every team');
+  const subs = [];
+  const add = async (team, problem, code) => subs.push({ team, problem, s: await submit(C1, problem, 'python3', code, teams[team]) });
+  await add('ann', 'sum', GOOD);             // A at once
+  await add('ben', 'sum', BAD);              // A after a wrong try: +20
+  await add('ben', 'sum', CE);               // a compile error is free
+  await add('ben', 'sum', GOOD);
+  await add('cid', 'sum', GOOD);             // like ann: a tie if in the same minute
+  await add('cid', 'divide', BAD);
+  await add('dot', 'divide', CE);            // nothing solved
+  const update = await c.next((m) => m.type === 'update' && m.topic === `contest/${C1}/scoreboard` && m.data.rows && m.data.rows.length === 1);
+  assert(update.data.rows[0].team_id && update.data.rows[0].rank >= 1, 'a changed row with its rank');
+  c.close();
+  // By hand, from the recorded times.
+  const startMs = Date.parse((await api('GET', `/api/contests/${C1}`)).json.start_time);
+  const table = {};
+  for (const n of Object.keys(teams)) table[n + stamp] = { solved: 0, penalty: 0, last: 0 };
+  const tries = {};
+  for (const { team, problem, s } of subs) {
+    const key = `${team}/${problem}`;
+    const minute = Math.floor((Date.parse(s.created_at) - startMs) / 60000);
+    const row = table[team + stamp];
+    if (tries[key] === 'solved' || s.verdict === 'CE') continue;
+    if (s.verdict === 'AC') { row.solved++; row.penalty += minute + 20 * (tries[key] || 0); row.last = Math.max(row.last, minute); tries[key] = 'solved'; }
+    else tries[key] = (tries[key] || 0) + 1;
+  }
+  const expected = Object.entries(table).sort((a, b) => b[1].solved - a[1].solved || a[1].penalty - b[1].penalty || a[1].last - b[1].last);
+  const rankOf = (i) => { let r = i; while (r > 0 && ['solved', 'penalty', 'last'].every((k) => expected[r - 1][1][k] === expected[i][1][k])) r--; return r + 1; };
+  const board = await api('GET', `/api/contests/${C1}/scoreboard`);
+  eq(board.status, 200, 'scoreboard');
+  const got = board.json.rows.map((r) => [r.team_id, r.rank, r.score.num_solved, reltimeMin(r.score.total_time)]);
+  const want = expected.map(([name, v], i) => [name, rankOf(i), v.solved, v.penalty]);
+  // Tied rows may come in either order: compare as sets per rank.
+  const norm = (rows) => rows.map((r) => r.join(' ')).sort();
+  eq(norm(got), norm(want), 'rows (team rank solved penalty)');
+  const ben = board.json.rows.find((r) => r.team_id === 'ben' + stamp);
+  const benA = ben.problems.find((p) => p.problem_id === 'sum');
+  eq([benA.num_judged, benA.num_pending, benA.solved], [2, 0, true], 'ben: two judged tries (the CE is free), solved');
+  const dot = board.json.rows.find((r) => r.team_id === 'dot' + stamp);
+  eq(dot.score.num_solved, 0, 'dot solved nothing');
+  assert(!dot.problems.some((p) => p.num_judged > 0), 'a compile error is not a judged try');
+  const firsts = board.json.rows.flatMap((r) => r.problems.filter((p) => p.first_to_solve).map((p) => `${r.team_id}/${p.problem_id}`));
+  assert(firsts.includes('ann' + stamp + '/sum'), `ann was first to solve A: ${firsts}`);
+  const state = await api('GET', `/api/contests/${C1}/state`);
+  assert(state.json.started && !state.json.ended && !state.json.frozen, `state ${state.text}`);
+});
+
+test('the freeze hides later runs from the public; the jury sees them; thaw and finalize', async () => {
+  const C2 = `frozen-${stamp}`;
+  const now = Date.now();
+  // Started 30 minutes ago, frozen after 20, ends in 20 seconds.
+  const r = await api('PUT', `/api/contests/${C2}`, {
+    name: 'Frozen ' + stamp, start_time: iso(now - 30 * 60000), duration: 30 * 60 + 20, scoreboard_freeze_duration: 10 * 60 + 20,
+    problems: [{ id: 'sum', label: 'A' }],
+  }, { headers: admin() });
+  eq(r.status, 201, 'create');
+  eq((await api('POST', `/api/contests/${C2}/register`, undefined, { headers: teams.ann })).status, 201, 'register');
+  const s = await submit(C2, 'sum', 'python3', GOOD, teams.ann);
+  eq(s.verdict, 'AC', 'judged');
+  const pub = await api('GET', `/api/contests/${C2}/scoreboard`);
+  const cell = pub.json.rows[0].problems[0];
+  eq([pub.json.rows[0].score.num_solved, cell.num_pending, cell.solved], [0, 1, false], 'the public sees a pending run');
+  assert(pub.json.state.frozen, 'frozen');
+  const jury = await api('GET', `/api/contests/${C2}/scoreboard`, undefined, { headers: admin() });
+  eq(jury.json.rows[0].score.num_solved, 1, 'the jury sees it solved');
+  isError(await api('POST', `/api/contests/${C2}/thaw`, undefined, { headers: admin() }), 409, 'no thaw before the end');
+  const wait = Date.parse(r.json.start_time) + (30 * 60 + 20) * 1000 - Date.now();
+  if (wait > 0) await sleep(wait + 500);
+  isError(await api('POST', '/api/submissions', { contest: C2, problem: 'sum', language: 'python3', code: GOOD }, { headers: teams.ann }), 403, 'over');
+  const still = await api('GET', `/api/contests/${C2}/scoreboard`);
+  eq(still.json.rows[0].score.num_solved, 0, 'still frozen after the end');
+  assert(still.json.state.ended && !still.json.state.thawed, 'ended, not thawed');
+  isError(await api('POST', `/api/contests/${C2}/finalize`, undefined, { headers: admin() }), 409, 'no finalize before the thaw');
+  isError(await api('POST', `/api/contests/${C2}/thaw`, undefined, { headers: teams.ann }), 403, 'contestants cannot thaw');
+  eq((await api('POST', `/api/contests/${C2}/thaw`, undefined, { headers: admin() })).status, 200, 'thaw');
+  const thawed = await api('GET', `/api/contests/${C2}/scoreboard`);
+  eq(thawed.json.rows[0].score.num_solved, 1, 'thawing reveals it');
+  const fin = await api('POST', `/api/contests/${C2}/finalize`, undefined, { headers: admin() });
+  eq(fin.status, 200, 'finalize');
+  assert(fin.json.finalized, 'finalized');
+  const final = await api('GET', `/api/contests/${C2}/scoreboard`);
+  eq(final.json.rows[0].score.num_solved, 1, 'the final board');
+  eq(final.json.rows.length, 1, 'one team');
+});
+
+test('unknown contests → 404', async () => {
+  isError(await api('GET', '/api/contests/nope-nope'), 404, 'contest');
+  isError(await api('GET', '/api/contests/nope-nope/scoreboard'), 404, 'scoreboard');
+  const list = await api('GET', '/api/contests');
+  assert(list.json.some((c) => c.id === C1), 'listed');
+});
+
+await run();
