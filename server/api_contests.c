@@ -904,8 +904,253 @@ int contest_may_submit(struct worker *w, const char *cid, const char *pid, const
 	return 0;
 }
 
+/*** More of the CLICS Contest API ***/
+
+static void do_api_info(struct worker *w, struct req *r)
+{
+	(void)w;
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "version", json_object_new_string("2026-01"));
+	json_object_object_add(o, "version_url",
+			       json_object_new_string("https://ccs-specs.icpc.io/2026-01/contest_api"));
+	json_object *p = json_object_new_object();
+	json_object_object_add(p, "name", json_object_new_string("Verdict"));
+	json_object_object_add(p, "version", json_object_new_string("0.1"));
+	json_object_object_add(o, "provider", p);
+	http_reply_json(r, 200, o);
+}
+
+static json_object *strings(const char *const *v)
+{
+	json_object *a = json_object_new_array();
+	for (; *v; v++)
+		json_object_array_add(a, json_object_new_string(*v));
+	return a;
+}
+
+static void do_access(struct worker *w, struct req *r)
+{
+	struct contest c;
+	if (load_or_404(w, r, &c))
+		return;
+	static const char *const contest_p[] = {"id",
+						"name",
+						"formal_name",
+						"start_time",
+						"duration",
+						"scoreboard_freeze_duration",
+						"scoreboard_type",
+						"penalty_time",
+						NULL};
+	static const char *const problem_p[] = {"id",    "label",      "name",         "ordinal",         "rgb",
+						"color", "time_limit", "memory_limit", "test_data_count", NULL};
+	static const char *const team_p[] = {"id", "name", "label", NULL};
+	static const char *const state_p[] = {"started",   "frozen",         "ended", "thawed",
+					      "finalized", "end_of_updates", NULL};
+	static const char *const jt_p[] = {"id", "name", "penalty", "solved", NULL};
+	static const char *const lang_p[] = {"id", "name", "entry_point_required", "extensions", NULL};
+	static const char *const sub_p[] = {"id",   "language_id",  "problem_id", "team_id",
+					    "time", "contest_time", "files",      NULL};
+	static const char *const score_p[] = {"time", "contest_time", "state", "rows", NULL};
+	static const char *const jud_p[] = {
+		"id",       "submission_id",    "judgement_type_id", "start_time", "start_contest_time",
+		"end_time", "end_contest_time", "max_run_time",      NULL};
+	static const struct {
+		const char *type;
+		const char *const *props;
+	} eps[] = {{"contest", contest_p}, {"problems", problem_p},   {"teams", team_p},
+		   {"state", state_p},     {"judgement-types", jt_p}, {"languages", lang_p},
+		   {"submissions", sub_p}, {"judgements", jud_p},     {"scoreboard", score_p}};
+	json_object *o = json_object_new_object();
+	json_object *caps = json_object_new_array();
+	if (r->user.id && strcmp(r->user.role, "admin"))
+		json_object_array_add(caps, json_object_new_string("team_submit"));
+	if (is_admin(r))
+		json_object_array_add(caps, json_object_new_string("contest_thaw"));
+	json_object_object_add(o, "capabilities", caps);
+	json_object *arr = json_object_new_array();
+	for (size_t i = 0; i < sizeof eps / sizeof eps[0]; i++) {
+		json_object *e = json_object_new_object();
+		json_object_object_add(e, "type", json_object_new_string(eps[i].type));
+		json_object_object_add(e, "properties", strings(eps[i].props));
+		json_object_array_add(arr, e);
+	}
+	json_object_object_add(o, "endpoints", arr);
+	http_reply_json(r, 200, o);
+}
+
+/* Verdict's verdicts are the CLICS judgement types, one for one. */
+static const struct {
+	const char *id, *name;
+	int penalty, solved;
+} judgement_types[] = {
+	{"AC", "correct", 0, 1},         {"WA", "wrong answer", 1, 0},           {"TLE", "time limit exceeded", 1, 0},
+	{"RTE", "run-time error", 1, 0}, {"MLE", "memory limit exceeded", 1, 0}, {"OLE", "output limit exceeded", 1, 0},
+	{"CE", "compiler error", 0, 0},  {"JE", "judging error", 0, 0},
+};
+
+static void do_judgement_types(struct worker *w, struct req *r)
+{
+	struct contest c;
+	if (load_or_404(w, r, &c))
+		return;
+	json_object *arr = json_object_new_array();
+	for (size_t i = 0; i < sizeof judgement_types / sizeof judgement_types[0]; i++) {
+		json_object *o = json_object_new_object();
+		json_object_object_add(o, "id", json_object_new_string(judgement_types[i].id));
+		json_object_object_add(o, "name", json_object_new_string(judgement_types[i].name));
+		json_object_object_add(o, "penalty", json_object_new_boolean(judgement_types[i].penalty));
+		json_object_object_add(o, "solved", json_object_new_boolean(judgement_types[i].solved));
+		json_object_array_add(arr, o);
+	}
+	http_reply_json(r, 200, arr);
+}
+
+static void do_languages(struct worker *w, struct req *r)
+{
+	struct contest c;
+	if (load_or_404(w, r, &c))
+		return;
+	static const struct {
+		const char *id, *ext;
+	} exts[] = {{"c", "c"},   {"cpp", "cpp"}, {"python3", "py"}, {"java", "java"}, {"javascript", "js"},
+		    {"go", "go"}, {"rust", "rs"}, {"kotlin", "kt"},  {"pascal", "pas"}};
+	redisReply *rep = redisCommand(w->kv, "HGETALL verdict:langs");
+	json_object *arr = json_object_new_array();
+	for (size_t i = 0; rep && rep->type == REDIS_REPLY_ARRAY && i + 1 < rep->elements; i += 2) {
+		json_object *l = json_tokener_parse(rep->element[i + 1]->str);
+		if (!l)
+			continue;
+		const char *id = util_json_str(l, "id");
+		json_object *o = json_object_new_object();
+		json_object_object_add(o, "id", json_object_new_string(id));
+		json_object_object_add(o, "name", json_object_new_string(util_json_str(l, "name")));
+		json_object_object_add(o, "entry_point_required", json_object_new_boolean(0));
+		json_object *e = json_object_new_array();
+		for (size_t k = 0; k < sizeof exts / sizeof exts[0]; k++)
+			if (!strcmp(exts[k].id, id))
+				json_object_array_add(e, json_object_new_string(exts[k].ext));
+		json_object_object_add(o, "extensions", e);
+		json_object_array_add(arr, o);
+		json_object_put(l);
+	}
+	freeReplyObject(rep);
+	http_reply_json(r, 200, arr);
+}
+
+static void do_empty(struct worker *w, struct req *r)
+{
+	struct contest c;
+	if (!load_or_404(w, r, &c))
+		http_reply_json(r, 200, json_object_new_array());
+}
+
+/* Submissions and judgements as each role may see them: the jury all, a
+ * team its own, the public those before the freeze (all after a thaw);
+ * nobody's code but through the jury. */
+static MYSQL_RES *visible_submissions(struct worker *w, struct req *r, const struct contest *c)
+{
+	int e;
+	int admin = is_admin(r);
+	long long f = freeze_at(c);
+	char limit[160] = "";
+	if (!admin && !r->user.id && f >= 0 && c->thawed_ms < 0)
+		snprintf(limit, sizeof limit, " AND s.created_at < FROM_UNIXTIME(%lld.%03lld)", f / 1000, f % 1000);
+	char who[64] = "";
+	if (!admin && r->user.id)
+		snprintf(who, sizeof who, " AND s.user_id = %lld", (long long)r->user.id);
+	return db_query(
+		w->db, &e,
+		"SELECT s.id, s.language, s.problem_id, u.username, FLOOR(UNIX_TIMESTAMP(s.created_at) * 1000), "
+		"s.status, s.verdict, FLOOR(UNIX_TIMESTAMP(COALESCE(s.started_at, s.created_at)) * 1000), "
+		"FLOOR(UNIX_TIMESTAMP(s.finished_at) * 1000), s.time_ms, s.score FROM submissions s JOIN users u ON "
+		"u.id = s.user_id WHERE s.contest_id = %q%s%s ORDER BY s.created_at, s.id",
+		c->id, limit, who);
+}
+
+static void do_submissions(struct worker *w, struct req *r)
+{
+	struct contest c;
+	if (load_or_404(w, r, &c))
+		return;
+	MYSQL_RES *res = visible_submissions(w, r, &c);
+	json_object *arr = json_object_new_array();
+	MYSQL_ROW row;
+	char buf[64];
+	while (res && (row = mysql_fetch_row(res))) {
+		json_object *o = json_object_new_object();
+		long long at = atoll(row[4]);
+		json_object_object_add(o, "id", json_object_new_string(row[0]));
+		json_object_object_add(o, "language_id", json_object_new_string(row[1]));
+		json_object_object_add(o, "problem_id", json_object_new_string(row[2]));
+		json_object_object_add(o, "team_id", json_object_new_string(row[3]));
+		abstime(buf, sizeof buf, at);
+		json_object_object_add(o, "time", json_object_new_string(buf));
+		reltime(buf, sizeof buf, at - c.start_ms);
+		json_object_object_add(o, "contest_time", json_object_new_string(buf));
+		json_object_object_add(o, "files", json_object_new_array());
+		json_object_array_add(arr, o);
+	}
+	mysql_free_result(res);
+	http_reply_json(r, 200, arr);
+}
+
+static void do_judgements(struct worker *w, struct req *r)
+{
+	struct contest c;
+	if (load_or_404(w, r, &c))
+		return;
+	MYSQL_RES *res = visible_submissions(w, r, &c);
+	json_object *arr = json_object_new_array();
+	MYSQL_ROW row;
+	char buf[64];
+	int admin = is_admin(r);
+	long long f = freeze_at(&c);
+	while (res && (row = mysql_fetch_row(res))) {
+		json_object *o = json_object_new_object();
+		long long start = atoll(row[7]);
+		json_object_object_add(o, "id", json_object_new_string(row[0]));
+		json_object_object_add(o, "submission_id", json_object_new_string(row[0]));
+		abstime(buf, sizeof buf, start);
+		json_object_object_add(o, "start_time", json_object_new_string(buf));
+		reltime(buf, sizeof buf, start - c.start_ms);
+		json_object_object_add(o, "start_contest_time", json_object_new_string(buf));
+		/* A team's own judgements after the freeze stay visible to it; the
+		 * public never sees them before the thaw (filtered above). */
+		int shown = !strcmp(row[5], "done") &&
+			    (admin || r->user.id || f < 0 || atoll(row[4]) < f || c.thawed_ms >= 0);
+		if (shown && row[6]) {
+			long long end = row[8] ? atoll(row[8]) : start;
+			json_object_object_add(o, "judgement_type_id", json_object_new_string(row[6]));
+			abstime(buf, sizeof buf, end);
+			json_object_object_add(o, "end_time", json_object_new_string(buf));
+			reltime(buf, sizeof buf, end - c.start_ms);
+			json_object_object_add(o, "end_contest_time", json_object_new_string(buf));
+			if (row[9]) {
+				reltime(buf, sizeof buf, atoll(row[9]));
+				json_object_object_add(o, "max_run_time",
+						       json_object_new_double(atoll(row[9]) / 1000.0));
+			}
+		} else {
+			json_object_object_add(o, "judgement_type_id", NULL);
+		}
+		json_object_array_add(arr, o);
+	}
+	mysql_free_result(res);
+	http_reply_json(r, 200, arr);
+}
+
 void api_contests_register(void)
 {
+	route_add_work(HM_GET, "/api", AUTH_NONE, do_api_info);
+	route_add_work(HM_GET, "/api/", AUTH_NONE, do_api_info);
+	route_add_work(HM_GET, "/api/contests/:id/access", AUTH_OPTIONAL, do_access);
+	route_add_work(HM_GET, "/api/contests/:id/judgement-types", AUTH_OPTIONAL, do_judgement_types);
+	route_add_work(HM_GET, "/api/contests/:id/languages", AUTH_OPTIONAL, do_languages);
+	route_add_work(HM_GET, "/api/contests/:id/groups", AUTH_OPTIONAL, do_empty);
+	route_add_work(HM_GET, "/api/contests/:id/organizations", AUTH_OPTIONAL, do_empty);
+	route_add_work(HM_GET, "/api/contests/:id/submissions", AUTH_OPTIONAL, do_submissions);
+	route_add_work(HM_GET, "/api/contests/:id/judgements", AUTH_OPTIONAL, do_judgements);
 	route_add_work(HM_GET, "/api/contests", AUTH_OPTIONAL, do_list);
 	route_add_work(HM_PUT, "/api/contests/:id", AUTH_ADMIN, do_put);
 	route_add_work(HM_GET, "/api/contests/:id", AUTH_OPTIONAL, do_get);

@@ -46,7 +46,7 @@ function checkImports(rel, text) {
 /* KaTeX's CSS refers to its fonts as url(fonts/KaTeX_*.woff2) etc.: both go
  * to dist/katex/, served from 'self' (the CSP's font-src and style-src). */
 function copyKatex() {
-  const katexDist = path.join(path.dirname(require.resolve('katex/package.json')), 'dist');
+  const katexDist = path.dirname(require.resolve('katex')); // node_modules/katex/dist/katex.js
   const to = path.join(distDir, 'katex');
   fs.mkdirSync(path.join(to, 'fonts'), { recursive: true });
   fs.copyFileSync(path.join(katexDist, 'katex.min.css'), path.join(to, 'katex.min.css'));

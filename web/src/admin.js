@@ -11,7 +11,7 @@ import { api } from './api.js';
 import { navigate } from './router.js';
 import { readQuery, writeQuery, pager, select, emptyRow } from './listing.js';
 import { formatDate, formatSeconds, plural } from './format.js';
-import { renderMarkdown } from './markdown.js';
+import { renderStatement } from './markdown.js';
 import { currentUser, isAdmin, loginHref } from './session.js';
 import { difficultyBadge, DIFFICULTIES } from './problems.js';
 import { mountList } from './submissions.js';
@@ -297,9 +297,11 @@ async function problemEditor(body, id, { signal, forbidden }) {
     renderPreview();
   }
 
+  /* As the problem page will show it (without a leading "# Title": the page
+   * shows the problem's name). */
   function renderPreview() {
     try {
-      preview.replaceChildren(renderMarkdown(statement.value));
+      preview.replaceChildren(renderStatement({ statement: statement.value }) || '');
       if (!statement.value.trim()) preview.replaceChildren(h('p', { class: 'muted' }, p.statement_html ? '(no Markdown statement: the package’s HTML statement is shown)' : '(empty)'));
     } catch (err) {
       preview.replaceChildren(h('p', { class: 'form-error' }, `Preview failed: ${err.message}`));
@@ -335,7 +337,7 @@ async function problemEditor(body, id, { signal, forbidden }) {
       field('Tags', tags, 'Comma-separated.')),
     h('div', { class: 'statement-edit' },
       h('div', null, h('label', { for: 'edit-statement' }, 'Statement (Markdown, math in $…$ and $$…$$)'), statement),
-      h('div', null, h('span', { class: 'label' }, 'Preview'), preview)),
+      h('div', null, h('span', { class: 'label' }, 'Preview ', h('span', { class: 'muted' }, '(a leading “# title” is not shown: the page shows the name)')), preview)),
     h('div', { class: 'form-actions' }, save, saveResult));
 
   body.replaceChildren(

@@ -56,10 +56,12 @@ function renderNav() {
   }
   if (user) {
     box.replaceChildren(
-      h('span', { id: 'username', class: 'username', title: user.role === 'admin' ? 'administrator' : '' }, user.username),
-      user.role === 'admin' ? h('span', { class: 'role-badge' }, 'admin') : null,
-      ' · ',
-      h('button', { id: 'logout', type: 'button', class: 'linklike', onclick: logout }, 'Log out'),
+      ...[
+        h('span', { id: 'username', class: 'username' }, user.username),
+        user.role === 'admin' ? h('span', { class: 'role-badge', title: 'administrator' }, 'admin') : null,
+        ' · ',
+        h('button', { id: 'logout', type: 'button', class: 'linklike', onclick: logout }, 'Log out'),
+      ].filter((x) => x != null),
     );
   } else {
     const here = path === '/login' || path === '/register' ? new URLSearchParams(location.search).get('next') || '' : path + location.search;

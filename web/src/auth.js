@@ -5,6 +5,7 @@ import { h } from './dom.js';
 import { api } from './api.js';
 import { navigate } from './router.js';
 import { safeNext, setUser } from './session.js';
+import { retryMessage, sentence } from './format.js';
 
 export async function mount(root, { signal }) {
   const registering = location.pathname.startsWith('/register');
@@ -59,19 +60,10 @@ export async function mount(root, { signal }) {
     return '';
   }
 
-  /* "wrong username or password" → "Wrong username or password." */
-  function sentence(msg) {
-    const t = String(msg || '').trim();
-    if (!t) return '';
-    return t[0].toUpperCase() + t.slice(1) + (/[.!?)]$/.test(t) ? '' : '.');
-  }
-
   function describe(err) {
     if (err.status === 401) return err.code === 'http_401' ? 'Wrong username or password.' : sentence(err.message);
     if (err.status === 409) return `The username “${username.value.trim()}” is taken: choose another.`;
-    if (err.status === 429) {
-      return `${sentence(err.message)}${err.retryAfter != null ? ` Try again in ${err.retryAfter} s.` : ''}`;
-    }
+    if (err.status === 429) return retryMessage(err);
     return sentence(err.message);
   }
 

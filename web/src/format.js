@@ -84,3 +84,26 @@ export function sameTokens(a, b) {
 export function plural(n, one, many = `${one}s`) {
   return `${n} ${n === 1 ? one : many}`;
 }
+
+/* "wrong username or password" → "Wrong username or password." */
+export function sentence(msg) {
+  const t = String(msg || '').trim();
+  if (!t) return '';
+  return t[0].toUpperCase() + t.slice(1) + (/[.!?)]$/.test(t) ? '' : '.');
+}
+
+/* A 429's message with when to try again (from Retry-After), unless the
+ * server's message says so already. */
+export function retryMessage(err) {
+  const m = sentence(err.message);
+  if (err.retryAfter == null || /try again|retry/i.test(err.message || '')) return m;
+  return `${m} Try again in ${err.retryAfter} s.`;
+}
+
+/* Whether a submission's score says more than its verdict: pass-fail
+ * problems score 0 or 1 out of 1, which AC/WA already says. */
+export function hasScore(sub) {
+  if (sub.score == null || sub.max_score == null) return false;
+  const s = Number(sub.score);
+  return !(Number(sub.max_score) === 1 && (s === 0 || s === 1));
+}

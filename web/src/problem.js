@@ -6,7 +6,7 @@ import { h, showError, clearError, copyText, notice } from './dom.js';
 import { api, createRun, getSocket, watch } from './api.js';
 import { createEditor } from './editor.js';
 import { loadLanguages, fillLanguageSelect, problemTemplate } from './languages.js';
-import { VERDICTS, formatMemory, formatMs, formatSeconds, sameTokens, verdictBadge } from './format.js';
+import { VERDICTS, formatMemory, formatMs, formatSeconds, retryMessage, sameTokens, verdictBadge } from './format.js';
 import { renderStatement } from './markdown.js';
 import { difficultyBadge } from './problems.js';
 import { currentUser, isAdmin, loginHref } from './session.js';
@@ -168,8 +168,12 @@ export async function mount(root, { params, signal }) {
   let saveTimer = null;
 
   const languageSelect = h('select', { id: 'language', disabled: true, 'aria-label': 'Language' });
-  const runSamplesBtn = h('button', { id: 'run-samples', type: 'button', title: 'Run on the samples (Ctrl+Enter)', disabled: !samples.length || problem.interactive }, 'Run on samples');
-  const runCustomBtn = h('button', { id: 'run-custom', type: 'button', disabled: problem.interactive }, 'Run with custom input');
+  const interactiveNote = 'An interactive problem runs against its judge only when submitted';
+  const runSamplesBtn = h('button', {
+    id: 'run-samples', type: 'button', disabled: !samples.length || problem.interactive,
+    title: problem.interactive ? interactiveNote : samples.length ? 'Run on the samples (Ctrl+Enter)' : 'This problem has no samples',
+  }, 'Run on samples');
+  const runCustomBtn = h('button', { id: 'run-custom', type: 'button', disabled: problem.interactive, title: problem.interactive ? interactiveNote : null }, 'Run with custom input');
   const submitBtn = h('button', { id: 'submit', type: 'button', class: 'primary' }, 'Submit');
   const loginHint = h('span', { id: 'login-hint', class: 'muted', hidden: true }, h('a', { href: loginHref() }, 'Log in'), ' to submit');
   const editorBox = h('div', { id: 'editor', class: 'editor' });
@@ -185,7 +189,7 @@ export async function mount(root, { params, signal }) {
     h('h3', { class: 'pane-title' }, 'Output'), customStdout,
     h('h3', { class: 'pane-title' }, 'Errors (stderr)'), customStderr,
     h('div', { class: 'compile-part' }, h('h3', { class: 'pane-title' }, 'Compiler output'), customCompile));
-  const customSection = h('section', { id: 'custom', class: 'result-box', 'aria-label': 'Custom input' },
+  const customSection = h('section', { id: 'custom', class: 'result-box', 'aria-label': 'Custom input', hidden: !!problem.interactive },
     h('label', { for: 'custom-input', class: 'pane-title' }, 'Custom input'),
     customInput,
     customResult);
@@ -199,9 +203,12 @@ export async function mount(root, { params, signal }) {
       runSamplesBtn, runCustomBtn, submitBtn, loginHint),
     h('div', { class: 'workspace-grid' },
       h('div', { class: 'workspace-code' }, editorBox,
-        h('p', { class: 'hint muted' }, h('kbd', null, 'Ctrl'), '+', h('kbd', null, 'Enter'), ' runs on the samples · ',
+        h('p', { class: 'hint muted' },
+          problem.interactive ? [h('span', null, `${interactiveNote}.`), ' '] : [h('kbd', null, 'Ctrl'), '+', h('kbd', null, 'Enter'), ' runs on the samples · '],
           h('kbd', null, 'Esc'), ' then ', h('kbd', null, 'Tab'), ' leaves the editor')),
-      h('div', { class: 'workspace-results' }, submitError, submissionPanel, sampleResults, customSection)));
+      h('div', { class: 'workspace-results' }, sampleResults, customSection)),
+    submitError,
+    submissionPanel);
 
   root.replaceChildren(h('div', { class: 'page problem-page' }, head, statementEl, sampleSection, workspace));
 
@@ -437,9 +444,8 @@ export async function mount(root, { params, signal }) {
       if (err.status === 401) {
         showSubmitError('You need to be logged in to submit. ', h('a', { id: 'submit-login', href: loginHref() }, 'Log in'), ' or ', h('a', { href: `/register?next=${encodeURIComponent(location.pathname)}` }, 'create an account'), '.');
       } else if (err.status === 429) {
-        const s = err.retryAfter;
-        showSubmitError(`${err.message}${s != null ? ` Try again in ${s} s.` : ''}`);
-        if (s != null && s > 0) waitBeforeRetry(s);
+        showSubmitError(retryMessage(err));
+        if (err.retryAfter != null && err.retryAfter > 0) waitBeforeRetry(err.retryAfter);
       } else {
         showSubmitError(`Not submitted: ${err.message}`);
       }

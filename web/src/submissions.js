@@ -4,7 +4,7 @@
 import { h, showError, clearError, debounce, notice } from './dom.js';
 import { api } from './api.js';
 import { readQuery, writeQuery, pager, select, emptyRow } from './listing.js';
-import { SUBMISSION_VERDICTS, formatDate, formatMemory, formatMs, formatScore, statusBadge } from './format.js';
+import { SUBMISSION_VERDICTS, formatDate, formatMemory, formatMs, formatScore, hasScore, statusBadge } from './format.js';
 import { loadLanguages, languageName } from './languages.js';
 import { currentUser, loginHref } from './session.js';
 
@@ -63,13 +63,16 @@ export async function mountList(root, { signal, admin }) {
     return f;
   }
 
+  const notes = new Map(); // submission id -> what its Rejudge button did, kept across reloads
+
   async function rejudge(sub, button, note) {
     button.disabled = true;
     note.textContent = '';
     try {
       await api.rejudgeSubmission(sub.id);
       if (signal.aborted) return;
-      note.textContent = 'queued';
+      notes.set(String(sub.id), 'rejudge queued');
+      note.textContent = 'rejudge queued';
       load();
     } catch (err) {
       if (signal.aborted) return;
@@ -80,7 +83,7 @@ export async function mountList(root, { signal, admin }) {
 
   function row(s) {
     const href = `/submissions/${encodeURIComponent(s.id)}`;
-    const note = h('span', { class: 'row-note muted' });
+    const note = h('span', { class: 'row-note muted' }, notes.get(String(s.id)) || '');
     const rejudgeBtn = admin ? h('button', { type: 'button', class: 'small rejudge', onclick: () => rejudge(s, rejudgeBtn, note) }, 'Rejudge') : null;
     return h('tr', { class: 'submission-row', 'data-id': s.id, 'data-status': s.status || '', 'data-verdict': s.verdict || '' },
       h('td', null, h('a', { href, class: 'submission-link mono' }, String(s.id))),
@@ -89,7 +92,7 @@ export async function mountList(root, { signal, admin }) {
       h('td', null, h('a', { href: `/problems/${encodeURIComponent(s.problem)}` }, s.problem_name || s.problem)),
       h('td', null, languageName(languages, s.language)),
       h('td', null, h('a', { href, class: 'verdict-link' }, statusBadge(s))),
-      h('td', { class: 'num' }, s.score != null && s.max_score != null ? formatScore(s.score, s.max_score) : ''),
+      h('td', { class: 'num' }, hasScore(s) ? formatScore(s.score, s.max_score) : ''),
       h('td', { class: 'num' }, s.status === 'done' && s.verdict !== 'CE' ? formatMs(s.time_ms) : ''),
       h('td', { class: 'num' }, s.status === 'done' && s.verdict !== 'CE' ? formatMemory(s.memory_kb) : ''),
       admin ? h('td', { class: 'nowrap' }, rejudgeBtn, note) : null);

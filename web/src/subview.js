@@ -3,7 +3,7 @@
 // the admin's lists.
 import { h } from './dom.js';
 import { api, watch } from './api.js';
-import { VERDICTS, formatMemory, formatMs, formatScore, formatDate, verdictBadge, statusBadge } from './format.js';
+import { VERDICTS, formatMemory, formatMs, formatScore, hasScore, verdictBadge, statusBadge } from './format.js';
 
 const RANK = { queued: 0, judging: 1, running: 1, done: 2 };
 
@@ -86,7 +86,7 @@ export function resultLine(sub) {
   if (sub.status === 'done') {
     parts.push(verdictBadge(sub.verdict, 'verdict-large'));
     parts.push(h('span', { class: 'verdict-text' }, VERDICTS[sub.verdict] || ''));
-    if (sub.score != null && sub.max_score != null) parts.push(h('span', { class: 'metric score' }, `score ${formatScore(sub.score, sub.max_score)}`));
+    if (hasScore(sub)) parts.push(h('span', { class: 'metric score' }, `score ${formatScore(sub.score, sub.max_score)}`));
     if (sub.verdict !== 'CE') {
       if (sub.time_ms != null) parts.push(h('span', { class: 'metric' }, formatMs(sub.time_ms)));
       if (sub.memory_kb != null) parts.push(h('span', { class: 'metric' }, formatMemory(sub.memory_kb)));
@@ -117,4 +117,3 @@ export function submissionDetails(sub, { admin = false } = {}) {
   return out;
 }
 
-export { formatDate };
