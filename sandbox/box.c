@@ -5,8 +5,11 @@
  *   supervisor  the caller's thread in box_run: hands the request to a
  *               ready box, enforces wall and CPU time, drains discarded
  *               output, kills through the cgroup, builds the result;
- *   launcher    one small process per slot, forked in box_new while the
- *               caller is still small. It holds a template root (read-only
+ *   launcher    two small processes per slot (its halves, each with
+ *               cgroups of its own), forked in box_new while the caller is
+ *               still small. While a program runs in one half's box, the
+ *               other half prepares the next, off the run's CPU and out of
+ *               its cgroups. It holds a template root (read-only
  *               binds of /usr and the like, made once in a mount namespace
  *               of its own) and prepares one "ready box" at a time:
  *               namespaces entered, root pivoted, seccomp loaded, waiting
@@ -92,18 +95,14 @@ struct box_base {
 	int64_t mem_kept; /* the part of mem_bytes that cannot be reclaimed */
 };
 
-struct box {
-	int slot;
-	uid_t uid;      /* outside uid and gid of the program */
-	char dir[300];  /* state/slot<N> */
-	char work[320]; /* dir/work, the slot's tmpfs */
-	char root[320]; /* dir/root, where the launcher keeps the template root */
-	int work_fd;
-	long work_kb;
+/* One of a slot's two launchers, with cgroups of its own and its ready box.
+ * While a program runs in one half's box, the other half prepares the next
+ * box: that work is on another CPU and in other cgroups, never counted
+ * against the program. */
+struct box_half {
 	struct box_cg cg;
 	pid_t launcher;
-	int sock;    /* to the launcher */
-	int devnull; /* sink for discarded output */
+	int sock; /* to the launcher */
 	/* The box the launcher is preparing (PENDING) or has ready. */
 	int rb_state;
 	int rb_fd[BOX_RB_NFDS];
@@ -116,6 +115,19 @@ struct box {
 	 * on our time. The launcher kills it while it prepares the next box;
 	 * we close these at the next run. */
 	int used_fd[2];
+};
+
+struct box {
+	int slot;
+	uid_t uid;      /* outside uid and gid of the program (both halves) */
+	char dir[300];  /* state/slot<N> */
+	char work[320]; /* dir/work, the slot's tmpfs */
+	char root[320]; /* dir/root, where each launcher keeps its template root
+			 * (in a mount namespace of its own) */
+	int work_fd;
+	long work_kb;
+	int devnull; /* sink for discarded output */
+	struct box_half h[2];
 };
 
 /*** Messages ***/
@@ -664,6 +676,7 @@ static void box_init_main(struct box_init *in, int sync)
 
 struct box_launch {
 	struct box *b;
+	struct box_half *h; /* this launcher's half of the slot */
 	int sock;
 	/* The template root's mounts for the current key. */
 	char key[BOX_REQ_MAX];
@@ -921,11 +934,12 @@ static void box_launcher_prep(const struct box_prep *m, const char *key)
 		box_discard();
 	if (key_changed && (ret = box_tpl_key(key, m->key_len, err, errlen)) < 0)
 		goto fail;
-	if ((ret = box_cg_renew(&b->cg)) < 0) {
+	struct box_cg *cg = &box_l.h->cg;
+	if ((ret = box_cg_renew(cg)) < 0) {
 		box_lerr(err, errlen, "cannot renew", "the slot's cgroup", -ret);
 		goto fail;
 	}
-	if ((ret = box_cg_unlimit(&b->cg)) < 0) {
+	if ((ret = box_cg_unlimit(cg)) < 0) {
 		box_lerr(err, errlen, "cannot lift", "cgroup limits", -ret);
 		goto fail;
 	}
@@ -950,9 +964,9 @@ static void box_launcher_prep(const struct box_prep *m, const char *key)
 		.pidfd = (uint64_t)(uintptr_t)&pidfd,
 		.exit_signal = SIGCHLD,
 	};
-	if (b->cg.dir_fd >= 0) {
+	if (cg->dir_fd >= 0) {
 		ca.flags |= CLONE_INTO_CGROUP;
-		ca.cgroup = (uint64_t)b->cg.dir_fd;
+		ca.cgroup = (uint64_t)cg->dir_fd;
 	}
 	/* No CLONE_VM: like fork, the child returns here on its own copy. */
 	pid_t pid = (pid_t)syscall(SYS_clone3, &ca, sizeof ca);
@@ -999,7 +1013,6 @@ static void box_launcher_prep(const struct box_prep *m, const char *key)
 	/* What is in the cgroup now (the launcher on v1, the idle init, files
 	 * kept in tmpfs) is not the run's: the supervisor's limits and
 	 * figures go on top of it. */
-	struct box_cg *cg = &b->cg;
 	r.base.mem_kept = box_cg_unreclaimable(cg);
 	box_cg_reset_peak(cg);
 	r.base.cpu_ns = box_cg_read_cpu_ns(cg->fd[BOX_CGF_CPU]);
@@ -1062,10 +1075,11 @@ static void box_scrub_args(void)
 	clearenv();
 }
 
-static void box_launcher_main(struct box *b, int sock)
+static void box_launcher_main(struct box *b, struct box_half *h, int sock)
 {
 	memset(&box_l, 0, sizeof box_l);
 	box_l.b = b;
+	box_l.h = h;
 	box_l.pidfd = box_l.mntns = -1;
 	/* Keep the socket (as fd 3) and the netns (as fd 4), nothing else of
 	 * the caller's. */
@@ -1087,7 +1101,8 @@ static void box_launcher_main(struct box *b, int sock)
 		close(null);
 	box_l.sock = sock;
 	/* The caller's fds in our copy of the slot are closed now. */
-	b->sock = b->work_fd = b->devnull = -1;
+	b->work_fd = b->devnull = -1;
+	b->h[0].sock = b->h[1].sock = -1;
 
 	sigset_t none;
 	sigemptyset(&none);
@@ -1161,84 +1176,96 @@ static void box_launcher_main(struct box *b, int sock)
 /*** The supervisor: box_run ***/
 
 /* Forgets the ready box; the launcher kills it at the next PREP. */
-static void box_rb_drop(struct box *b)
+static void box_rb_drop(struct box_half *h)
 {
-	box_close_fds(b->rb_fd, BOX_RB_NFDS);
+	box_close_fds(h->rb_fd, BOX_RB_NFDS);
 	for (int i = 0; i < BOX_RB_NFDS; i++)
-		b->rb_fd[i] = -1;
-	if (b->rb_state == BOX_RB_READY)
-		b->rb_state = BOX_RB_NONE;
+		h->rb_fd[i] = -1;
+	if (h->rb_state == BOX_RB_READY)
+		h->rb_state = BOX_RB_NONE;
 }
 
-/* The launcher is broken: end it and everything of the slot; the next run
+/* The launcher is broken: end it and everything of its half; the next run
  * starts a new one. */
-static void box_lost(struct box *b)
+static void box_lost(struct box_half *h)
 {
-	box_rb_drop(b);
-	b->rb_state = BOX_RB_NONE;
-	if (b->sock >= 0)
-		close(b->sock);
-	b->sock = -1;
-	if (b->launcher > 0) {
-		kill(b->launcher, SIGKILL);
-		waitpid(b->launcher, NULL, 0);
+	box_rb_drop(h);
+	h->rb_state = BOX_RB_NONE;
+	if (h->sock >= 0)
+		close(h->sock);
+	h->sock = -1;
+	if (h->launcher > 0) {
+		kill(h->launcher, SIGKILL);
+		waitpid(h->launcher, NULL, 0);
 	}
-	b->launcher = 0;
-	box_cg_kill_all(&b->cg, 0);
+	h->launcher = 0;
+	box_cg_kill_all(&h->cg, 0);
 }
 
 /* Waits for the launcher's answer to a PREP; -errno when it is gone. */
-static int box_rb_wait(struct box *b)
+static int box_rb_wait(struct box_half *h)
 {
-	struct pollfd p = {b->sock, POLLIN, 0};
+	struct pollfd p = {h->sock, POLLIN, 0};
 	int n;
 	do
 		n = poll(&p, 1, BOX_SETUP_TIMEOUT_MS);
 	while (n < 0 && errno == EINTR);
 	if (n <= 0) {
-		snprintf(b->rb_err, sizeof b->rb_err, "the box was not ready in time");
+		snprintf(h->rb_err, sizeof h->rb_err, "the box was not ready in time");
 		return -ETIMEDOUT;
 	}
 	struct box_ready r;
 	int fds[BOX_RB_NFDS], nfds = 0, k = 0;
-	ssize_t len = box_recv(b->sock, &r, sizeof r, fds, &nfds, BOX_RB_NFDS);
+	ssize_t len = box_recv(h->sock, &r, sizeof r, fds, &nfds, BOX_RB_NFDS);
 	if (len != (ssize_t)sizeof r) {
 		box_close_fds(fds, nfds);
-		snprintf(b->rb_err, sizeof b->rb_err, "the slot's launcher died");
+		snprintf(h->rb_err, sizeof h->rb_err, "the slot's launcher died");
 		return -EPIPE;
 	}
 	r.msg[sizeof r.msg - 1] = 0;
-	b->rb_state = BOX_RB_NONE;
+	h->rb_state = BOX_RB_NONE;
 	if (r.type != BOX_MSG_READY) {
 		box_close_fds(fds, nfds);
-		snprintf(b->rb_err, sizeof b->rb_err, "%s", r.msg);
+		snprintf(h->rb_err, sizeof h->rb_err, "%s", r.msg);
 		return 0;
 	}
 	for (int i = 0; i < BOX_RB_NFDS; i++)
-		b->rb_fd[i] = (r.fds & 1u << i) && k < nfds ? fds[k++] : -1;
+		h->rb_fd[i] = (r.fds & 1u << i) && k < nfds ? fds[k++] : -1;
 	box_close_fds(fds + k, nfds - k);
-	if (b->rb_fd[BOX_RB_CTL] < 0 || b->rb_fd[BOX_RB_PIDFD] < 0) {
-		box_rb_drop(b);
-		snprintf(b->rb_err, sizeof b->rb_err, "the launcher sent a box without its fds");
+	if (h->rb_fd[BOX_RB_CTL] < 0 || h->rb_fd[BOX_RB_PIDFD] < 0) {
+		box_rb_drop(h);
+		snprintf(h->rb_err, sizeof h->rb_err, "the launcher sent a box without its fds");
 		return 0;
 	}
-	b->rb_base = r.base;
-	b->rb_state = BOX_RB_READY;
+	h->rb_base = r.base;
+	h->rb_state = BOX_RB_READY;
 	return 0;
 }
 
-static int box_rb_ask(struct box *b, const char *key, size_t len)
+/* Takes the launcher's answer when it has already come; never waits. */
+static void box_rb_poll(struct box_half *h)
 {
+	if (h->rb_state != BOX_RB_PENDING || h->sock < 0)
+		return;
+	struct pollfd p = {h->sock, POLLIN, 0};
+	if (poll(&p, 1, 0) == 1 && box_rb_wait(h) < 0)
+		box_lost(h);
+}
+
+static int box_rb_ask(struct box_half *h, const char *key, size_t len)
+{
+	if (h->sock < 0)
+		return -EPIPE;
 	char *copy = malloc(len);
 	if (!copy)
 		return -ENOMEM;
 	memcpy(copy, key, len);
-	free(b->rb_key);
-	b->rb_key = copy;
-	b->rb_key_len = len;
-	int ret = box_send(b->sock, key, len, NULL, 0);
+	free(h->rb_key);
+	h->rb_key = copy;
+	h->rb_key_len = len;
+	int ret = box_send(h->sock, key, len, NULL, 0);
 	if (ret == 0)
-		b->rb_state = BOX_RB_PENDING;
+		h->rb_state = BOX_RB_PENDING;
 	return ret;
 }
 
@@ -1247,38 +1274,89 @@ static int box_rb_ask(struct box *b, const char *key, size_t len)
 static int box_prep_same(const char *a, size_t alen, const char *b, size_t blen)
 {
 	size_t h = sizeof(struct box_prep);
-	return alen == blen && alen >= h && !memcmp(a + h, b + h, alen - h);
+	return a && alen == blen && alen >= h && !memcmp(a + h, b + h, alen - h);
 }
 
-/* Gets a ready box built for key (a PREP message): the one the launcher
- * made for the last run's key if it fits, else a new one. */
+/* Has the half's launcher prepare a box for key, unless it has one or is
+ * busy with one. A broken launcher is ended; the next run starts another. */
+static void box_rb_refill(struct box_half *h, const char *key, size_t len)
+{
+	box_rb_poll(h);
+	if (h->sock < 0 || h->rb_state == BOX_RB_PENDING ||
+	    (h->rb_state == BOX_RB_READY && box_prep_same(h->rb_key, h->rb_key_len, key, len)))
+		return;
+	box_rb_drop(h);
+	if (box_rb_ask(h, key, len) < 0)
+		box_lost(h);
+}
+
+/* Gets a ready box built for key (a PREP message) in either half: one made
+ * for an earlier run's key if it fits, else a new one. Returns the half's
+ * index or -errno. */
 static int box_rb_get(struct box *b, const char *key, size_t len, char *err, size_t errlen)
 {
-	int ret, asked = 0;
+	int ret, asked = -1;
 	for (;;) {
-		if (b->rb_state == BOX_RB_PENDING && (ret = box_rb_wait(b)) < 0) {
-			snprintf(err, errlen, "%s", b->rb_err);
-			box_lost(b);
-			return ret;
-		}
-		if (b->rb_state == BOX_RB_READY && box_prep_same(b->rb_key, b->rb_key_len, key, len))
-			return 0;
-		if (asked) {
-			snprintf(err, errlen, "%s", b->rb_err);
+		int wait = 0, pick = -1; /* wait: a bit per half worth waiting for */
+		for (int i = 0; i < 2; i++)
+			box_rb_poll(&b->h[i]);
+		for (int i = 0; i < 2; i++)
+			if (b->h[i].rb_state == BOX_RB_READY &&
+			    box_prep_same(b->h[i].rb_key, b->h[i].rb_key_len, key, len))
+				return i;
+		if (asked >= 0 && b->h[asked].rb_state != BOX_RB_PENDING) {
+			snprintf(err, errlen, "%s",
+				 b->h[asked].sock < 0 ? "the slot's launcher is gone" : b->h[asked].rb_err);
 			return -EIO;
 		}
-		box_rb_drop(b);
-		if ((ret = box_rb_ask(b, key, len)) < 0) {
+		for (int i = 0; i < 2; i++) {
+			struct box_half *h = &b->h[i];
+			if (h->rb_state == BOX_RB_PENDING && box_prep_same(h->rb_key, h->rb_key_len, key, len))
+				wait |= 1 << i;
+			else if (h->sock >= 0 && h->rb_state != BOX_RB_PENDING && pick < 0)
+				pick = i;
+		}
+		if (!wait && pick < 0) /* both busy with other keys */
+			for (int i = 0; i < 2; i++)
+				if (b->h[i].rb_state == BOX_RB_PENDING)
+					wait |= 1 << i;
+		if (wait) {
+			/* Whichever answers first. */
+			struct pollfd p[2];
+			for (int i = 0; i < 2; i++)
+				p[i] = (struct pollfd){wait & 1 << i ? b->h[i].sock : -1, POLLIN, 0};
+			int n;
+			do
+				n = poll(p, 2, BOX_SETUP_TIMEOUT_MS);
+			while (n < 0 && errno == EINTR);
+			int i = p[0].revents ? 0 : p[1].revents ? 1 : wait & 1 ? 0 : 1;
+			if ((ret = box_rb_wait(&b->h[i])) < 0) {
+				snprintf(err, errlen, "%s", b->h[i].rb_err);
+				box_lost(&b->h[i]);
+				return ret;
+			}
+			continue;
+		}
+		if (pick < 0) {
+			snprintf(err, errlen, "the slot's launchers are gone");
+			return -EPIPE;
+		}
+		box_rb_drop(&b->h[pick]);
+		if ((ret = box_rb_ask(&b->h[pick], key, len)) < 0) {
 			snprintf(err, errlen, "the slot's launcher is gone: %s", strerror(-ret));
-			box_lost(b);
+			box_lost(&b->h[pick]);
 			return ret;
 		}
-		asked = 1;
+		asked = pick;
 	}
 }
 
 struct box_watch {
 	struct box *b;
+	struct box_half *h;     /* whose box runs */
+	struct box_half *other; /* prepares the next box meanwhile */
+	const char *prep;       /* the PREP message of this run */
+	size_t prep_len;
 	const struct box_spec *spec;
 	int fd[BOX_RB_NFDS]; /* the box of this run */
 	struct box_base base;
@@ -1304,7 +1382,7 @@ static void box_kill(struct box_watch *w, int why)
 	 * namespace); the cgroup kill is the rule for everything else. */
 	if (w->fd[BOX_RB_PIDFD] >= 0)
 		syscall(SYS_pidfd_send_signal, w->fd[BOX_RB_PIDFD], SIGKILL, NULL, 0);
-	box_cg_kill(&w->b->cg, w->b->launcher);
+	box_cg_kill(&w->h->cg, w->h->launcher);
 }
 
 /* The program was reaped. If nothing else of it is left (the cgroup holds
@@ -1564,7 +1642,7 @@ static int box_build_run(const struct box_spec *spec, char *buf, size_t *len)
 	return 0;
 }
 
-static int box_spawn(struct box *b, char *err, size_t errlen);
+static int box_spawn(struct box *b, struct box_half *h, char *err, size_t errlen);
 
 /* Grows the slot's work tmpfs when a run asks for more. Never shrinks it:
  * what one run leaves (a compiled program) is there for the next. */
@@ -1618,6 +1696,8 @@ static void box_supervise(struct box_watch *w, const char *run, size_t run_len)
 		snprintf(w->error, sizeof w->error, "the box died before the run: %s", strerror(-ret));
 		box_kill(w, BOX_KILL_REST);
 	}
+	/* The other launcher prepares the next box while this one runs. */
+	box_rb_refill(w->other, w->prep, w->prep_len);
 	while (!w->gone) {
 		struct pollfd p[4] = {{w->fd[BOX_RB_CTL], POLLIN, 0},
 				      {w->fd[BOX_RB_PIDFD], POLLIN, 0},
@@ -1658,7 +1738,7 @@ static void box_supervise(struct box_watch *w, const char *run, size_t run_len)
 	w->peak = peak > w->base.mem_bytes ? peak - w->base.mem_bytes : 0;
 	long long oom = box_cg_read_oom(w->fd[BOX_RB_CG + BOX_CGF_OOM]);
 	w->oom_kills = oom > w->base.oom_kills ? oom - w->base.oom_kills : 0;
-	if (w->why != BOX_KILL_NONE && box_cg_kill_all(&w->b->cg, w->b->launcher) > 0)
+	if (w->why != BOX_KILL_NONE && box_cg_kill_all(&w->h->cg, w->h->launcher) > 0)
 		log_error("processes survived their box", "workdir", w->b->work, NULL);
 out:
 	for (int i = 0; i < 2; i++)
@@ -1687,23 +1767,30 @@ int box_run(struct box *b, const struct box_spec *spec, struct box_result *res)
 		free(run);
 		return ret;
 	}
-	struct box_watch w = {.b = b, .spec = spec, .out = {-1, -1}};
+	struct box_watch w = {.b = b, .spec = spec, .out = {-1, -1}, .prep = prep, .prep_len = prep_len};
 	for (int i = 0; i < BOX_RB_NFDS; i++)
 		w.fd[i] = -1;
-	box_close_fds(b->used_fd, 2);
-	b->used_fd[0] = b->used_fd[1] = -1;
-	if (b->sock < 0 && box_spawn(b, w.error, sizeof w.error) < 0)
-		goto done;
+	for (int i = 0; i < 2; i++) {
+		box_close_fds(b->h[i].used_fd, 2);
+		b->h[i].used_fd[0] = b->h[i].used_fd[1] = -1;
+	}
+	for (int i = 0; i < 2; i++)
+		if (b->h[i].sock < 0 && box_spawn(b, &b->h[i], w.error, sizeof w.error) < 0)
+			goto done;
 	if (spec->workdir && !strcmp(spec->workdir, b->work))
 		box_work_resize(b, spec->lim.tmpfs_kb);
-	if (box_rb_get(b, prep, prep_len, w.error, sizeof w.error) < 0 || b->rb_state != BOX_RB_READY)
+	int half = box_rb_get(b, prep, prep_len, w.error, sizeof w.error);
+	if (half < 0)
 		goto done;
+	struct box_half *h = &b->h[half];
+	w.h = h;
+	w.other = &b->h[!half];
 	/* The box is ours now. */
-	memcpy(w.fd, b->rb_fd, sizeof w.fd);
-	w.base = b->rb_base;
+	memcpy(w.fd, h->rb_fd, sizeof w.fd);
+	w.base = h->rb_base;
 	for (int i = 0; i < BOX_RB_NFDS; i++)
-		b->rb_fd[i] = -1;
-	b->rb_state = BOX_RB_NONE;
+		h->rb_fd[i] = -1;
+	h->rb_state = BOX_RB_NONE;
 	/* The run's limits on top of what the box holds idle: the init and
 	 * (v1) the launcher count against pids.max, memory that cannot be
 	 * reclaimed against the memory limit. */
@@ -1715,16 +1802,19 @@ int box_run(struct box *b, const struct box_spec *spec, struct box_result *res)
 		box_kill(&w, BOX_KILL_REST);
 		goto done;
 	}
+	/* CPU counts from now: the box may have waited ready a while. */
+	long long cpu = box_cg_read_cpu_ns(w.fd[BOX_RB_CG + BOX_CGF_CPU]);
+	if (cpu >= 0)
+		w.base.cpu_ns = cpu;
 
 	box_supervise(&w, run, run_len);
-	b->used_fd[0] = w.fd[BOX_RB_CTL];
-	b->used_fd[1] = w.fd[BOX_RB_PIDFD];
+	h->used_fd[0] = w.fd[BOX_RB_CTL];
+	h->used_fd[1] = w.fd[BOX_RB_PIDFD];
 	w.fd[BOX_RB_CTL] = w.fd[BOX_RB_PIDFD] = -1;
 
-	/* The next box, built like this one, while the caller looks at the
-	 * result. */
-	if (box_rb_ask(b, prep, prep_len) < 0)
-		box_lost(b);
+	/* This launcher's next box, built like this one, while the caller
+	 * looks at the result. */
+	box_rb_refill(h, prep, prep_len);
 done:
 	box_result(&w, res);
 	box_close_fds(w.fd, BOX_RB_NFDS);
@@ -1738,7 +1828,7 @@ done:
 
 /*** Slots ***/
 
-static int box_spawn(struct box *b, char *err, size_t errlen)
+static int box_spawn(struct box *b, struct box_half *h, char *err, size_t errlen)
 {
 	int sp[2];
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
@@ -1752,29 +1842,29 @@ static int box_spawn(struct box *b, char *err, size_t errlen)
 	}
 	if (pid == 0) {
 		close(sp[0]);
-		box_launcher_main(b, sp[1]);
+		box_launcher_main(b, h, sp[1]);
 		_exit(1);
 	}
 	close(sp[1]);
-	b->launcher = pid;
-	b->sock = sp[0];
-	b->rb_state = BOX_RB_NONE;
-	int ret = box_cg_adopt(&b->cg, pid);
+	h->launcher = pid;
+	h->sock = sp[0];
+	h->rb_state = BOX_RB_NONE;
+	int ret = box_cg_adopt(&h->cg, pid);
 	if (ret < 0) {
-		box_lerr(err, errlen, "cannot move the launcher into", b->cg.dir[0], -ret);
-		box_lost(b);
+		box_lerr(err, errlen, "cannot move the launcher into", h->cg.dir[0], -ret);
+		box_lost(h);
 		return ret;
 	}
-	struct pollfd p = {b->sock, POLLIN, 0};
+	struct pollfd p = {h->sock, POLLIN, 0};
 	struct box_ready r;
 	if (poll(&p, 1, BOX_SETUP_TIMEOUT_MS) != 1 ||
-	    box_recv(b->sock, &r, sizeof r, NULL, NULL, 0) != (ssize_t)sizeof r || r.type != BOX_MSG_HELLO) {
+	    box_recv(h->sock, &r, sizeof r, NULL, NULL, 0) != (ssize_t)sizeof r || r.type != BOX_MSG_HELLO) {
 		r.msg[sizeof r.msg - 1] = 0;
 		if (p.revents)
 			snprintf(err, errlen, "launcher: %s", r.type == BOX_MSG_ERROR ? r.msg : "died");
 		else
 			snprintf(err, errlen, "launcher: no answer");
-		box_lost(b);
+		box_lost(h);
 		return -EIO;
 	}
 	return 0;
@@ -1802,10 +1892,17 @@ struct box *box_new(int slot, char *err, size_t errlen)
 	}
 	b->slot = slot;
 	b->uid = (uid_t)(box_g.first_uid + slot);
-	b->sock = b->devnull = b->work_fd = -1;
-	b->used_fd[0] = b->used_fd[1] = -1;
-	for (int i = 0; i < BOX_RB_NFDS; i++)
-		b->rb_fd[i] = -1;
+	b->devnull = b->work_fd = -1;
+	for (int k = 0; k < 2; k++) {
+		struct box_half *h = &b->h[k];
+		h->sock = -1;
+		h->used_fd[0] = h->used_fd[1] = -1;
+		for (int i = 0; i < BOX_RB_NFDS; i++)
+			h->rb_fd[i] = -1;
+		h->cg.dir_fd = h->cg.usage_fd = -1;
+		for (int i = 0; i < BOX_CGF_N; i++)
+			h->cg.fd[i] = -1;
+	}
 	snprintf(b->dir, sizeof b->dir, "%s/slot%d", box_g.state, slot);
 	snprintf(b->work, sizeof b->work, "%s/work", b->dir);
 	snprintf(b->root, sizeof b->root, "%s/root", b->dir);
@@ -1814,10 +1911,11 @@ struct box *box_new(int slot, char *err, size_t errlen)
 	char opts[160];
 	snprintf(opts, sizeof opts, "size=%ldk,nr_inodes=%ld,mode=0700,uid=%u,gid=%u", def.tmpfs_kb,
 		 box_inodes(def.tmpfs_kb), (unsigned)b->uid, (unsigned)b->uid);
-	if (box_cg_slot_init(&b->cg, box_g.instance, slot, err, errlen) < 0) {
-		b->cg.dir[0][0] = 0;
-		goto fail;
-	}
+	for (int k = 0; k < 2; k++)
+		if (box_cg_slot_init(&b->h[k].cg, box_g.instance, slot, k, err, errlen) < 0) {
+			b->h[k].cg.dir[0][0] = 0;
+			goto fail;
+		}
 	/* Reached by the box's init as host root, and by nobody else. */
 	if ((mkdir(b->dir, 0711) < 0 && errno != EEXIST) || (mkdir(b->work, 0700) < 0 && errno != EEXIST) ||
 	    (mkdir(b->root, 0755) < 0 && errno != EEXIST)) {
@@ -1835,8 +1933,9 @@ struct box *box_new(int slot, char *err, size_t errlen)
 		box_lerr(err, errlen, "open", b->work, errno);
 		goto fail;
 	}
-	if (box_spawn(b, err, errlen) < 0)
-		goto fail;
+	for (int k = 0; k < 2; k++)
+		if (box_spawn(b, &b->h[k], err, errlen) < 0)
+			goto fail;
 	return b;
 fail:
 	box_free(b);
@@ -1847,25 +1946,33 @@ void box_free(struct box *b)
 {
 	if (!b)
 		return;
-	box_rb_drop(b);
-	box_close_fds(b->used_fd, 2);
-	if (b->sock >= 0) {
-		struct box_prep q = {.type = BOX_MSG_QUIT};
-		box_send(b->sock, &q, sizeof q, NULL, 0);
-		close(b->sock);
-	}
-	if (b->launcher > 0) {
-		int i;
-		for (i = 0; i < 1000 && waitpid(b->launcher, NULL, WNOHANG) == 0; i++)
-			usleep(2000);
-		if (i == 1000) {
-			kill(b->launcher, SIGKILL);
-			waitpid(b->launcher, NULL, 0);
+	/* Both launchers are told first: they wind down together. */
+	for (int k = 0; k < 2; k++) {
+		struct box_half *h = &b->h[k];
+		box_rb_drop(h);
+		box_close_fds(h->used_fd, 2);
+		if (h->sock >= 0) {
+			struct box_prep q = {.type = BOX_MSG_QUIT};
+			box_send(h->sock, &q, sizeof q, NULL, 0);
+			close(h->sock);
 		}
 	}
-	if (b->cg.dir[0][0]) {
-		box_cg_kill_all(&b->cg, 0);
-		box_cg_slot_release(&b->cg);
+	for (int k = 0; k < 2; k++) {
+		struct box_half *h = &b->h[k];
+		if (h->launcher > 0) {
+			int i;
+			for (i = 0; i < 1000 && waitpid(h->launcher, NULL, WNOHANG) == 0; i++)
+				usleep(2000);
+			if (i == 1000) {
+				kill(h->launcher, SIGKILL);
+				waitpid(h->launcher, NULL, 0);
+			}
+		}
+		if (h->cg.dir[0][0]) {
+			box_cg_kill_all(&h->cg, 0);
+			box_cg_slot_release(&h->cg);
+		}
+		free(h->rb_key);
 	}
 	if (b->work_fd >= 0)
 		close(b->work_fd);
@@ -1877,7 +1984,6 @@ void box_free(struct box *b)
 		rmdir(b->root);
 		rmdir(b->dir);
 	}
-	free(b->rb_key);
 	free(b);
 }
 

@@ -1,6 +1,7 @@
 /* cgroups of the box: v1 (a hierarchy per controller) or v2, picked at run
  * time. Verdict's cgroups live under a "verdict" parent of their own, one
- * per slot, named <instance>-<slot>; nothing else is ever touched. */
+ * per half of a slot (each has a launcher), named <instance>-<slot>a and
+ * <instance>-<slot>b; nothing else is ever touched. */
 #include "box_internal.h"
 #include "log.h"
 
@@ -173,8 +174,9 @@ static int box_cg_v2_enable(const char *dir, char *err, size_t errlen)
 	return ret;
 }
 
-/* Removes <parent>/<pid>-<slot> left by instances that no longer run. Only
- * empty ones go: rmdir refuses the others. */
+/* Removes <parent>/<pid>-<slot><half> (and the older <pid>-<slot>) left by
+ * instances that no longer run. Only empty ones go: rmdir refuses the
+ * others. */
 static void box_cg_clean_stale(const char *parent, int instance)
 {
 	DIR *d = opendir(parent);
@@ -183,8 +185,9 @@ static void box_cg_clean_stale(const char *parent, int instance)
 	struct dirent *e;
 	while ((e = readdir(d))) {
 		int pid, slot;
-		char tail;
-		if (sscanf(e->d_name, "%d-%d%c", &pid, &slot, &tail) != 2 || pid <= 0 || pid == instance)
+		char half, tail;
+		int n = sscanf(e->d_name, "%d-%d%c%c", &pid, &slot, &half, &tail);
+		if ((n != 2 && (n != 3 || (half != 'a' && half != 'b'))) || pid <= 0 || pid == instance)
 			continue;
 		if (kill(pid, 0) == 0 || errno != ESRCH)
 			continue;
@@ -305,20 +308,21 @@ static int box_cg_same(const struct box_cg *cg, int c)
 	return 0;
 }
 
-int box_cg_slot_init(struct box_cg *cg, int instance, int slot, char *err, size_t errlen)
+int box_cg_slot_init(struct box_cg *cg, int instance, int slot, int half, char *err, size_t errlen)
 {
+	char h = half ? 'b' : 'a';
 	memset(cg, 0, sizeof *cg);
 	cg->dir_fd = cg->usage_fd = -1;
 	for (int i = 0; i < BOX_CGF_N; i++)
 		cg->fd[i] = -1;
 	if (box_cgg.mode == BOX_CG_V2) {
 		/* Made per box by box_cg_renew. */
-		snprintf(cg->dir[0], sizeof cg->dir[0], "%s/verdict/%d-%d", box_cgg.v2, instance, slot);
+		snprintf(cg->dir[0], sizeof cg->dir[0], "%s/verdict/%d-%d%c", box_cgg.v2, instance, slot, h);
 		return 0;
 	}
 	for (int c = 0; c < BOX_CG_NCTL; c++)
 		if (box_cgg.v1[c][0])
-			snprintf(cg->dir[c], sizeof cg->dir[c], "%s/verdict/%d-%d", box_cgg.v1[c], instance, slot);
+			snprintf(cg->dir[c], sizeof cg->dir[c], "%s/verdict/%d-%d%c", box_cgg.v1[c], instance, slot, h);
 	for (int c = 0; c < BOX_CG_NCTL; c++) {
 		if (!cg->dir[c][0] || box_cg_same(cg, c))
 			continue;

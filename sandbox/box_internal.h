@@ -53,7 +53,7 @@ enum {
  * waits for an RCU grace period (~10 ms here) once the lock has gone quiet,
  * which would be most of the cost of a run. The launcher and the box's idle
  * init are in the counters too: figures are taken from a baseline read when
- * the box is ready, and the memory limit is the run's plus what was
+ * the box is ready (CPU: when its run starts), and the memory limit is the run's plus what was
  * already there and cannot be reclaimed (files left in the work directory
  * stay charged to whoever wrote them).
  *
@@ -80,8 +80,9 @@ int box_cg_global_init(int instance, char *err, size_t errlen);
 enum box_cg_mode box_cg_mode(void);
 const char *box_cg_mode_name(void);
 
-/* box_new / box_free (caller). */
-int box_cg_slot_init(struct box_cg *cg, int instance, int slot, char *err, size_t errlen);
+/* box_new / box_free (caller). A slot has two halves (0 and 1), each with a
+ * launcher and cgroups of its own: <instance>-<slot>a and -<slot>b. */
+int box_cg_slot_init(struct box_cg *cg, int instance, int slot, int half, char *err, size_t errlen);
 void box_cg_slot_release(struct box_cg *cg);
 /* v1: moves the launcher into the slot's cgroups, once; v2: nothing. */
 int box_cg_adopt(struct box_cg *cg, pid_t pid);
