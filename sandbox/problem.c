@@ -430,12 +430,21 @@ struct side {
 	struct box_spec spec;
 	struct box_result res;
 	int rc;
+	int64_t returned_us; /* when box_run came back, the box cleaned up */
 };
+
+static int64_t now_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
 
 static void *side_main(void *arg)
 {
 	struct side *v = arg;
 	v->rc = box_run(v->box, &v->spec, &v->res);
+	v->returned_us = now_us();
 	return NULL;
 }
 
@@ -547,9 +556,11 @@ static const char *run_interactive(struct slot *s, const struct validator *v, ch
 				 box_status_name(val.res.status), val.res.message, val.res.exit_code);
 		return "JE";
 	}
-	/* Both start together, so who ended first shows in their wall times; a
-	 * program killed by SIGPIPE was writing to a validator already gone. */
-	if (vexit == 43 && (prog.res.signal == SIGPIPE || val.res.wall_us + 2000 < prog.res.wall_us))
+	/* Did the validator end first? A program killed by SIGPIPE was writing
+	 * to a validator already gone; else the validator's box came back well
+	 * before the program's (more than a box's clean-up apart: a validator
+	 * that only saw EOF when the program died comes back right after it). */
+	if (vexit == 43 && (prog.res.signal == SIGPIPE || val.returned_us + 100000 < prog.returned_us))
 		return "WA";
 	if (prog.res.status != BOX_OK || prog.res.exit_code != 0) {
 		if (!r->jmsg[0])

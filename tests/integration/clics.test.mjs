@@ -8,7 +8,8 @@ import { adminPassword, api, assert, basic, eq, run, sleep, test } from '../lib.
 const ROOT = new URL('../..', import.meta.url).pathname;
 const require = createRequire(new URL('../../web/package.json', import.meta.url));
 const Ajv2020 = require('ajv/dist/2020').default;
-const SCHEMAS = `${ROOT}../shared/clics-2026-01/json-schema`;
+// The shared schemas sit beside the checkout (CI clones it next to shared/).
+const SCHEMAS = process.env.VERDICT_CLICS_SCHEMAS || `${ROOT}../shared/clics-2026-01/json-schema`;
 const stamp = Date.now().toString(36);
 const C = `clics-${stamp}`;
 const admin = () => basic('admin', adminPassword());
