@@ -28,6 +28,9 @@ int util_url_parse(const char *s, struct util_url *u);
 const char *util_json_str(json_object *o, const char *key);
 int util_json_int(json_object *o, const char *key, int64_t *out); /* 0 found, -1 not */
 
+/* mkdir -p: 0, or -1 with errno set. */
+int util_mkdirs(const char *path);
+
 /* Reads a whole small file; caller frees. NULL on error. */
 char *util_read_file(const char *path, size_t *len);
 

@@ -15,6 +15,7 @@
 #include "judge.h"
 #include "lang.h"
 #include "log.h"
+#include "util.h"
 
 struct slot *slots;
 
@@ -40,20 +41,6 @@ static void on_signal(int sig)
 {
 	(void)sig;
 	atomic_store(&judge_stopping, 1);
-}
-
-static int mkdirs(const char *path)
-{
-	char buf[1024];
-	snprintf(buf, sizeof buf, "%s", path);
-	for (char *p = buf + 1; *p; p++)
-		if (*p == '/') {
-			*p = 0;
-			if (mkdir(buf, 0755) && errno != EEXIST)
-				return -1;
-			*p = '/';
-		}
-	return mkdir(buf, 0755) && errno != EEXIST ? -1 : 0;
 }
 
 int main(int argc, char **argv)
@@ -90,7 +77,7 @@ int main(int argc, char **argv)
 		log_error("cannot set up the sandbox", "error", err, NULL);
 		return 1;
 	}
-	if (mkdirs(jcfg.state_dir)) {
+	if (util_mkdirs(jcfg.state_dir)) {
 		log_error("cannot create the judge directory", "path", jcfg.state_dir, NULL);
 		return 1;
 	}
@@ -99,7 +86,7 @@ int main(int argc, char **argv)
 		slots[i].index = i;
 		pthread_mutex_init(&slots[i].lock, NULL);
 		snprintf(slots[i].dir, sizeof slots[i].dir, "%s/%d-slot%d", jcfg.state_dir, getpid(), i);
-		if (mkdirs(slots[i].dir)) {
+		if (util_mkdirs(slots[i].dir)) {
 			log_error("cannot create a slot directory", "path", slots[i].dir, NULL);
 			return 1;
 		}
@@ -113,7 +100,8 @@ int main(int argc, char **argv)
 	}
 	lang_detect();
 	jcfg.cache_dir = config_str("cache_dir");
-	if (mkdirs(jcfg.cache_dir) || fetch_init(config_str("server_url"), config_str("judge_token"), jcfg.cache_dir)) {
+	if (util_mkdirs(jcfg.cache_dir) ||
+	    fetch_init(config_str("server_url"), config_str("judge_token"), jcfg.cache_dir)) {
 		log_error("cannot set up the cache", "path", jcfg.cache_dir, NULL);
 		return 1;
 	}

@@ -45,18 +45,21 @@ static void hex(const unsigned char *h, char out[65])
 		snprintf(out + 2 * i, 3, "%02x", h[i]);
 }
 
-static int mkdirs(const char *path)
+/* Removes a directory of plain files the judge itself wrote (no links or
+ * subdirectories can be in it: save_artifacts copies regular files only). */
+static void remove_flat_dir(const char *dir)
 {
-	char buf[1024];
-	snprintf(buf, sizeof buf, "%s", path);
-	for (char *p = buf + 1; *p; p++)
-		if (*p == '/') {
-			*p = 0;
-			if (mkdir(buf, 0755) && errno != EEXIST)
-				return -1;
-			*p = '/';
+	char path[1400];
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	while (d && (e = readdir(d)))
+		if (e->d_name[0] != '.') {
+			snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+			unlink(path);
 		}
-	return mkdir(buf, 0755) && errno != EEXIST ? -1 : 0;
+	if (d)
+		closedir(d);
+	rmdir(dir);
 }
 
 /* Copies the regular files at the top of the box's work directory into a
@@ -66,7 +69,7 @@ static int save_artifacts(struct slot *s, const char *dest)
 {
 	char tmp[1024];
 	snprintf(tmp, sizeof tmp, "%s.tmp%d", dest, getpid());
-	if (mkdirs(tmp))
+	if (util_mkdirs(tmp))
 		return -1;
 	int dfd = open(box_workdir(s->box), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
@@ -103,18 +106,8 @@ static int save_artifacts(struct slot *s, const char *dest)
 	}
 	closedir(d);
 	if (bad || rename(tmp, dest)) {
-		char cmd[1400];
-		snprintf(cmd, sizeof cmd, "%s", tmp);
 		/* A racing judge may have put the same artifacts there first. */
-		DIR *t = opendir(tmp);
-		while (t && (e = readdir(t)))
-			if (e->d_name[0] != '.') {
-				snprintf(cmd, sizeof cmd, "%s/%s", tmp, e->d_name);
-				unlink(cmd);
-			}
-		if (t)
-			closedir(t);
-		rmdir(tmp);
+		remove_flat_dir(tmp);
 		return access(dest, F_OK) ? -1 : 0;
 	}
 	return 0;
@@ -149,7 +142,7 @@ static int write_tree(struct slot *s, const char *rel, const char *data, size_t 
 	char *slash = strrchr(path, '/');
 	if (slash) {
 		*slash = 0;
-		mkdirs(path);
+		util_mkdirs(path);
 		*slash = '/';
 	}
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
@@ -290,10 +283,10 @@ static int prepare_validator(struct slot *s, json_object *vspec, struct validato
 			free(data);
 		}
 		if (!rc) {
-			mkdirs(jcfg.cache_dir);
+			util_mkdirs(jcfg.cache_dir);
 			char vdir[1100];
 			snprintf(vdir, sizeof vdir, "%s/validators", jcfg.cache_dir);
-			mkdirs(vdir);
+			util_mkdirs(vdir);
 			rc = build_validator(s, v->lang, names, v->dir, o);
 		}
 	}
@@ -705,7 +698,7 @@ void judge_submission(struct slot *s, const redisReply *f, const char *id, const
 			goto report; /* CE or JE, said in o */
 		char pdir[1100];
 		snprintf(pdir, sizeof pdir, "%s/programs", jcfg.cache_dir);
-		mkdirs(pdir);
+		util_mkdirs(pdir);
 		if (save_artifacts(s, prog_dir)) {
 			o.verdict = "JE";
 			snprintf(o.message, sizeof o.message, "cannot keep the compiled program");
@@ -946,17 +939,7 @@ void judge_compile_check(struct slot *s, const redisReply *f, const char *id)
 	if (ok)
 		ok = !build_validator(s, lang_r->str, names, dest, &o);
 	/* Only the answer matters here; the files go. */
-	char cmd[1400];
-	DIR *d = opendir(dest);
-	struct dirent *e;
-	while (d && (e = readdir(d)))
-		if (e->d_name[0] != '.') {
-			snprintf(cmd, sizeof cmd, "%s/%s", dest, e->d_name);
-			unlink(cmd);
-		}
-	if (d)
-		closedir(d);
-	rmdir(dest);
+	remove_flat_dir(dest);
 	json_object *reply = json_object_new_object();
 	json_object_object_add(reply, "ok", json_object_new_boolean(ok));
 	size_t n;
