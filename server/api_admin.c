@@ -119,7 +119,8 @@ static void do_put_settings(struct worker *w, struct req *r)
 	}
 	json_object_object_foreach(o, k2, v2)
 	{
-		freeReplyObject(redisCommand(w->kv, "HSET verdict:settings %s %lld", k2, (long long)json_object_get_int64(v2)));
+		freeReplyObject(
+			redisCommand(w->kv, "HSET verdict:settings %s %lld", k2, (long long)json_object_get_int64(v2)));
 	}
 	audit(w, &r->user, "settings.update", NULL, json_object_to_json_string(o));
 	json_object_put(o);
@@ -164,10 +165,11 @@ static void do_users(struct worker *w, struct req *r)
 	MYSQL_ROW row = res ? mysql_fetch_row(res) : NULL;
 	long total = row ? atol(row[0]) : 0;
 	mysql_free_result(res);
-	res = db_query(w->db, &e,
-		       "SELECT username, role, premium, disabled, DATE_FORMAT(created_at, '%%Y-%%m-%%dT%%H:%%i:%%sZ') FROM "
-		       "users WHERE username LIKE %q ORDER BY username LIMIT %d OFFSET %d",
-		       like, per, (page - 1) * per);
+	res = db_query(
+		w->db, &e,
+		"SELECT username, role, premium, disabled, DATE_FORMAT(created_at, '%%Y-%%m-%%dT%%H:%%i:%%sZ') FROM "
+		"users WHERE username LIKE %q ORDER BY username LIMIT %d OFFSET %d",
+		like, per, (page - 1) * per);
 	json_object *items = json_object_new_array();
 	while (res && (row = mysql_fetch_row(res))) {
 		json_object *u = json_object_new_object();
@@ -198,7 +200,8 @@ static void do_patch_user(struct worker *w, struct req *r)
 		return;
 	}
 	const char *role = util_json_str(o, "role");
-	if (json_object_object_get_ex(o, "role", &v) && (!role || (strcmp(role, "admin") && strcmp(role, "contestant")))) {
+	if (json_object_object_get_ex(o, "role", &v) &&
+	    (!role || (strcmp(role, "admin") && strcmp(role, "contestant")))) {
 		http_error(r, 400, "bad_role", "role is admin or contestant");
 	} else if ((json_object_object_get_ex(o, "premium", &v) && !json_object_is_type(v, json_type_boolean)) ||
 		   (json_object_object_get_ex(o, "disabled", &v) && !json_object_is_type(v, json_type_boolean))) {
@@ -234,11 +237,12 @@ static void do_audit(struct worker *w, struct req *r)
 	MYSQL_ROW row = res ? mysql_fetch_row(res) : NULL;
 	long total = row ? atol(row[0]) : 0;
 	mysql_free_result(res);
-	res = db_query(w->db, &e,
-		       "SELECT u.username, a.action, a.target, a.detail, DATE_FORMAT(a.created_at, "
-		       "'%%Y-%%m-%%dT%%H:%%i:%%s.%%fZ') FROM audit_log a LEFT JOIN users u ON u.id = a.user_id ORDER BY "
-		       "a.id DESC LIMIT %d OFFSET %d",
-		       per, (page - 1) * per);
+	res = db_query(
+		w->db, &e,
+		"SELECT u.username, a.action, a.target, a.detail, DATE_FORMAT(a.created_at, "
+		"'%%Y-%%m-%%dT%%H:%%i:%%s.%%fZ') FROM audit_log a LEFT JOIN users u ON u.id = a.user_id ORDER BY "
+		"a.id DESC LIMIT %d OFFSET %d",
+		per, (page - 1) * per);
 	json_object *items = json_object_new_array();
 	while (res && (row = mysql_fetch_row(res))) {
 		json_object *a = json_object_new_object();
@@ -313,7 +317,8 @@ static void do_patch_problem(struct worker *w, struct req *r)
 		if (!strcmp(k2, "time_limit")) {
 			char tl[32];
 			snprintf(tl, sizeof tl, "%.6f", json_object_get_double(v2));
-			mysql_free_result(db_query(w->db, &e, "UPDATE problems SET time_limit = %s WHERE id = %q", tl, r->param));
+			mysql_free_result(
+				db_query(w->db, &e, "UPDATE problems SET time_limit = %s WHERE id = %q", tl, r->param));
 		} else if (!strcmp(k2, "memory_limit")) {
 			mysql_free_result(db_query(w->db, &e, "UPDATE problems SET memory_limit = %d WHERE id = %q",
 						   json_object_get_int(v2), r->param));
@@ -321,7 +326,8 @@ static void do_patch_problem(struct worker *w, struct req *r)
 			mysql_free_result(db_query(w->db, &e, "UPDATE problems SET tags = %q WHERE id = %q",
 						   json_object_to_json_string(v2), r->param));
 		} else if (!strcmp(k2, "difficulty") && json_object_is_type(v2, json_type_null)) {
-			mysql_free_result(db_query(w->db, &e, "UPDATE problems SET difficulty = NULL WHERE id = %q", r->param));
+			mysql_free_result(
+				db_query(w->db, &e, "UPDATE problems SET difficulty = NULL WHERE id = %q", r->param));
 		} else {
 			mysql_free_result(db_query(w->db, &e, "UPDATE problems SET %s = %q WHERE id = %q", k2,
 						   json_object_get_string(v2), r->param));
@@ -360,9 +366,9 @@ static int rejudge_one(struct worker *w, const char *id)
 	mysql_free_result(res);
 	if (!attempt)
 		return -1;
-	mysql_free_result(db_query(w->db, &e,
-				   "UPDATE submissions SET status = 'queued', attempt = %d, queued_at = NOW(3) WHERE id = %q",
-				   attempt, id));
+	mysql_free_result(db_query(
+		w->db, &e, "UPDATE submissions SET status = 'queued', attempt = %d, queued_at = NOW(3) WHERE id = %q",
+		attempt, id));
 	return e ? -1 : submission_enqueue(w, id, attempt, 1);
 }
 
@@ -422,11 +428,12 @@ static void do_list_submissions(struct worker *w, struct req *r)
 	char *ep = db_escape(w->db, problem, strlen(problem)), *ev = db_escape(w->db, verdict, strlen(verdict)),
 	     *el = db_escape(w->db, language, strlen(language)), *eu = db_escape(w->db, user, strlen(user));
 	/* Everyone sees their own; an admin sees everyone's, or one user's. */
-	snprintf(where, sizeof where, "WHERE 1%s%s%s%s%s%s%s%s%s%s%s%s%s%s", admin ? "" : " AND s.user_id = ",
-		 admin ? "" : uid, problem[0] ? " AND s.problem_id = '" : "", problem[0] ? ep : "", problem[0] ? "'" : "",
-		 verdict[0] ? " AND s.verdict = '" : "", verdict[0] ? ev : "", verdict[0] ? "'" : "",
-		 language[0] ? " AND s.language = '" : "", language[0] ? el : "", language[0] ? "'" : "",
-		 admin && user[0] ? " AND u.username = '" : "", admin && user[0] ? eu : "", admin && user[0] ? "'" : "");
+	snprintf(where, sizeof where, "WHERE 1%s%s%s%s%s%s%s%s%s%s%s%s%s%s",
+		 admin ? "" : " AND s.user_id = ", admin ? "" : uid, problem[0] ? " AND s.problem_id = '" : "",
+		 problem[0] ? ep : "", problem[0] ? "'" : "", verdict[0] ? " AND s.verdict = '" : "",
+		 verdict[0] ? ev : "", verdict[0] ? "'" : "", language[0] ? " AND s.language = '" : "",
+		 language[0] ? el : "", language[0] ? "'" : "", admin && user[0] ? " AND u.username = '" : "",
+		 admin && user[0] ? eu : "", admin && user[0] ? "'" : "");
 	free(ep);
 	free(ev);
 	free(el);

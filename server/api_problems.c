@@ -348,7 +348,8 @@ static void do_list(struct worker *w, struct req *r)
 		"SELECT p.id, p.name, p.difficulty, p.tags, "
 		"(SELECT COUNT(DISTINCT user_id) FROM submissions s WHERE s.problem_id = p.id AND s.verdict = 'AC'), "
 		"(SELECT COUNT(DISTINCT user_id) FROM submissions s WHERE s.problem_id = p.id), "
-		"EXISTS (SELECT 1 FROM submissions s WHERE s.problem_id = p.id AND s.user_id = %L AND s.verdict = 'AC') "
+		"EXISTS (SELECT 1 FROM submissions s WHERE s.problem_id = p.id AND s.user_id = %L AND s.verdict = "
+		"'AC') "
 		"FROM problems p %s ORDER BY p.id LIMIT %d OFFSET %d",
 		r->user.id, where, per, (page - 1) * per);
 	if (e) {

@@ -221,28 +221,19 @@ json_object *submission_get(struct worker *w, const char *id, int with_code, int
 	return o;
 }
 
-static void do_create(struct worker *w, struct req *r)
+/* Checks, stores and queues a submission. Replies itself (202 with the id,
+ * or the error); id_out gets the id when it was stored. 0 stored. */
+int submission_create(struct worker *w, struct req *r, const char *contest, const char *pid, const char *lang,
+		      const char *code, size_t code_len, char id_out[17])
 {
-	json_object *o = req_json(r);
-	if (!o)
-		return;
-	const char *pid = util_json_str(o, "problem"), *lang = util_json_str(o, "language");
-	json_object *jc;
-	if (!pid || !lang || !json_object_object_get_ex(o, "code", &jc) || !json_object_is_type(jc, json_type_string)) {
-		http_error(r, 400, "bad_request", "problem, language and code are required strings");
-		json_object_put(o);
-		return;
-	}
-	size_t code_len = (size_t)json_object_get_string_len(jc);
 	int e;
 	MYSQL_RES *res =
 		problem_id_valid(pid) ? db_query(w->db, &e, "SELECT 1 FROM problems WHERE id = %q", pid) : NULL;
 	int known = res && mysql_num_rows(res);
 	mysql_free_result(res);
-	char id[SUB_ID_LEN + 1], cmsg[160];
+	char cmsg[160];
 	long wait;
 	int cst;
-	const char *contest = util_json_str(o, "contest");
 	if (!known) {
 		http_error(r, 404, "not_found", "no problem %.64s", pid);
 	} else if (code_len > (size_t)cfg.max_code_bytes) {
@@ -254,23 +245,40 @@ static void do_create(struct worker *w, struct req *r)
 	} else if ((wait = rate_limit(w, &r->user, r->ip, "sub", "rate_submissions_per_min")) >= 0) {
 		http_rate_limited(r, wait, "submissions");
 	} else {
-		util_random_id(id, SUB_ID_LEN);
+		util_random_id(id_out, SUB_ID_LEN);
 		mysql_free_result(
 			db_query(w->db, &e,
-				 "INSERT INTO submissions (id, user_id, problem_id, contest_id, language, code) VALUES "
-				 "(%q, %L, %q, %q, %q, %Q)",
-				 id, r->user.id, pid, contest, lang, json_object_get_string(jc), code_len));
+				 "INSERT INTO submissions (id, user_id, problem_id, contest_id, language, code) "
+				 "VALUES (%q, %L, %q, %q, %q, %Q)",
+				 id_out, r->user.id, pid, contest, lang, code, code_len));
 		if (e) {
 			http_error(r, 503, "unavailable", "cannot store the submission");
-		} else {
-			/* Stored and acknowledged: the sweeper queues it if this fails. */
-			submission_enqueue(w, id, 1, 0);
-			json_object *reply = json_object_new_object();
-			json_object_object_add(reply, "id", json_object_new_string(id));
-			json_object_object_add(reply, "status", json_object_new_string("queued"));
-			http_reply_json(r, 202, reply);
+			return -1;
 		}
+		/* Stored and acknowledged: the sweeper queues it if this fails. */
+		submission_enqueue(w, id_out, 1, 0);
+		json_object *reply = json_object_new_object();
+		json_object_object_add(reply, "id", json_object_new_string(id_out));
+		json_object_object_add(reply, "status", json_object_new_string("queued"));
+		http_reply_json(r, 202, reply);
+		return 0;
 	}
+	return -1;
+}
+
+static void do_create(struct worker *w, struct req *r)
+{
+	json_object *o = req_json(r);
+	if (!o)
+		return;
+	const char *pid = util_json_str(o, "problem"), *lang = util_json_str(o, "language");
+	json_object *jc;
+	char id[17];
+	if (!pid || !lang || !json_object_object_get_ex(o, "code", &jc) || !json_object_is_type(jc, json_type_string))
+		http_error(r, 400, "bad_request", "problem, language and code are required strings");
+	else
+		submission_create(w, r, util_json_str(o, "contest"), pid, lang, json_object_get_string(jc),
+				  (size_t)json_object_get_string_len(jc), id);
 	json_object_put(o);
 }
 

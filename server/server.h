@@ -155,6 +155,8 @@ void api_contests_register(void);
 void contest_board_update(struct worker *w, const char *contest_id, int64_t user_id);
 /* The public (or jury) scoreboard; NULL for an unknown contest. */
 json_object *contest_board_snapshot(struct worker *w, const char *contest_id, int jury);
+/* The clarifications u may see (NULL u: the public); NULL for an unknown contest. */
+json_object *contest_clarifications(struct worker *w, const char *contest_id, const struct user *u);
 /* 0 when u may submit pid to the contest now, else an HTTP status and why. */
 int contest_may_submit(struct worker *w, const char *cid, const char *pid, const struct user *u, char *msg, size_t n);
 
@@ -205,6 +207,8 @@ int blob_get(MYSQL *db, const char *sha, char **out, size_t *len); /* *out mallo
 /* Queues a stored submission in its lane (contest, premium, normal or, with
  * rejudge set, rejudge). 0 or -1. */
 int submission_enqueue(struct worker *w, const char *id, int attempt, int rejudge);
+int submission_create(struct worker *w, struct req *r, const char *contest, const char *pid, const char *lang,
+		      const char *code, size_t code_len, char id_out[17]);
 json_object *submission_get(struct worker *w, const char *id, int with_code, int admin, int64_t *owner);
 int validator_check(struct worker *w, const struct pkg *p, char *err, size_t errlen);
 void audit(struct worker *w, const struct user *u, const char *action, const char *target, const char *detail);

@@ -170,7 +170,16 @@ static void snapshot_run(struct worker *w, void *arg)
 		return;
 	}
 	if (!strncmp(t->topic, "contest/", 8)) {
-		t->data = contest_board_snapshot(w, t->id, 0);
+		const char *rest = t->topic + 8 + strlen(t->id) + 1;
+		int admin = !strcmp(t->user.role, "admin");
+		if (!strcmp(rest, "scoreboard"))
+			t->data = contest_board_snapshot(w, t->id, 0);
+		else if (!strcmp(rest, "clarifications"))
+			t->data = contest_clarifications(w, t->id, NULL);
+		else if (!strcmp(rest, "jury"))
+			t->data = admin ? contest_clarifications(w, t->id, &t->user) : NULL;
+		else if (!strncmp(rest, "team/", 5) && (admin || (t->user.id && !strcmp(rest + 5, t->user.username))))
+			t->data = contest_clarifications(w, t->id, &t->user);
 	} else if (!strncmp(t->topic, "submission/", 11)) {
 		/* Only its author and admins may follow a submission. */
 		int64_t owner = 0;
@@ -322,11 +331,15 @@ static int topic_parse(const char *topic, char *id, size_t idlen)
 		snprintf(id, idlen, "%s", topic + 11);
 		return 0;
 	}
-	const char *tail = strstr(topic, "/scoreboard");
-	if (!strncmp(topic, "contest/", 8) && tail && !strcmp(tail, "/scoreboard") && tail - topic - 8 > 0 &&
-	    tail - topic - 8 <= 64) {
-		snprintf(id, idlen, "%.*s", (int)(tail - topic - 8), topic + 8);
-		return problem_id_valid(id) ? 0 : -1;
+	/* contest/<id>/scoreboard, /clarifications, /jury, /team/<name> */
+	const char *slash = !strncmp(topic, "contest/", 8) ? strchr(topic + 8, '/') : NULL;
+	if (slash && slash - topic - 8 > 0 && slash - topic - 8 <= 64) {
+		snprintf(id, idlen, "%.*s", (int)(slash - topic - 8), topic + 8);
+		const char *rest = slash + 1;
+		if (problem_id_valid(id) &&
+		    (!strcmp(rest, "scoreboard") || !strcmp(rest, "clarifications") || !strcmp(rest, "jury") ||
+		     (!strncmp(rest, "team/", 5) && util_id_valid(rest + 5, 32))))
+			return 0;
 	}
 	return -1;
 }

@@ -38,6 +38,7 @@ test('setup: a running contest with a submission', async () => {
   }, { headers: admin() });
   eq(r.status, 201, 'contest');
   const name = 'clics' + stamp;
+  await api('POST', `/api/contests/${C}/clarifications`, { text: 'Welcome!' }, { headers: admin() });
   eq((await api('POST', '/api/auth/register', { username: name, password: 'clics password' })).status, 201, 'user');
   team = basic(name, 'clics password');
   eq((await api('POST', `/api/contests/${C}/register`, undefined, { headers: team })).status, 201, 'register');
@@ -65,6 +66,7 @@ const ENDPOINTS = [
   [() => `/api/contests/${C}/submissions`, 'submissions.json'],
   [() => `/api/contests/${C}/judgements`, 'judgements.json'],
   [() => `/api/contests/${C}/scoreboard`, 'scoreboard.json'],
+  [() => `/api/contests/${C}/clarifications`, 'clarifications.json'],
 ];
 
 for (const [role, headers] of [['public', () => ({})], ['team', () => team], ['admin', admin]]) {

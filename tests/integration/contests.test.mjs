@@ -161,6 +161,55 @@ test('the freeze hides later runs from the public; the jury sees them; thaw and 
   eq(final.json.rows.length, 1, 'one team');
 });
 
+test('team_submit: files as a base64 zip, as CLICS says', async () => {
+  const zip = execFileSync('/usr/bin/python3', ['-c', 'import io,sys,zipfile\nb=io.BytesIO()\nz=zipfile.ZipFile(b,"w")\nz.writestr("a.py", sys.stdin.read())\nz.close()\nsys.stdout.buffer.write(b.getvalue())'], { input: GOOD });
+  const r = await api('POST', `/api/contests/${C1}/submissions`, { problem_id: 'divide', language_id: 'python3', files: [{ data: zip.toString('base64') }] }, { headers: teams.dot });
+  eq(r.status, 202, `team submit ${r.text}`);
+  const s = await done(r.json.id, teams.dot);
+  eq([s.problem, s.verdict], ['divide', 'WA'], 'judged (a sum is no division)');
+  isError(await api('POST', `/api/contests/${C1}/submissions`, { problem_id: 'divide', language_id: 'python3', files: [{ data: '!!!' }] }, { headers: teams.dot }), 400, 'not base64');
+  isError(await api('POST', `/api/contests/${C1}/submissions`, { problem_id: 'divide', language_id: 'python3', files: [{ data: Buffer.from('no zip').toString('base64') }] }, { headers: teams.dot }), 400, 'not a zip');
+  isError(await api('POST', `/api/contests/${C1}/submissions`, { problem_id: 'divide', language_id: 'python3', files: [{ data: zip.toString('base64') }] }), 401, 'anonymous');
+  const subs = await api('GET', `/api/contests/${C1}/submissions`, undefined, { headers: teams.dot });
+  assert(subs.json.some((x) => x.id === r.json.id && x.team_id === 'dot' + stamp), 'listed for the team');
+});
+
+test('clarifications: asked, answered to one team or all, pushed live', async () => {
+  const annTopic = `contest/${C1}/team/ann${stamp}`;
+  const ann = await connect({ headers: teams.ann });
+  ann.send({ type: 'subscribe', topic: annTopic });
+  ann.send({ type: 'subscribe', topic: `contest/${C1}/clarifications` });
+  await ann.next((m) => m.type === 'update' && m.topic === annTopic);
+  const spectator = await connect();
+  spectator.send({ type: 'subscribe', topic: `contest/${C1}/clarifications` });
+  await spectator.next((m) => m.type === 'update');
+  const q = await api('POST', `/api/contests/${C1}/clarifications`, { text: 'Can a and b be negative?', problem_id: 'sum' }, { headers: teams.ann });
+  eq(q.status, 201, `ask ${q.text}`);
+  eq([q.json.from_team_id, q.json.to_team_id, q.json.problem_id], ['ann' + stamp, null, 'sum'], 'question');
+  const jury = await api('GET', `/api/contests/${C1}/clarifications`, undefined, { headers: admin() });
+  assert(jury.json.some((c) => c.id === q.json.id), 'the jury sees it');
+  const ben = await api('GET', `/api/contests/${C1}/clarifications`, undefined, { headers: teams.ben });
+  assert(!ben.json.some((c) => c.id === q.json.id), 'another team does not');
+  const a = await api('POST', `/api/contests/${C1}/clarifications`, { text: 'Yes.', to_team_id: 'ann' + stamp, reply_to_id: q.json.id }, { headers: admin() });
+  eq(a.status, 201, 'answer');
+  const pushed = await ann.next((m) => m.type === 'update' && m.topic === annTopic && m.data.text === 'Yes.');
+  eq(pushed.data.reply_to_id, q.json.id, 'the answer reached the team live');
+  const all = await api('POST', `/api/contests/${C1}/clarifications`, { text: 'Problem B: print 6 decimals.' }, { headers: admin() });
+  eq(all.status, 201, 'announcement');
+  await spectator.next((m) => m.type === 'update' && m.data.text === 'Problem B: print 6 decimals.');
+  await ann.next((m) => m.type === 'update' && m.topic === `contest/${C1}/clarifications` && m.data.text === 'Problem B: print 6 decimals.');
+  const pub = await api('GET', `/api/contests/${C1}/clarifications`);
+  eq(pub.json.map((c) => c.text), ['Problem B: print 6 decimals.'], 'the public sees only announcements');
+  isError(await api('POST', `/api/contests/${C1}/clarifications`, { text: '' }, { headers: teams.ann }), 400, 'empty');
+  const stranger = await user('eve' + stamp);
+  isError(await api('POST', `/api/contests/${C1}/clarifications`, { text: 'hi' }, { headers: stranger }), 403, 'not registered');
+  // Nobody else may follow a team's private topic.
+  const nosy = await connect({ headers: teams.ben });
+  nosy.send({ type: 'subscribe', req: 1, topic: annTopic });
+  eq((await nosy.next((m) => m.req === 1)).code, 'not_found', 'private');
+  for (const c of [ann, spectator, nosy]) c.close();
+});
+
 test('unknown contests → 404', async () => {
   isError(await api('GET', '/api/contests/nope-nope'), 404, 'contest');
   isError(await api('GET', '/api/contests/nope-nope/scoreboard'), 404, 'scoreboard');
