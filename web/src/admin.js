@@ -16,11 +16,12 @@ import { currentUser, isAdmin, loginHref } from './session.js';
 import { difficultyBadge, DIFFICULTIES } from './problems.js';
 import { mountList } from './submissions.js';
 
-const TABS = [
+export const TABS = [
   { id: 'problems', label: 'Problems' },
   { id: 'submissions', label: 'Submissions' },
   { id: 'users', label: 'Users' },
   { id: 'audit', label: 'Audit log' },
+  { id: 'contests', label: 'Contests' },
 ];
 
 export async function mount(root, { params, signal }) {

@@ -101,8 +101,24 @@ export const api = {
   /* Submissions. */
   submissions: (params) => request('GET', `/api/submissions${queryString(params)}`),
   submission: (id) => request('GET', `/api/submissions/${enc(id)}`),
-  submit: ({ problem, language, code }) => request('POST', '/api/submissions', { problem, language, code }),
+  submit: ({ problem, language, code, contest }) =>
+    request('POST', '/api/submissions', contest ? { contest, problem, language, code } : { problem, language, code }),
   rejudgeSubmission: (id) => request('POST', `/api/submissions/${enc(id)}/rejudge`),
+
+  /* Contests (CLICS Contest API). */
+  contests: () => request('GET', '/api/contests'),
+  contest: (id) => request('GET', `/api/contests/${enc(id)}`),
+  contestState: (id) => request('GET', `/api/contests/${enc(id)}/state`),
+  contestProblems: (id) => request('GET', `/api/contests/${enc(id)}/problems`),
+  contestTeams: (id) => request('GET', `/api/contests/${enc(id)}/teams`),
+  contestRegister: (id) => request('POST', `/api/contests/${enc(id)}/register`, undefined, { withStatus: true }),
+  scoreboard: (id) => request('GET', `/api/contests/${enc(id)}/scoreboard`),
+  clarifications: (id) => request('GET', `/api/contests/${enc(id)}/clarifications`),
+  askClarification: (id, body) => request('POST', `/api/contests/${enc(id)}/clarifications`, body),
+  /* Resolves with {status: 201 (new) or 200 (changed), data}. */
+  saveContest: (id, body) => request('PUT', `/api/contests/${enc(id)}`, body, { withStatus: true }),
+  thawContest: (id) => request('POST', `/api/contests/${enc(id)}/thaw`, undefined, { withStatus: true }),
+  finalizeContest: (id) => request('POST', `/api/contests/${enc(id)}/finalize`, undefined, { withStatus: true }),
 
   /* Administration. */
   users: (params) => request('GET', `/api/users${queryString(params)}`),

@@ -13,6 +13,7 @@ import { currentUser, isAdmin, loginHref, onUserChange, setUser } from './sessio
 
 const ID = '[a-z0-9][a-z0-9_-]{0,63}';
 const SUB_ID = '[A-Za-z0-9_-]+';
+const CID = '[A-Za-z0-9][A-Za-z0-9_.-]{0,63}';
 
 const routes = [
   { pattern: /^\/$/, title: 'IDE', load: () => import('./ide.js') },
@@ -23,6 +24,11 @@ const routes = [
   { pattern: new RegExp(`^/problems/(?<id>${ID})/?$`), title: 'Problem', load: () => import('./problem.js') },
   { pattern: /^\/submissions\/?$/, title: 'My submissions', load: () => import('./submissions.js') },
   { pattern: new RegExp(`^/submissions/(?<id>${SUB_ID})/?$`), title: 'Submission', load: () => import('./submission.js') },
+  { pattern: /^\/contests\/?$/, title: 'Contests', load: () => import('./contests.js') },
+  { pattern: new RegExp(`^/contests/(?<id>${CID})/?$`), title: 'Contest', load: () => import('./contest.js') },
+  { pattern: new RegExp(`^/contests/(?<id>${CID})/standings/?$`), title: 'Standings', load: () => import('./standings.js') },
+  { pattern: new RegExp(`^/contests/(?<id>${CID})/spectator/?$`), title: 'Standings', load: () => import('./standings.js'), spectator: true },
+  { pattern: /^\/admin\/contests\/?$/, title: 'Contests · Admin', load: () => import('./admincontests.js') },
   { pattern: /^\/admin\/?$/, title: 'Admin', load: () => import('./admin.js') },
   { pattern: /^\/admin\/(?<tab>problems|submissions|users|audit)\/?$/, title: 'Admin', load: () => import('./admin.js') },
   { pattern: new RegExp(`^/admin/problems/(?<id>${ID})/?$`), title: 'Edit problem', load: () => import('./admin.js') },
@@ -32,6 +38,7 @@ const routes = [
 
 const NAV = [
   { href: '/problems', label: 'Problems', id: 'nav-problems', match: (p) => p.startsWith('/problems') },
+  { href: '/contests', label: 'Contests', id: 'nav-contests', match: (p) => p.startsWith('/contests') },
   { href: '/submissions', label: 'My submissions', id: 'nav-submissions', match: (p) => p.startsWith('/submissions') },
   { href: '/', label: 'IDE', id: 'nav-ide', match: (p) => p === '/' || p.startsWith('/s/') },
   { href: '/admin', label: 'Admin', id: 'nav-admin', match: (p) => p.startsWith('/admin'), admin: true },
@@ -97,8 +104,10 @@ onUserChange((u) => {
  * are documents that scroll. A class on <body>, never a style attribute. */
 function setLayout(path) {
   const ide = path === '/' || path.startsWith('/s/');
+  const spectator = /^\/contests\/[^/]+\/spectator\/?$/.test(path);
   document.body.classList.toggle('layout-ide', ide);
   document.body.classList.toggle('layout-page', !ide);
+  document.body.classList.toggle('layout-spectator', spectator);
 }
 
 startRouter(routes, document.getElementById('main'), {

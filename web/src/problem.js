@@ -83,6 +83,8 @@ function sampleLabel(name, i) {
 
 export async function mount(root, { params, signal }) {
   const id = params.id;
+  /* /problems/<id>?contest=<cid>: submissions go to that contest. */
+  const contestId = new URLSearchParams(location.search).get('contest') || '';
   root.replaceChildren(h('div', { class: 'page' }, h('p', { class: 'muted' }, 'Loading the problem…')));
   getSocket();
 
@@ -152,7 +154,11 @@ export async function mount(root, { params, signal }) {
   else statementEl.append(h('p', { class: 'muted' }, problem.statement_file ? 'This problem\u2019s statement is a file: download it above.' : 'This problem has no statement.'));
 
   const head = h('header', { class: 'problem-head' },
-    h('p', { class: 'breadcrumbs' }, h('a', { href: '/problems' }, 'Problems'), ' / ', h('span', { class: 'muted' }, id)),
+    contestId
+      ? h('p', { class: 'breadcrumbs' }, h('a', { href: '/contests' }, 'Contests'), ' / ',
+        h('a', { id: 'contest-back', href: `/contests/${encodeURIComponent(contestId)}` }, contestId), ' / ', h('span', { class: 'muted' }, id))
+      : h('p', { class: 'breadcrumbs' }, h('a', { href: '/problems' }, 'Problems'), ' / ', h('span', { class: 'muted' }, id)),
+    contestId ? h('p', { id: 'contest-mode', class: 'contest-mode' }, 'Submissions from this page go to the contest ', h('strong', null, contestId), '.') : null,
     h('h1', { id: 'problem-title' }, problem.name || id),
     limits,
     tags.length ? h('p', { class: 'tags' }, tags.map((t) => h('a', { class: 'tag', href: `/problems?tag=${encodeURIComponent(t)}` }, t))) : null,
@@ -436,7 +442,7 @@ export async function mount(root, { params, signal }) {
     submitBtn.disabled = true;
     let created;
     try {
-      created = await api.submit({ problem: id, language, code: editor.getText() });
+      created = await api.submit({ problem: id, language, code: editor.getText(), contest: contestId || undefined });
     } catch (err) {
       if (signal.aborted) return;
       submitting = false;
