@@ -8,6 +8,7 @@
  * is O(log n + N). The rows' details sit in a hash beside it. Missing sets
  * are rebuilt from MySQL. */
 #include <math.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -493,8 +494,101 @@ static json_object *board_json(struct worker *w, const struct contest *c, int ju
 	return o;
 }
 
-/* A contest submission was recorded (recorder thread): that team's rows
- * in both views, then the changed public row to the scoreboard topic. */
+/* Changed rows wait here and go out together, a few times a second at
+ * most (contest_board_flush): a burst of verdicts is one message per
+ * contest, serialized once for every subscriber. Any thread adds; the
+ * recorder thread flushes. */
+#define PENDING_MAX 4096
+static struct {
+	char cid[65];
+	char team[40];
+} pending[PENDING_MAX];
+static int npending;
+static int64_t last_flush_ms;
+static pthread_mutex_t pending_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void pending_add(const char *cid, const char *team)
+{
+	pthread_mutex_lock(&pending_lock);
+	int i;
+	for (i = 0; i < npending; i++)
+		if (!strcmp(pending[i].cid, cid) && !strcmp(pending[i].team, team))
+			break;
+	if (i == npending && npending < PENDING_MAX) {
+		snprintf(pending[npending].cid, sizeof pending[npending].cid, "%s", cid);
+		snprintf(pending[npending].team, sizeof pending[npending].team, "%s", team);
+		npending++;
+	}
+	pthread_mutex_unlock(&pending_lock);
+}
+
+int contest_board_pending(void)
+{
+	pthread_mutex_lock(&pending_lock);
+	int n = npending;
+	pthread_mutex_unlock(&pending_lock);
+	return n;
+}
+
+/* Publishes the changed public rows with their current ranks, at most
+ * every interval_ms. Returns how many rows went out. */
+int contest_board_flush(struct worker *w, int interval_ms)
+{
+	int64_t now = util_mono_ms();
+	pthread_mutex_lock(&pending_lock);
+	if (!npending || now - last_flush_ms < interval_ms) {
+		pthread_mutex_unlock(&pending_lock);
+		return 0;
+	}
+	int n = npending;
+	typeof(pending[0]) *batch = malloc(sizeof pending[0] * (size_t)n);
+	memcpy(batch, pending, sizeof pending[0] * (size_t)n);
+	npending = 0;
+	last_flush_ms = now;
+	pthread_mutex_unlock(&pending_lock);
+	for (int i = 0; i < n; i++) {
+		if (!batch[i].cid[0])
+			continue;
+		const char *cid = batch[i].cid;
+		char zkey[160], hkey[160], topic[120];
+		snprintf(zkey, sizeof zkey, "verdict:board:{%s}:public", cid);
+		snprintf(hkey, sizeof hkey, "verdict:board:{%s}:public:rows", cid);
+		json_object *arr = json_object_new_array();
+		for (int k = i; k < n; k++) {
+			if (strcmp(batch[k].cid, cid))
+				continue;
+			redisReply *sc = redisCommand(w->kv, "ZSCORE %s %s", zkey, batch[k].team);
+			redisReply *h = redisCommand(w->kv, "HGET %s %s", hkey, batch[k].team);
+			json_object *row = h && h->type == REDIS_REPLY_STRING ? json_tokener_parse(h->str) : NULL;
+			if (row && sc && sc->type == REDIS_REPLY_STRING) {
+				/* rank = 1 + the number of strictly greater scores */
+				redisReply *r = redisCommand(w->kv, "ZCOUNT %s (%s +inf", zkey, sc->str);
+				json_object_object_add(row, "rank",
+						       json_object_new_int64(r && r->type == REDIS_REPLY_INTEGER
+										     ? r->integer + 1
+										     : 0));
+				freeReplyObject(r);
+				json_object_array_add(arr, row);
+			} else {
+				json_object_put(row);
+			}
+			freeReplyObject(sc);
+			freeReplyObject(h);
+			if (k > i)
+				batch[k].cid[0] = 0;
+		}
+		json_object *d = json_object_new_object();
+		json_object_object_add(d, "rows", arr);
+		snprintf(topic, sizeof topic, "contest/%s/scoreboard", cid);
+		events_publish(w->kv, topic, json_object_to_json_string_ext(d, JSON_C_TO_STRING_PLAIN));
+		json_object_put(d);
+	}
+	free(batch);
+	return n;
+}
+
+/* A contest submission was recorded (recorder thread) or a team joined:
+ * that team's rows in both views now; the push follows in the next flush. */
 void contest_board_update(struct worker *w, const char *cid, int64_t uid)
 {
 	struct contest c;
@@ -515,22 +609,8 @@ void contest_board_update(struct worker *w, const char *cid, int64_t uid)
 		int n;
 		struct team_row *rows = compute(w->db, &c, jury, uid, probs, np, &n);
 		board_store(w->kv, &c, jury ? "jury" : "public", rows, n, probs, np, 0);
-		for (int i = 0; i < n && !jury; i++) {
-			char zkey[160];
-			snprintf(zkey, sizeof zkey, "verdict:board:{%s}:public", cid);
-			redisReply *r = redisCommand(w->kv, "ZCOUNT %s (%.17g +inf", zkey, row_score(&c, &rows[i]));
-			long rank = r && r->type == REDIS_REPLY_INTEGER ? (long)r->integer + 1 : 0;
-			freeReplyObject(r);
-			json_object *row = row_json(&c, &rows[i], probs, np, NULL, rank);
-			json_object *d = json_object_new_object();
-			json_object *arr = json_object_new_array();
-			json_object_array_add(arr, row);
-			json_object_object_add(d, "rows", arr);
-			char topic[120];
-			snprintf(topic, sizeof topic, "contest/%s/scoreboard", cid);
-			events_publish(w->kv, topic, json_object_to_json_string_ext(d, JSON_C_TO_STRING_PLAIN));
-			json_object_put(d);
-		}
+		for (int i = 0; i < n && !jury; i++)
+			pending_add(cid, rows[i].name);
 		free_rows(rows, n);
 	}
 }

@@ -269,9 +269,14 @@ static void *recorder_main(void *arg)
 			sweep(&w);
 			last_sweep = now;
 		}
+		/* Scoreboard changes go out coalesced, at most every 250 ms; while
+		 * some wait, the read below blocks no longer than that. */
+		contest_board_flush(&w, 250);
+		int block = contest_board_pending() ? 100 : 1000;
 		/* After a MySQL failure, our own unacknowledged entries first. */
-		redisReply *r = redisCommand(w.kv, "XREADGROUP GROUP %s %s COUNT 64 BLOCK 1000 STREAMS %s %s",
-					     KV_RESULTS_GROUP, rec_name, KV_RESULTS, read_own_pending ? "0" : ">");
+		redisReply *r =
+			redisCommand(w.kv, "XREADGROUP GROUP %s %s COUNT 64 BLOCK %d STREAMS %s %s", KV_RESULTS_GROUP,
+				     rec_name, block, KV_RESULTS, read_own_pending ? "0" : ">");
 		if (!r) {
 			continue; /* the connection broke: worker_ready reconnects */
 		}

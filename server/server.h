@@ -151,8 +151,11 @@ void api_contests_register(void);
 
 /*** Contests (api_contests.c), on workers ***/
 
-/* A contest submission was recorded: the team's board rows, pushed. */
+/* A contest submission was recorded: the team's board rows; the push
+ * follows in contest_board_flush (recorder thread), a few times a second. */
 void contest_board_update(struct worker *w, const char *contest_id, int64_t user_id);
+int contest_board_flush(struct worker *w, int interval_ms);
+int contest_board_pending(void);
 /* The public (or jury) scoreboard; NULL for an unknown contest. */
 json_object *contest_board_snapshot(struct worker *w, const char *contest_id, int jury);
 /* The clarifications u may see (NULL u: the public); NULL for an unknown contest. */
