@@ -371,45 +371,60 @@ void judge_pch_start(const char *cache_dir)
 		pthread_detach(t);
 }
 
-int judge_compile(struct slot *s, const struct lang *l, const char *src, const char *main_name, struct outcome *o)
+/* Runs a compiler (argv) in the slot's work directory with compile limits:
+ * cpu_s CPU seconds (twice that of wall time), memory_mb, its output kept
+ * in o->compile. Returns box_run's value; res says how it ended. */
+int judge_run_compiler(struct slot *s, char **argv, char *const *env, int inet_sockets, const struct box_dir *dir,
+		       double cpu_s, long memory_mb, struct outcome *o, struct box_result *res)
 {
-	if (!l->compile[0])
-		return 0;
-	char store[LANG_ARGV][256];
-	char *argv[LANG_ARGV + 2];
 	struct box_spec spec;
-	struct box_result res;
 	box_spec_init(&spec);
-	spec.lim.cpu_s = 10;
-	spec.lim.wall_s = 20;
-	spec.lim.memory_kb = 1024 * 1024;
+	spec.lim.cpu_s = cpu_s;
+	spec.lim.wall_s = cpu_s * 2;
+	spec.lim.memory_kb = memory_mb * 1024;
 	spec.lim.procs = 128;
 	spec.lim.output_kb = 256 * 1024;
 	spec.lim.files = 256;
 	spec.lim.tmpfs_kb = 512 * 1024;
 	spec.workdir = box_workdir(s->box);
-	spec.inet_sockets = l->inet_sockets;
-	spec.env = (char *const *)l->env;
-	judge_expand(l->compile, store, argv, src, main_name, 0, "/box");
-	if (!strcmp(l->id, "cpp") && atomic_load(&pch_ready)) {
-		int n = 0;
-		while (argv[n])
-			n++;
-		memmove(argv + 2, argv + 1, (size_t)n * sizeof *argv);
-		argv[1] = "-I/pch";
-		spec.dirs[0] = (struct box_dir){pch_dir, "/pch", 0};
+	spec.inet_sockets = inet_sockets;
+	spec.env = env;
+	if (dir) {
+		spec.dirs[0] = *dir;
 		spec.ndirs = 1;
 	}
 	spec.argv = argv;
 	int cfd = open_out(s->dir, "compile");
 	spec.stdout_fd = cfd;
 	spec.stderr_fd = cfd;
-	int rc = box_run(s->box, &spec, &res);
+	int rc = box_run(s->box, &spec, res);
 	int trunc;
 	free(o->compile);
 	o->compile = read_back(cfd, COMPILE_OUTPUT_MAX, &o->compile_len, &trunc);
 	if (cfd >= 0)
 		close(cfd);
+	return rc;
+}
+
+int judge_compile(struct slot *s, const struct lang *l, const char *src, const char *main_name, struct outcome *o)
+{
+	if (!l->compile[0])
+		return 0;
+	char store[LANG_ARGV][256];
+	char *argv[LANG_ARGV + 2];
+	struct box_result res;
+	struct box_dir pch = {pch_dir, "/pch", 0};
+	int use_pch = !strcmp(l->id, "cpp") && atomic_load(&pch_ready);
+	judge_expand(l->compile, store, argv, src, main_name, 0, "/box");
+	if (use_pch) {
+		int n = 0;
+		while (argv[n])
+			n++;
+		memmove(argv + 2, argv + 1, (size_t)n * sizeof *argv);
+		argv[1] = "-I/pch";
+	}
+	int rc = judge_run_compiler(s, argv, (char *const *)l->env, l->inet_sockets, use_pch ? &pch : NULL, 10, 1024, o,
+				    &res);
 	if (rc || res.status == BOX_JE) {
 		o->verdict = "JE";
 		snprintf(o->message, sizeof o->message, "the compiler could not run: %s",
@@ -419,7 +434,7 @@ int judge_compile(struct slot *s, const struct lang *l, const char *src, const c
 	if (res.status != BOX_OK || res.exit_code != 0) {
 		o->verdict = "CE";
 		if (res.status == BOX_TLE)
-			snprintf(o->message, sizeof o->message, "compilation took longer than %g s", spec.lim.cpu_s);
+			snprintf(o->message, sizeof o->message, "compilation took longer than %g s", 10.0);
 		else if (res.status == BOX_MLE)
 			snprintf(o->message, sizeof o->message, "compilation used more than 1 GiB of memory");
 		else if (res.status == BOX_OLE)
@@ -516,7 +531,8 @@ static int handle_read(struct slot *s, redisReply *r)
 	for (int lane = 0; lane < KV_NLANES; lane++)
 		for (size_t i = 0; i < r->elements; i++) {
 			const redisReply *st = r->element[i];
-			if (st->type != REDIS_REPLY_ARRAY || st->elements != 2 || strcmp(st->element[0]->str, kv_lanes[lane]))
+			if (st->type != REDIS_REPLY_ARRAY || st->elements != 2 ||
+			    strcmp(st->element[0]->str, kv_lanes[lane]))
 				continue;
 			for (size_t k = 0; k < st->element[1]->elements; k++) {
 				handle_entry(s, kv_lanes[lane], st->element[1]->element[k], 1);
@@ -574,17 +590,17 @@ void *judge_slot_main(void *arg)
 		/* The first lane with work, without waiting... */
 		int took = 0;
 		for (int lane = 0; lane < KV_NLANES && !took; lane++) {
-			redisReply *r = redisCommand(s->kv, "XREADGROUP GROUP %s %s COUNT 1 STREAMS %s >", KV_JOBS_GROUP,
-						     jcfg.name, kv_lanes[lane]);
+			redisReply *r = redisCommand(s->kv, "XREADGROUP GROUP %s %s COUNT 1 STREAMS %s >",
+						     KV_JOBS_GROUP, jcfg.name, kv_lanes[lane]);
 			took = handle_read(s, r);
 			freeReplyObject(r);
 		}
 		if (took)
 			continue;
 		/* ...else wait on all of them. */
-		redisReply *r = redisCommand(s->kv, "XREADGROUP GROUP %s %s COUNT 1 BLOCK 1000 STREAMS %s %s %s %s %s > > > > >",
-					     KV_JOBS_GROUP, jcfg.name, kv_lanes[0], kv_lanes[1], kv_lanes[2], kv_lanes[3],
-					     kv_lanes[4]);
+		redisReply *r = redisCommand(
+			s->kv, "XREADGROUP GROUP %s %s COUNT 1 BLOCK 1000 STREAMS %s %s %s %s %s > > > > >",
+			KV_JOBS_GROUP, jcfg.name, kv_lanes[0], kv_lanes[1], kv_lanes[2], kv_lanes[3], kv_lanes[4]);
 		handle_read(s, r);
 		freeReplyObject(r);
 	}

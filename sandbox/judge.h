@@ -51,6 +51,8 @@ void outcome_free(struct outcome *o);
 void judge_expand(const char *const *tmpl, char store[LANG_ARGV][256], char *out[LANG_ARGV], const char *src,
 		  const char *main_name, long xmx, const char *dir);
 void judge_pch_start(const char *cache_dir);
+int judge_run_compiler(struct slot *s, char **argv, char *const *env, int inet_sockets, const struct box_dir *dir,
+		       double cpu_s, long memory_mb, struct outcome *o, struct box_result *res);
 int judge_compile(struct slot *s, const struct lang *l, const char *src, const char *main_name, struct outcome *o);
 int write_file_at(const char *dir, const char *name, const char *data, size_t len);
 int open_out(const char *dir, const char *name);

@@ -190,27 +190,8 @@ static int build_validator(struct slot *s, const char *lang, json_object *names,
 	if (strcmp(l->id, "python3") && strcmp(l->id, "c") == 0)
 		argv[n++] = "-lm";
 	argv[n] = NULL;
-	struct box_spec spec;
 	struct box_result res;
-	box_spec_init(&spec);
-	spec.lim.cpu_s = 30;
-	spec.lim.wall_s = 60;
-	spec.lim.memory_kb = 2048 * 1024;
-	spec.lim.procs = 128;
-	spec.lim.output_kb = 256 * 1024;
-	spec.lim.files = 256;
-	spec.lim.tmpfs_kb = 512 * 1024;
-	spec.workdir = box_workdir(s->box);
-	spec.argv = argv;
-	int cfd = open_out(s->dir, "compile");
-	spec.stdout_fd = cfd;
-	spec.stderr_fd = cfd;
-	int rc = box_run(s->box, &spec, &res);
-	int trunc;
-	free(o->compile);
-	o->compile = read_back(cfd, COMPILE_OUTPUT_MAX, &o->compile_len, &trunc);
-	if (cfd >= 0)
-		close(cfd);
+	int rc = judge_run_compiler(s, argv, NULL, 0, NULL, 30, 2048, o, &res);
 	if (rc || res.status != BOX_OK || res.exit_code != 0) {
 		snprintf(o->message, sizeof o->message, "the validator does not compile%s%s",
 			 res.message[0] ? ": " : "", res.message);

@@ -91,7 +91,6 @@ CREATE TABLE submissions (
   memory_kb      INT NULL,
   compile_output MEDIUMBLOB NULL,
   message        VARCHAR(512) NULL,
-  progress       VARCHAR(128) NULL,
   judge          VARCHAR(128) NULL,
   created_at     DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
   queued_at      DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),

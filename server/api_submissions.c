@@ -146,7 +146,7 @@ int submission_enqueue(struct worker *w, const char *id, int attempt, int rejudg
 
 const char *const submission_columns =
 	"s.id, s.problem_id, s.language, s.status, s.verdict, s.score, s.max_score, s.time_ms, s.memory_kb, "
-	"s.compile_output, s.message, s.progress, s.user_id, u.username, "
+	"s.compile_output, s.message, s.user_id, u.username, "
 	"DATE_FORMAT(s.created_at, '%Y-%m-%dT%H:%i:%s.%fZ')";
 
 /* The submission as its owner sees it; with code and judge messages for
@@ -166,20 +166,18 @@ json_object *submission_get(struct worker *w, const char *id, int with_code, int
 	}
 	unsigned long *lens = mysql_fetch_lengths(res);
 	if (owner)
-		*owner = row[12] ? strtoll(row[12], NULL, 10) : 0;
+		*owner = row[11] ? strtoll(row[11], NULL, 10) : 0;
 	json_object *o = json_object_new_object();
 	json_object_object_add(o, "id", json_object_new_string(row[0]));
 	json_object_object_add(o, "problem", json_object_new_string(row[1]));
 	json_object_object_add(o, "language", json_object_new_string(row[2]));
-	json_object_object_add(o, "user", row[13] ? json_object_new_string(row[13]) : NULL);
-	json_object_object_add(o, "created_at", json_object_new_string(row[14]));
+	json_object_object_add(o, "user", row[12] ? json_object_new_string(row[12]) : NULL);
+	json_object_object_add(o, "created_at", json_object_new_string(row[13]));
 	json_object_object_add(o, "status", json_object_new_string(row[3]));
 	if (!strcmp(row[3], "queued"))
 		json_object_object_add(o, "message", json_object_new_string("your submission is in queue"));
 	else if (row[10] && row[10][0])
 		json_object_object_add(o, "message", json_object_new_string(row[10]));
-	if (!strcmp(row[3], "judging") && row[11])
-		json_object_object_add(o, "progress", json_object_new_string(row[11]));
 	json_object_object_add(o, "verdict", row[4] ? json_object_new_string(row[4]) : NULL);
 	json_object_object_add(o, "score", row[5] ? json_object_new_double(strtod(row[5], NULL)) : NULL);
 	json_object_object_add(o, "max_score", row[6] ? json_object_new_double(strtod(row[6], NULL)) : NULL);
@@ -190,7 +188,7 @@ json_object *submission_get(struct worker *w, const char *id, int with_code, int
 	json_object_object_add(o, "compile_output", json_object_new_string_len(clean, (int)n));
 	free(clean);
 	if (with_code) {
-		clean = utf8_sanitize(row[15], lens[15], &n);
+		clean = utf8_sanitize(row[14], lens[14], &n);
 		json_object_object_add(o, "code", json_object_new_string_len(clean, (int)n));
 		free(clean);
 	}
