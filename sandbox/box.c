@@ -5,17 +5,18 @@
  *   supervisor  the caller's thread in box_run: hands the request to a
  *               ready box, enforces wall and CPU time, drains discarded
  *               output, kills through the cgroup, builds the result;
- *   launcher    two small processes per slot (its halves, each with
- *               cgroups of its own), forked in box_new while the caller is
- *               still small. While a program runs in one half's box, the
- *               other half prepares the next, off the run's CPU and out of
- *               its cgroups. It holds a template root (read-only
- *               binds of /usr and the like, made once in a mount namespace
- *               of its own) and prepares one "ready box" at a time:
- *               namespaces entered, root pivoted, seccomp loaded, waiting
- *               for argv. It prepares the next one while the judge looks at
- *               the last result, so a run costs about a fork and an exec;
- *   box init    pid 1 of the box's user, pid, mount, IPC and UTS namespaces.
+ *   launcher    BOX_HALVES small processes per slot (its halves, each
+ *               with cgroups of its own), forked in box_new while the
+ *               caller is still small. Each builds a template root once
+ *               (read-only binds of /usr and the like) and a mount
+ *               namespace whose root it is, then prepares one "ready box"
+ *               at a time: cloned from that namespace, mounts, user
+ *               namespace, seccomp filter, all done, waiting for argv.
+ *               While a program runs in one half's box, the others
+ *               prepare the next ones on the other CPUs, so a run costs
+ *               about a fork and an exec;
+ *   box init    pid 1 of the box's user, pid, mount, IPC and UTS namespaces,
+ *               sharing the launcher's memory (struct box_arena says how).
  *               It forks the program (so the program is not pid 1 and its
  *               own signals work), watches the seccomp listener, reports the
  *               program's end to the supervisor and exits, which makes the
@@ -27,7 +28,9 @@
  *
  * The launcher is out of the way while a program runs: a run is three
  * wake-ups (supervisor to init, program to init, init to supervisor), which
- * is what a VM's cross-CPU wake-ups make worth counting.
+ * is what a VM's cross-CPU wake-ups make worth counting. With two CPUs or
+ * more, a slot's runs keep to a CPU of their own and its launchers to the
+ * others (struct box, pinned).
  */
 #include "box_internal.h"
 #include "log.h"
@@ -64,6 +67,8 @@
 #define BOX_SETUP_TIMEOUT_MS 20000       /* a box that is not ready by then is broken */
 #define BOX_TICK_MS          10          /* how often the supervisor reads cgroup CPU */
 #define BOX_CHILD_STACK      (64 * 1024)
+#define BOX_INIT_STACK       (128 * 1024)
+#define BOX_MAX_ARGS         4096 /* argv and environment entries of one run */
 #define BOX_TPL_PATH         (PATH_MAX + 400) /* a host path below the template root */
 #define BOX_MAX_FDS          12               /* in one message */
 
@@ -81,6 +86,7 @@ static struct {
 	char state[256]; /* state_dir/<instance> */
 	int first_uid;
 	int netns; /* the one empty network namespace */
+	cpu_set_t cpus; /* where the caller may run, at box_global_init */
 } box_g = {.netns = -1};
 
 /* A ready box as the supervisor holds it: the init's end of a socket, its
@@ -93,10 +99,13 @@ enum { BOX_RB_NONE, BOX_RB_PENDING, BOX_RB_READY };
 struct box_base {
 	int64_t cpu_ns, mem_bytes, oom_kills, pids;
 	int64_t mem_kept; /* the part of mem_bytes that cannot be reclaimed */
+	int64_t tmpfs_kb; /* the size its /tmp (and a private /box) have */
+	int32_t init_pid; /* in the host's pid namespace */
+	int32_t pad;
 };
 
-/* One of a slot's two launchers, with cgroups of its own and its ready box.
- * While a program runs in one half's box, the other half prepares the next
+/* One of a slot's launchers, with cgroups of its own and its ready box.
+ * While a program runs in one half's box, the others prepare the next
  * box: that work is on another CPU and in other cgroups, never counted
  * against the program. */
 struct box_half {
@@ -119,7 +128,7 @@ struct box_half {
 
 struct box {
 	int slot;
-	uid_t uid;      /* outside uid and gid of the program (both halves) */
+	uid_t uid;      /* outside uid and gid of the program (all halves) */
 	char dir[300];  /* state/slot<N> */
 	char work[320]; /* dir/work, the slot's tmpfs */
 	char root[320]; /* dir/root, where each launcher keeps its template root
@@ -127,7 +136,13 @@ struct box {
 	int work_fd;
 	long work_kb;
 	int devnull; /* sink for discarded output */
-	struct box_half h[2];
+	/* With two CPUs or more, the slot's programs run on a CPU of their
+	 * own (run_cpus, one CPU) and its launchers prepare boxes on the
+	 * others (prep_cpus): a run never waits behind the next box's
+	 * preparation, and its timing does not depend on it. */
+	int pinned;
+	cpu_set_t run_cpus, prep_cpus;
+	struct box_half h[BOX_HALVES];
 };
 
 /*** Messages ***/
@@ -139,6 +154,7 @@ enum {
 	BOX_MSG_READY,    /* launcher -> supervisor, with the box; init -> launcher */
 	BOX_MSG_ERROR,    /* launcher -> supervisor; init -> launcher */
 	BOX_MSG_RUN,      /* supervisor -> init */
+	BOX_MSG_MAPS,     /* init -> launcher: my user namespace wants its maps */
 };
 
 /* What a ready box is built for; followed by key_len bytes: "unix" or
@@ -291,6 +307,7 @@ struct box_child {
 	char *const *envp;
 	struct box_limits lim;
 	int in, out, err, note;
+	int oom_reset; /* the launcher lowered its oom_score_adj */
 };
 
 static void box_note_error(int fd, const char *fmt, const char *arg, int err)
@@ -329,6 +346,17 @@ static int box_child_main(void *arg)
 	if (chdir("/box") < 0) {
 		box_note_error(c->note, "cannot enter %s", "/box", errno);
 		_exit(127);
+	}
+	/* The program is the OOM killer's first pick in its cgroup, not the
+	 * init's (and launcher's) -999. Written here, by a vfork child, it
+	 * stays the program's own. */
+	if (c->oom_reset) {
+		int oom = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+		if (oom < 0 || write(oom, "0", 1) != 1) {
+			box_note_error(c->note, "cannot set %s", "oom_score_adj", errno);
+			_exit(127);
+		}
+		close(oom);
 	}
 	if (lim->cpu_s > 0) {
 		/* A backstop for the supervisor's watchdog: the cgroup counts
@@ -379,11 +407,36 @@ struct box_init {
 	int ctl;      /* to the launcher while getting ready, then the supervisor's */
 	int sfd;      /* signalfd for SIGCHLD */
 	int listener; /* seccomp notifications, or -1 */
-	char *stack;
-	const char *workdir; /* from the key; NULL: a private tmpfs */
+	int sync;     /* the launcher says when our user namespace is mapped */
+	int drop[2];  /* the launcher's ends of ctl and sync, ours to close */
+	const char *workdir; /* from the key (only until ready); NULL: a private tmpfs */
 	long tmpfs_kb;       /* the size /tmp (and a private /box) have */
-	int fs[2];           /* fspick contexts of those, to resize them */
 	int inet;            /* the filter allows AF_INET and AF_INET6 sockets */
+	int oom_reset;       /* the program must set its oom_score_adj back to 0 */
+	int pinned;          /* runs on run_cpus, gets ready on prep_cpus */
+	cpu_set_t run_cpus, prep_cpus;
+};
+
+/* Everything a box's init uses beyond its registers, in one mapping the
+ * launcher owns. On x86-64 (sanitizer builds aside) the init is cloned with
+ * CLONE_VM: it runs in the launcher's address space (no page tables to
+ * copy, nothing to tear down when it exits), on this arena's stack, and
+ * must therefore never allocate (no malloc: the launcher's heap is not
+ * locked for a second process) nor keep anything on the launcher's stack.
+ * errno lives in the shared thread-local block, so the init reads it for
+ * messages only, never to decide. A launcher keeps two arenas: the box
+ * being prepared and the previous one, killed and reaped right after. */
+struct box_arena {
+	char init_stack[BOX_INIT_STACK] __attribute__((aligned(64)));
+	char child_stack[BOX_CHILD_STACK] __attribute__((aligned(64)));
+	struct box_init in;
+	union {
+		struct box_run_req req;
+		char buf[BOX_REQ_MAX];
+	} u;
+	char *argv[BOX_MAX_ARGS + 1];
+	char *envp[BOX_MAX_ARGS + 8];
+	char notif[4096]; /* a seccomp notification */
 };
 
 /* Closes every fd from 3 up but those in keep (-1 entries ignored). */
@@ -433,52 +486,46 @@ static void box_landlock_scope(void)
 #endif
 }
 
-static int box_init_setup(struct box_init *in, char *err, size_t errlen)
+/* Until the user namespace: host root in the box's new pid, mount, IPC
+ * and UTS namespaces, all owned by the host's user namespace, so nothing
+ * in the box will ever hold a capability over them. */
+static int box_init_mounts(struct box_init *in, char *err, size_t errlen)
 {
 	char opts[160];
-	/* Nothing we mount from here on reaches the launcher or the host. */
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-		return box_init_fail(err, errlen, "make / private", errno);
-	/* The template came from the launcher's more privileged namespace, so
-	 * the kernel locked it and pivot_root refuses it; a bind of it onto
-	 * itself is ours. */
-	if (mount(in->b->root, in->b->root, NULL, MS_BIND | MS_REC, NULL) < 0)
-		return box_init_fail(err, errlen, "bind the root", errno);
-	if (chdir(in->b->root) < 0)
-		return box_init_fail(err, errlen, in->b->root, errno);
-	/* Mounted in the new pid namespace, /proc shows only the box. It has
-	 * to be mounted while the host's /proc is still visible. */
-	if (mount("proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+	/* Born in a copy of the launcher's template namespace: its root is
+	 * already the box's, private, with nothing of the host's mounts in
+	 * it. What is left is the box's own: /proc of the new pid namespace,
+	 * /tmp, and /box unless a work directory is bound there. (A user
+	 * namespace made first would forbid this /proc: the kernel wants a
+	 * fully visible one in the namespace before it allows another.) */
+	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 		return box_init_fail(err, errlen, "mount /proc", errno);
 	snprintf(opts, sizeof opts, "size=%ldk,nr_inodes=%ld,mode=1777", in->tmpfs_kb, box_inodes(in->tmpfs_kb));
-	if (mount("tmpfs", "tmp", "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
+	if (mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
 		return box_init_fail(err, errlen, "mount /tmp", errno);
 	if (!in->workdir) {
-		snprintf(opts, sizeof opts, "size=%ldk,nr_inodes=%ld,mode=0755,uid=%d,gid=%d", in->tmpfs_kb,
-			 box_inodes(in->tmpfs_kb), BOX_INSIDE_ID, BOX_INSIDE_ID);
-		if (mount("tmpfs", "box", "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
+		/* Host ids: the user namespace that maps them is not made yet. */
+		snprintf(opts, sizeof opts, "size=%ldk,nr_inodes=%ld,mode=0755,uid=%u,gid=%u", in->tmpfs_kb,
+			 box_inodes(in->tmpfs_kb), (unsigned)in->b->uid, (unsigned)in->b->uid);
+		if (mount("tmpfs", "/box", "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
 			return box_init_fail(err, errlen, "mount /box", errno);
 	}
-	/* The old root goes under the new one and is then detached whole. */
-	if (syscall(SYS_pivot_root, ".", ".") < 0)
-		return box_init_fail(err, errlen, "pivot_root", errno);
-	if (umount2(".", MNT_DETACH) < 0)
-		return box_init_fail(err, errlen, "detach the old root", errno);
 	if (chdir("/") < 0)
 		return box_init_fail(err, errlen, "chdir /", errno);
-	/* A run may want another size; the seccomp filter will forbid
-	 * mounting, not reconfiguring what we picked now. */
-	in->fs[0] = fspick(AT_FDCWD, "/tmp", FSPICK_CLOEXEC);
-	in->fs[1] = in->workdir ? -1 : fspick(AT_FDCWD, "/box", FSPICK_CLOEXEC);
-	if (in->fs[0] < 0 || (!in->workdir && in->fs[1] < 0))
-		return box_init_fail(err, errlen, "fspick", errno);
 	if (sethostname("box", 3) < 0)
 		return box_init_fail(err, errlen, "sethostname", errno);
+	if (unshare(CLONE_NEWUSER) < 0)
+		return box_init_fail(err, errlen, "unshare the user namespace", errno);
+	return 0;
+}
 
-	/* Only the launcher's socket and our tmpfs contexts survive; received
-	 * fds land above 2. */
-	int keep[3] = {in->ctl, in->fs[0], in->fs[1]};
-	box_close_except(keep, 3);
+/* In the box's user namespace, mapped: what only the box's own init may
+ * still do, then everything that makes the box hold nothing. */
+static int box_init_setup(struct box_init *in, char *err, size_t errlen)
+{
+	/* Only the launcher's socket survives; received fds land above 2. */
+	int keep[1] = {in->ctl};
+	box_close_except(keep, 1);
 	int ctl = in->ctl;
 	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (null < 0)
@@ -489,9 +536,6 @@ static int box_init_setup(struct box_init *in, char *err, size_t errlen)
 	if (null > 2)
 		close(null);
 
-	in->stack = mmap(NULL, BOX_CHILD_STACK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-	if (in->stack == MAP_FAILED)
-		return box_init_fail(err, errlen, "mmap", errno);
 	sigset_t chld;
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);
@@ -531,8 +575,10 @@ static void box_init_note(int fd, const struct box_note *n)
 }
 
 /* Runs one request; never returns. */
-static void box_init_run(struct box_init *in, struct box_run_req *req, int *fds, int nfds)
+static void box_init_run(struct box_arena *a, int *fds, int nfds)
 {
+	struct box_init *in = &a->in;
+	struct box_run_req *req = &a->u.req;
 	int k = 0;
 	int fin = req->has_stdin && k < nfds ? fds[k++] : -1;
 	int fout = k < nfds ? fds[k++] : -1;
@@ -542,10 +588,11 @@ static void box_init_run(struct box_init *in, struct box_run_req *req, int *fds,
 
 	struct box_cursor cur = {(const char *)(req + 1), (const char *)(req + 1) + req->len};
 	size_t ndef = sizeof box_env_default / sizeof *box_env_default;
-	char **argv = calloc(req->argc + 1, sizeof *argv);
-	char **envp = calloc(req->envc + ndef + 1, sizeof *envp);
-	if (!argv || !envp)
+	_Static_assert(sizeof box_env_default / sizeof *box_env_default < 8, "room in envp");
+	char **argv = a->argv, **envp = a->envp;
+	if (req->argc > BOX_MAX_ARGS || req->envc > BOX_MAX_ARGS)
 		_exit(2);
+	argv[req->argc] = NULL;
 	for (uint32_t i = 0; i < req->argc; i++)
 		if (!(argv[i] = (char *)box_next(&cur)))
 			_exit(2);
@@ -565,28 +612,13 @@ static void box_init_run(struct box_init *in, struct box_run_req *req, int *fds,
 		if (j == ne)
 			ne++;
 	}
+	envp[ne] = NULL;
 
 	int note = in->ctl;
-	long kb = req->lim.tmpfs_kb;
-	if (kb > 0 && kb != in->tmpfs_kb) {
-		char size[32], inodes[32];
-		snprintf(size, sizeof size, "%ldk", kb);
-		snprintf(inodes, sizeof inodes, "%ld", box_inodes(kb));
-		for (int i = 0; i < 2; i++)
-			if (in->fs[i] >= 0 && (fsconfig(in->fs[i], FSCONFIG_SET_STRING, "size", size, 0) < 0 ||
-					       fsconfig(in->fs[i], FSCONFIG_SET_STRING, "nr_inodes", inodes, 0) < 0 ||
-					       fsconfig(in->fs[i], FSCONFIG_CMD_RECONFIGURE, NULL, NULL, 0) < 0)) {
-				box_note_error(note, "cannot resize %s", i ? "/box" : "/tmp", errno);
-				_exit(2);
-			}
-	}
-	struct box_child child = {argv, envp, req->lim, fin, fout, ferr, note};
-	/* The launcher's SCHED_BATCH was for getting ready; the program
-	 * gets the ordinary policy. */
-	struct sched_param sp = {0};
-	sched_setscheduler(0, SCHED_OTHER, &sp);
+	struct box_child child = {argv, envp, req->lim, fin, fout, ferr, note, in->oom_reset};
 	int64_t t0 = box_now_us();
-	pid_t pid = clone(box_child_main, in->stack + BOX_CHILD_STACK, CLONE_VM | CLONE_VFORK | SIGCHLD, &child);
+	pid_t pid = clone(box_child_main, a->child_stack + sizeof a->child_stack, CLONE_VM | CLONE_VFORK | SIGCHLD,
+			  &child);
 	if (pid < 0) {
 		box_note_error(note, "cannot start %s", "the program", errno);
 		_exit(2);
@@ -596,15 +628,17 @@ static void box_init_run(struct box_init *in, struct box_run_req *req, int *fds,
 	close(fout);
 	close(ferr);
 
-	struct box_note sv = {.type = BOX_NOTE_SV};
+	struct box_note sv = {0};
 	for (;;) {
 		struct pollfd p[2] = {{in->sfd, POLLIN, 0}, {in->listener, POLLIN, 0}};
 		if (poll(p, in->listener >= 0 ? 2 : 1, -1) < 0)
 			continue;
 		if (p[1].revents & POLLIN) {
-			char name[64];
-			if (box_seccomp_notified(in->listener, name, sizeof name) == 0 && !sv.text[0]) {
-				snprintf(sv.text, sizeof sv.text, "%s", name);
+			int nr, arch;
+			if (box_seccomp_notified(in->listener, a->notif, sizeof a->notif, &nr, &arch) == 0 &&
+			    !sv.type) {
+				/* The supervisor names the call. */
+				sv = (struct box_note){.type = BOX_NOTE_SV, .code = nr, .status = arch};
 				box_init_note(note, &sv);
 				/* Everything but us; the caller is held in the
 				 * kernel and never returns to user space. */
@@ -628,6 +662,10 @@ static void box_init_run(struct box_init *in, struct box_run_req *req, int *fds,
 					     .status = si.si_status,
 					     .wall_us = box_now_us() - t0};
 			box_init_note(note, &n);
+			/* Our exit (and the namespaces' teardown) is the
+			 * launchers' kind of work, not for the slot's CPU. */
+			if (in->pinned)
+				sched_setaffinity(0, sizeof in->prep_cpus, &in->prep_cpus);
 			/* Our exit kills everything left in the namespace, but
 			 * it also tears down an address space, and on a busy
 			 * CPU the supervisor would wait behind it. When the
@@ -642,34 +680,51 @@ static void box_init_run(struct box_init *in, struct box_run_req *req, int *fds,
 	}
 }
 
-static void box_init_main(struct box_init *in, int sync)
+static int box_init_main(void *arg)
 {
+	struct box_arena *a = arg;
+	struct box_init *in = &a->in;
+	int sync = in->sync;
+	close(in->drop[0]);
+	close(in->drop[1]);
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-	char c;
+	struct box_ready r = {.type = BOX_MSG_MAPS};
+	if (box_init_mounts(in, r.msg, sizeof r.msg) < 0) {
+		r.type = BOX_MSG_ERROR;
+		box_send(in->ctl, &r, sizeof r, NULL, 0);
+		_exit(1);
+	}
 	/* The launcher writes our uid and gid maps, then one byte; EOF means
 	 * it gave up on us. */
-	if (read(sync, &c, 1) != 1)
+	char c;
+	if (box_send(in->ctl, &r, sizeof r, NULL, 0) < 0 || read(sync, &c, 1) != 1)
 		_exit(1);
 	close(sync);
-	struct box_ready r = {.type = BOX_MSG_READY};
+	r.type = BOX_MSG_READY;
 	if (box_init_setup(in, r.msg, sizeof r.msg) < 0) {
 		r.type = BOX_MSG_ERROR;
 		box_send(in->ctl, &r, sizeof r, NULL, 0);
 		_exit(1);
 	}
+	/* The launcher's SCHED_BATCH was for getting ready, on the launcher's
+	 * CPUs. The run is on the slot's CPU, where the request will wake us
+	 * with nothing of the next box's preparation in the way. */
+	struct sched_param sp = {0};
+	sched_setscheduler(0, SCHED_OTHER, &sp);
+	if (in->pinned)
+		sched_setaffinity(0, sizeof in->run_cpus, &in->run_cpus);
 	if (box_send(in->ctl, &r, sizeof r, NULL, 0) < 0)
 		_exit(1);
+	in->workdir = NULL; /* it was the launcher's to keep */
 	/* The launcher passes our socket on: the request comes from the
 	 * supervisor, or EOF when the box is not wanted after all. */
-	static union {
-		struct box_run_req req;
-		char buf[BOX_REQ_MAX];
-	} u;
 	int fds[4], nfds = 0;
-	ssize_t n = box_recv(in->ctl, u.buf, sizeof u.buf, fds, &nfds, 4);
-	if (n < (ssize_t)sizeof u.req || u.req.type != BOX_MSG_RUN || (size_t)n != sizeof u.req + u.req.len)
+	ssize_t n = box_recv(in->ctl, a->u.buf, sizeof a->u.buf, fds, &nfds, 4);
+	if (n < (ssize_t)sizeof a->u.req || a->u.req.type != BOX_MSG_RUN ||
+	    (size_t)n != sizeof a->u.req + a->u.req.len)
 		_exit(1);
-	box_init_run(in, &u.req, fds, nfds);
+	box_init_run(a, fds, nfds);
+	return 1;
 }
 
 /*** The launcher: one per slot ***/
@@ -682,8 +737,14 @@ struct box_launch {
 	char key[BOX_REQ_MAX];
 	uint32_t key_len;
 	int have_key;
-	char bound[BOX_MAX_DIRS + 1][BOX_TPL_PATH];
+	char bound[BOX_MAX_DIRS + 1][PATH_MAX]; /* where, in the template namespace */
 	int nbound;
+	/* The launcher lives in host_ns, where it built the template root;
+	 * boxes are cloned from tpl_ns, whose root is that template. */
+	int host_ns, tpl_ns;
+	struct box_arena *arena[2]; /* the current box's and the next one's */
+	int oom_lowered;
+	int arena_next;
 	/* The current box. */
 	pid_t pid;
 	int pidfd;
@@ -826,31 +887,63 @@ static int box_mkdir_p(char *path)
 	return mkdir(path, 0755) < 0 && errno != EEXIST ? -errno : 0;
 }
 
-/* Mounts what a key asks for into the template root: the work directory at
- * /box and the extra directories. Boxes cloned later inherit them; the
- * kernel locks them there, so no box can undo them. */
+/* Binds host path src at dst in the template namespace, read-only unless
+ * rw: a detached copy of it made here, moved there. Recursive: a
+ * non-recursive bind of a tree with mounts below would be refused in the
+ * box's user namespace. */
+static int box_tpl_bind(const char *src, const char *dst, int rw, char *err, size_t errlen)
+{
+	int fd = (int)open_tree(AT_FDCWD, src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+	if (fd < 0)
+		return box_lerr(err, errlen, "bind", src, errno);
+	struct mount_attr a = {.attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | (rw ? 0 : MOUNT_ATTR_RDONLY)};
+	int ret = 0;
+	if (mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &a, sizeof a) < 0)
+		ret = box_lerr(err, errlen, "set attributes of", src, errno);
+	else if (setns(box_l.tpl_ns, CLONE_NEWNS) < 0)
+		ret = box_lerr(err, errlen, "setns", "template namespace", errno);
+	else {
+		if (move_mount(fd, "", AT_FDCWD, dst, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+			ret = box_lerr(err, errlen, "bind at", dst, errno);
+		if (setns(box_l.host_ns, CLONE_NEWNS) < 0)
+			_exit(1); /* lost where the host is: nothing safe left to do */
+	}
+	close(fd);
+	return ret;
+}
+
+/* Mounts what a key asks for into the template namespace: the work
+ * directory at /box and the extra directories. Boxes cloned later get
+ * copies; the kernel locks them there, so no box can undo them. */
 static int box_tpl_key(const char *key, uint32_t key_len, char *err, size_t errlen)
 {
 	const char *root = box_l.b->root;
 	char path[BOX_TPL_PATH];
 	int ret = 0;
-	while (box_l.nbound > 0)
-		umount2(box_l.bound[--box_l.nbound], MNT_DETACH);
+	if (box_l.nbound > 0) {
+		if (setns(box_l.tpl_ns, CLONE_NEWNS) < 0)
+			return box_lerr(err, errlen, "setns", "template namespace", errno);
+		while (box_l.nbound > 0)
+			umount2(box_l.bound[--box_l.nbound], MNT_DETACH);
+		if (setns(box_l.host_ns, CLONE_NEWNS) < 0)
+			_exit(1);
+	}
 	box_l.have_key = 0;
 	struct box_cursor cur = {key, key + key_len};
 	box_next(&cur); /* the socket families: not a mount */
 	const char *workdir = box_next(&cur);
 	if (workdir && workdir[0]) {
-		snprintf(path, sizeof path, "%s/box", root);
-		if ((ret = box_bind(workdir, path, 1, 0, err, errlen)) < 0)
+		if ((ret = box_tpl_bind(workdir, "/box", 1, err, errlen)) < 0)
 			return ret;
-		memcpy(box_l.bound[box_l.nbound++], path, sizeof path);
+		snprintf(box_l.bound[box_l.nbound++], PATH_MAX, "/box");
 	}
 	const char *host;
 	while ((host = box_next(&cur))) {
 		const char *in = box_next(&cur), *rw = box_next(&cur);
 		if (!in || !rw)
 			return -EINVAL;
+		/* Mount points are made in the template root, which both
+		 * namespaces share. */
 		snprintf(path, sizeof path, "%s%s", root, in);
 		struct stat st;
 		if (stat(path, &st) < 0) {
@@ -861,15 +954,47 @@ static int box_tpl_key(const char *key, uint32_t key_len, char *err, size_t errl
 			if (ret < 0)
 				return box_lerr(err, errlen, "cannot make mount point", in, -ret);
 		}
-		if ((ret = box_bind(host, path, rw[0] == 'w', 0, err, errlen)) < 0)
+		if ((ret = box_tpl_bind(host, in, rw[0] == 'w', err, errlen)) < 0)
 			return ret;
 		if (box_l.nbound <= BOX_MAX_DIRS)
-			memcpy(box_l.bound[box_l.nbound++], path, sizeof path);
+			snprintf(box_l.bound[box_l.nbound++], PATH_MAX, "%s", in);
 	}
 	memcpy(box_l.key, key, key_len);
 	box_l.key_len = key_len;
 	box_l.have_key = 1;
 	return 0;
+}
+
+/* Makes the template namespace: a copy of the launcher's whose root is the
+ * template root, with nothing else of the host in it. Boxes are cloned
+ * from it, so a box's mount namespace starts small and right: no host
+ * mounts to copy, to pivot away from and to tear down on every run. */
+static int box_tpl_ns(char *err, size_t errlen)
+{
+	const char *root = box_l.b->root;
+	int procfd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	box_l.host_ns = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+	if (procfd < 0 || box_l.host_ns < 0)
+		return box_lerr(err, errlen, "open", "/proc", errno);
+	int ret = 0;
+	if (unshare(CLONE_NEWNS) < 0)
+		ret = box_lerr(err, errlen, "unshare", "template namespace", errno);
+	/* Private: a host mount or unmount never reaches a box. */
+	else if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		ret = box_lerr(err, errlen, "make private", "template namespace", errno);
+	else if (chdir(root) < 0)
+		ret = box_lerr(err, errlen, "chdir", root, errno);
+	else if (syscall(SYS_pivot_root, ".", ".") < 0)
+		ret = box_lerr(err, errlen, "pivot_root into", root, errno);
+	/* The old root was stacked under the new one: detached whole. */
+	else if (umount2(".", MNT_DETACH) < 0)
+		ret = box_lerr(err, errlen, "detach the host from", "template namespace", errno);
+	else if ((box_l.tpl_ns = openat(procfd, "self/ns/mnt", O_RDONLY | O_CLOEXEC)) < 0)
+		ret = box_lerr(err, errlen, "open", "template namespace", errno);
+	close(procfd);
+	if (setns(box_l.host_ns, CLONE_NEWNS) < 0)
+		_exit(1);
+	return ret;
 }
 
 static void box_discard(void)
@@ -909,13 +1034,81 @@ static int box_write_maps(pid_t pid, uid_t uid)
 	if ((ret = box_file_write(path, "deny")) < 0)
 		return ret;
 	snprintf(path, sizeof path, "/proc/%d/gid_map", (int)pid);
-	if ((ret = box_file_write(path, map)) < 0)
-		return ret;
-	/* The launcher is -1000 (never the OOM killer's pick, it sits in the
-	 * slot's v1 memory cgroup); the box must not be. Written by root, this
-	 * also stops the box from going back below 0. */
-	snprintf(path, sizeof path, "/proc/%d/oom_score_adj", (int)pid);
-	return box_file_write(path, "0");
+	return box_file_write(path, map);
+}
+
+/* Sanitizer runtimes take locks in their interceptors; a process that
+ * shares their memory and is killed holding one would leave it held for
+ * the launcher and every later init. Their builds copy the memory. */
+#if defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+#define BOX_INIT_SHARES_VM 1
+#else
+#define BOX_INIT_SHARES_VM 0
+#endif
+
+#if BOX_INIT_SHARES_VM
+/* clone3 with CLONE_VM: the child starts on the stack given in ca, runs
+ * fn(arg) there and exits with its result; it never returns here. glibc
+ * has no clone3 wrapper that takes a function. */
+static pid_t box_clone3_vm(struct clone_args *ca, int (*fn)(void *), void *arg)
+{
+	long ret;
+	register long r_fn __asm__("r8") = (long)fn;
+	register long r_arg __asm__("r9") = (long)arg;
+	__asm__ volatile("syscall\n\t"
+			 "test %%rax, %%rax\n\t"
+			 "jnz 1f\n\t"
+			 /* The child: a fresh stack, no frame to return to. */
+			 "xor %%ebp, %%ebp\n\t"
+			 "mov %%r9, %%rdi\n\t"
+			 "call *%%r8\n\t"
+			 "mov %%eax, %%edi\n\t"
+			 "mov %[exit], %%eax\n\t"
+			 "syscall\n\t"
+			 "hlt\n"
+			 "1:"
+			 : "=a"(ret)
+			 : "0"((long)SYS_clone3), "D"(ca), "S"(sizeof *ca), "r"(r_fn), "r"(r_arg),
+			   [exit] "i"(SYS_exit)
+			 : "rcx", "r11", "memory");
+	if (ret < 0) {
+		errno = (int)-ret;
+		return -1;
+	}
+	return (pid_t)ret;
+}
+#endif
+
+/* Starts a box's init in the arena: sharing the launcher's memory where the
+ * architecture has box_clone3_vm, else on a copy of it, like fork. */
+static pid_t box_clone_init(struct clone_args *ca, struct box_arena *a)
+{
+#if BOX_INIT_SHARES_VM
+	ca->flags |= CLONE_VM;
+	ca->stack = (uint64_t)(uintptr_t)a->init_stack;
+	ca->stack_size = sizeof a->init_stack;
+	return box_clone3_vm(ca, box_init_main, a);
+#else
+	pid_t pid = (pid_t)syscall(SYS_clone3, ca, sizeof *ca);
+	if (pid == 0)
+		_exit(box_init_main(a));
+	return pid;
+#endif
+}
+
+/* Waits for the init's message of this type: 0, or -errno with why. */
+static int box_init_wait(int sock, uint32_t type, char *err, size_t errlen)
+{
+	struct pollfd p = {sock, POLLIN, 0};
+	if (poll(&p, 1, BOX_SETUP_TIMEOUT_MS) != 1)
+		return box_lerr(err, errlen, "box setup", "timed out", ETIMEDOUT);
+	struct box_ready ir;
+	ssize_t n = box_recv(sock, &ir, sizeof ir, NULL, NULL, 0);
+	if (n == (ssize_t)sizeof ir && ir.type == type)
+		return 0;
+	ir.msg[sizeof ir.msg - 1] = 0;
+	snprintf(err, errlen, "%s", n == (ssize_t)sizeof ir ? ir.msg : "box setup: the box's init died");
+	return -EIO;
 }
 
 /* Makes a ready box for a PREP and hands it to the supervisor. */
@@ -947,20 +1140,31 @@ static void box_launcher_prep(const struct box_prep *m, const char *key)
 		ret = box_lerr(err, errlen, "cannot make", "pipes", errno);
 		goto fail;
 	}
-	struct box_init in = {.b = b,
-			      .ctl = sp[1],
-			      .sfd = -1,
-			      .listener = -1,
-			      .tmpfs_kb = m->tmpfs_kb > 0 ? (long)m->tmpfs_kb : 64 * 1024,
-			      .fs = {-1, -1}};
+	/* The previous box's arena is the other one; the box before it,
+	 * which had this one, was reaped in the last PREP. */
+	struct box_arena *a = box_l.arena[box_l.arena_next];
+	box_l.arena_next ^= 1;
 	struct box_cursor cur = {key, key + m->key_len};
 	const char *families = box_next(&cur), *workdir = box_next(&cur);
-	in.inet = families && !strcmp(families, "inet");
-	in.workdir = workdir && workdir[0] ? workdir : NULL;
+	a->in = (struct box_init){.b = b,
+				  .ctl = sp[1],
+				  .sfd = -1,
+				  .listener = -1,
+				  .sync = sync[0],
+				  .drop = {sp[0], sync[1]},
+				  .workdir = workdir && workdir[0] ? workdir : NULL,
+				  .tmpfs_kb = m->tmpfs_kb > 0 ? (long)m->tmpfs_kb : 64 * 1024,
+				  .inet = families && !strcmp(families, "inet"),
+				  .oom_reset = box_l.oom_lowered,
+				  .pinned = b->pinned,
+				  .run_cpus = b->run_cpus,
+				  .prep_cpus = b->prep_cpus};
 
 	int pidfd = -1;
 	struct clone_args ca = {
-		.flags = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_PIDFD,
+		/* The user namespace comes later: the init makes it once its
+		 * mounts are done. */
+		.flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_PIDFD,
 		.pidfd = (uint64_t)(uintptr_t)&pidfd,
 		.exit_signal = SIGCHLD,
 	};
@@ -968,17 +1172,18 @@ static void box_launcher_prep(const struct box_prep *m, const char *key)
 		ca.flags |= CLONE_INTO_CGROUP;
 		ca.cgroup = (uint64_t)cg->dir_fd;
 	}
-	/* No CLONE_VM: like fork, the child returns here on its own copy. */
-	pid_t pid = (pid_t)syscall(SYS_clone3, &ca, sizeof ca);
-	if (pid < 0) {
-		ret = box_lerr(err, errlen, "cannot clone", "the box", errno);
+	/* The init's mount namespace is a copy of the template namespace. */
+	if (setns(box_l.tpl_ns, CLONE_NEWNS) < 0) {
+		ret = box_lerr(err, errlen, "setns", "template namespace", errno);
 		goto fail;
 	}
-	if (pid == 0) {
-		close(sp[0]);
-		close(sync[1]);
-		box_init_main(&in, sync[0]);
+	pid_t pid = box_clone_init(&ca, a);
+	int clone_errno = errno;
+	if (setns(box_l.host_ns, CLONE_NEWNS) < 0)
 		_exit(1);
+	if (pid < 0) {
+		ret = box_lerr(err, errlen, "cannot clone", "the box", clone_errno);
+		goto fail;
 	}
 	close(sp[1]);
 	close(sync[0]);
@@ -986,6 +1191,8 @@ static void box_launcher_prep(const struct box_prep *m, const char *key)
 	box_discard();
 	box_l.pid = pid;
 	box_l.pidfd = pidfd;
+	if ((ret = box_init_wait(sp[0], BOX_MSG_MAPS, err, errlen)) < 0)
+		goto fail;
 	if ((ret = box_write_maps(pid, b->uid)) < 0) {
 		box_lerr(err, errlen, "cannot write", "the box's uid/gid maps", -ret);
 		goto fail;
@@ -996,19 +1203,8 @@ static void box_launcher_prep(const struct box_prep *m, const char *key)
 	}
 	close(sync[1]);
 	sync[1] = -1;
-	struct pollfd p = {sp[0], POLLIN, 0};
-	if (poll(&p, 1, BOX_SETUP_TIMEOUT_MS) != 1) {
-		ret = box_lerr(err, errlen, "box setup", "timed out", ETIMEDOUT);
+	if ((ret = box_init_wait(sp[0], BOX_MSG_READY, err, errlen)) < 0)
 		goto fail;
-	}
-	struct box_ready ir;
-	ssize_t n = box_recv(sp[0], &ir, sizeof ir, NULL, NULL, 0);
-	if (n != (ssize_t)sizeof ir || ir.type != BOX_MSG_READY) {
-		ret = -EIO;
-		ir.msg[sizeof ir.msg - 1] = 0;
-		snprintf(err, errlen, "%s", n == (ssize_t)sizeof ir ? ir.msg : "box setup: the box's init died");
-		goto fail;
-	}
 
 	/* What is in the cgroup now (the launcher on v1, the idle init, files
 	 * kept in tmpfs) is not the run's: the supervisor's limits and
@@ -1019,6 +1215,8 @@ static void box_launcher_prep(const struct box_prep *m, const char *key)
 	r.base.mem_bytes = box_cg_usage(cg);
 	r.base.oom_kills = box_cg_read_oom(cg->fd[BOX_CGF_OOM]);
 	r.base.pids = box_cg_read_num(cg->fd[BOX_CGF_PIDS]);
+	r.base.tmpfs_kb = a->in.tmpfs_kb;
+	r.base.init_pid = pid;
 	/* Held: the box's mounts then go down after the run, not in the way
 	 * of the init's exit. */
 	char ns[64];
@@ -1080,7 +1278,7 @@ static void box_launcher_main(struct box *b, struct box_half *h, int sock)
 	memset(&box_l, 0, sizeof box_l);
 	box_l.b = b;
 	box_l.h = h;
-	box_l.pidfd = box_l.mntns = -1;
+	box_l.pidfd = box_l.mntns = box_l.host_ns = box_l.tpl_ns = -1;
 	/* Keep the socket (as fd 3) and the netns (as fd 4), nothing else of
 	 * the caller's. */
 	if (sock != 3) {
@@ -1100,9 +1298,17 @@ static void box_launcher_main(struct box *b, struct box_half *h, int sock)
 	if (null > 4)
 		close(null);
 	box_l.sock = sock;
+	for (int i = 0; i < 2; i++) {
+		void *m = mmap(NULL, sizeof(struct box_arena), PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		if (m == MAP_FAILED)
+			_exit(1);
+		box_l.arena[i] = m;
+	}
 	/* The caller's fds in our copy of the slot are closed now. */
 	b->work_fd = b->devnull = -1;
-	b->h[0].sock = b->h[1].sock = -1;
+	for (int i = 0; i < BOX_HALVES; i++)
+		b->h[i].sock = -1;
 
 	sigset_t none;
 	sigemptyset(&none);
@@ -1111,8 +1317,17 @@ static void box_launcher_main(struct box *b, struct box_half *h, int sock)
 		if (s != SIGKILL && s != SIGSTOP)
 			signal(s, SIG_DFL);
 	prctl(PR_SET_NAME, "verdict-launch", 0, 0, 0);
+	if (b->pinned)
+		sched_setaffinity(0, sizeof b->prep_cpus, &b->prep_cpus);
 	box_scrub_args();
-	box_file_write("/proc/self/oom_score_adj", "-1000");
+	/* The launcher sits in the slot's v1 memory cgroup, and a box's init
+	 * shares its memory: never the OOM killer's pick while anything of
+	 * the box is bigger. Not -1000: that also becomes the lowest a box's
+	 * program could set itself to (it starts at 0), and an unkillable
+	 * program would stall at its memory limit instead of ending as MLE.
+	 * Lowering it takes CAP_SYS_RESOURCE: without it the launcher stays
+	 * at 0, still small next to any program that fills its cgroup. */
+	box_l.oom_lowered = box_file_write("/proc/self/oom_score_adj", "-999") == 0;
 	/* Preparing boxes is background work: woken by the supervisor's
 	 * PREP, the launcher must not preempt it (and a box's init inherits
 	 * this until its run starts). */
@@ -1132,8 +1347,8 @@ static void box_launcher_main(struct box *b, struct box_half *h, int sock)
 	/* Slave: host mounts still reach us, ours never reach the host. */
 	else if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
 		box_lerr(err, sizeof err, "make / a slave", "", errno);
-	else
-		box_tpl_build(err, sizeof err);
+	else if (box_tpl_build(err, sizeof err) == 0)
+		box_tpl_ns(err, sizeof err);
 	close(box_g.netns);
 	if (err[0]) {
 		hello.type = BOX_MSG_ERROR;
@@ -1290,7 +1505,7 @@ static void box_rb_refill(struct box_half *h, const char *key, size_t len)
 		box_lost(h);
 }
 
-/* Gets a ready box built for key (a PREP message) in either half: one made
+/* Gets a ready box built for key (a PREP message) in any half: one made
  * for an earlier run's key if it fits, else a new one. Returns the half's
  * index or -errno. */
 static int box_rb_get(struct box *b, const char *key, size_t len, char *err, size_t errlen)
@@ -1298,9 +1513,9 @@ static int box_rb_get(struct box *b, const char *key, size_t len, char *err, siz
 	int ret, asked = -1;
 	for (;;) {
 		int wait = 0, pick = -1; /* wait: a bit per half worth waiting for */
-		for (int i = 0; i < 2; i++)
+		for (int i = 0; i < BOX_HALVES; i++)
 			box_rb_poll(&b->h[i]);
-		for (int i = 0; i < 2; i++)
+		for (int i = 0; i < BOX_HALVES; i++)
 			if (b->h[i].rb_state == BOX_RB_READY &&
 			    box_prep_same(b->h[i].rb_key, b->h[i].rb_key_len, key, len))
 				return i;
@@ -1309,27 +1524,32 @@ static int box_rb_get(struct box *b, const char *key, size_t len, char *err, siz
 				 b->h[asked].sock < 0 ? "the slot's launcher is gone" : b->h[asked].rb_err);
 			return -EIO;
 		}
-		for (int i = 0; i < 2; i++) {
+		for (int i = 0; i < BOX_HALVES; i++) {
 			struct box_half *h = &b->h[i];
 			if (h->rb_state == BOX_RB_PENDING && box_prep_same(h->rb_key, h->rb_key_len, key, len))
 				wait |= 1 << i;
 			else if (h->sock >= 0 && h->rb_state != BOX_RB_PENDING && pick < 0)
 				pick = i;
 		}
-		if (!wait && pick < 0) /* both busy with other keys */
-			for (int i = 0; i < 2; i++)
+		if (!wait && pick < 0) /* all busy with other keys */
+			for (int i = 0; i < BOX_HALVES; i++)
 				if (b->h[i].rb_state == BOX_RB_PENDING)
 					wait |= 1 << i;
 		if (wait) {
 			/* Whichever answers first. */
-			struct pollfd p[2];
-			for (int i = 0; i < 2; i++)
+			struct pollfd p[BOX_HALVES];
+			for (int i = 0; i < BOX_HALVES; i++)
 				p[i] = (struct pollfd){wait & 1 << i ? b->h[i].sock : -1, POLLIN, 0};
 			int n;
 			do
-				n = poll(p, 2, BOX_SETUP_TIMEOUT_MS);
+				n = poll(p, BOX_HALVES, BOX_SETUP_TIMEOUT_MS);
 			while (n < 0 && errno == EINTR);
-			int i = p[0].revents ? 0 : p[1].revents ? 1 : wait & 1 ? 0 : 1;
+			int i = 0;
+			while (i < BOX_HALVES && !p[i].revents)
+				i++;
+			if (i == BOX_HALVES) /* none in time: box_rb_wait says so */
+				for (i = 0; !(wait & 1 << i); i++)
+					;
 			if ((ret = box_rb_wait(&b->h[i])) < 0) {
 				snprintf(err, errlen, "%s", b->h[i].rb_err);
 				box_lost(&b->h[i]);
@@ -1354,7 +1574,6 @@ static int box_rb_get(struct box *b, const char *key, size_t len, char *err, siz
 struct box_watch {
 	struct box *b;
 	struct box_half *h;     /* whose box runs */
-	struct box_half *other; /* prepares the next box meanwhile */
 	const char *prep;       /* the PREP message of this run */
 	size_t prep_len;
 	const struct box_spec *spec;
@@ -1416,7 +1635,7 @@ static void box_read_notes(struct box_watch *w)
 		if (n.type == BOX_NOTE_ERROR && !w->error[0])
 			snprintf(w->error, sizeof w->error, "%s", n.text);
 		else if (n.type == BOX_NOTE_SV && !w->sv[0])
-			snprintf(w->sv, sizeof w->sv, "%s", n.text);
+			box_seccomp_name(n.status, n.code, w->sv, sizeof w->sv);
 		else if (n.type == BOX_NOTE_EXIT && !w->have_exit) {
 			w->exit = n;
 			w->have_exit = 1;
@@ -1696,8 +1915,10 @@ static void box_supervise(struct box_watch *w, const char *run, size_t run_len)
 		snprintf(w->error, sizeof w->error, "the box died before the run: %s", strerror(-ret));
 		box_kill(w, BOX_KILL_REST);
 	}
-	/* The other launcher prepares the next box while this one runs. */
-	box_rb_refill(w->other, w->prep, w->prep_len);
+	/* The other launchers prepare the next boxes while this one runs. */
+	for (int i = 0; i < BOX_HALVES; i++)
+		if (&w->b->h[i] != w->h)
+			box_rb_refill(&w->b->h[i], w->prep, w->prep_len);
 	while (!w->gone) {
 		struct pollfd p[4] = {{w->fd[BOX_RB_CTL], POLLIN, 0},
 				      {w->fd[BOX_RB_PIDFD], POLLIN, 0},
@@ -1747,6 +1968,33 @@ out:
 				close(pipes[i][j]);
 }
 
+/* Gives a ready box's /tmp (and private /box) another size before its
+ * run. Host root does it, through the init's root: the tmpfs belongs to
+ * the host's user namespace, where the init holds nothing. The init is
+ * waiting for its request, so nothing in the box can have moved them. */
+static int box_tmpfs_resize(const struct box_base *base, int private_box, long kb, char *err, size_t errlen)
+{
+	char path[64], size[32], inodes[32];
+	snprintf(size, sizeof size, "%ldk", kb);
+	snprintf(inodes, sizeof inodes, "%ld", box_inodes(kb));
+	for (int i = 0; i < 1 + private_box; i++) {
+		snprintf(path, sizeof path, "/proc/%d/root/%s", (int)base->init_pid, i ? "box" : "tmp");
+		int fd = fspick(AT_FDCWD, path, FSPICK_CLOEXEC | FSPICK_NO_AUTOMOUNT);
+		int ret = fd < 0 || fsconfig(fd, FSCONFIG_SET_STRING, "size", size, 0) < 0 ||
+				  fsconfig(fd, FSCONFIG_SET_STRING, "nr_inodes", inodes, 0) < 0 ||
+				  fsconfig(fd, FSCONFIG_CMD_RECONFIGURE, NULL, NULL, 0) < 0
+			  ? -errno
+			  : 0;
+		if (fd >= 0)
+			close(fd);
+		if (ret < 0) {
+			snprintf(err, errlen, "cannot resize the box's /%s: %s", i ? "box" : "tmp", strerror(-ret));
+			return ret;
+		}
+	}
+	return 0;
+}
+
 int box_run(struct box *b, const struct box_spec *spec, struct box_result *res)
 {
 	if (!b || !spec || !res || !spec->argv || !spec->argv[0] || spec->ndirs < 0 || spec->ndirs > BOX_MAX_DIRS)
@@ -1770,11 +2018,11 @@ int box_run(struct box *b, const struct box_spec *spec, struct box_result *res)
 	struct box_watch w = {.b = b, .spec = spec, .out = {-1, -1}, .prep = prep, .prep_len = prep_len};
 	for (int i = 0; i < BOX_RB_NFDS; i++)
 		w.fd[i] = -1;
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < BOX_HALVES; i++) {
 		box_close_fds(b->h[i].used_fd, 2);
 		b->h[i].used_fd[0] = b->h[i].used_fd[1] = -1;
 	}
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < BOX_HALVES; i++)
 		if (b->h[i].sock < 0 && box_spawn(b, &b->h[i], w.error, sizeof w.error) < 0)
 			goto done;
 	if (spec->workdir && !strcmp(spec->workdir, b->work))
@@ -1784,7 +2032,6 @@ int box_run(struct box *b, const struct box_spec *spec, struct box_result *res)
 		goto done;
 	struct box_half *h = &b->h[half];
 	w.h = h;
-	w.other = &b->h[!half];
 	/* The box is ours now. */
 	memcpy(w.fd, h->rb_fd, sizeof w.fd);
 	w.base = h->rb_base;
@@ -1806,6 +2053,11 @@ int box_run(struct box *b, const struct box_spec *spec, struct box_result *res)
 	long long cpu = box_cg_read_cpu_ns(w.fd[BOX_RB_CG + BOX_CGF_CPU]);
 	if (cpu >= 0)
 		w.base.cpu_ns = cpu;
+	if (spec->lim.tmpfs_kb > 0 && spec->lim.tmpfs_kb != w.base.tmpfs_kb &&
+	    box_tmpfs_resize(&w.base, !spec->workdir, spec->lim.tmpfs_kb, w.error, sizeof w.error) < 0) {
+		box_kill(&w, BOX_KILL_REST);
+		goto done;
+	}
 
 	box_supervise(&w, run, run_len);
 	h->used_fd[0] = w.fd[BOX_RB_CTL];
@@ -1892,8 +2144,24 @@ struct box *box_new(int slot, char *err, size_t errlen)
 	}
 	b->slot = slot;
 	b->uid = (uid_t)(box_g.first_uid + slot);
+	/* Slot k runs on the k-th CPU we may use (round robin), and prepares
+	 * on all the others. One CPU: no pinning at all. */
+	int ncpu = CPU_COUNT(&box_g.cpus);
+	if (ncpu >= 2) {
+		int want = slot % ncpu;
+		b->prep_cpus = box_g.cpus;
+		CPU_ZERO(&b->run_cpus);
+		for (int c = 0, k = 0; c < CPU_SETSIZE; c++) {
+			if (!CPU_ISSET(c, &box_g.cpus) || k++ != want)
+				continue;
+			CPU_SET(c, &b->run_cpus);
+			CPU_CLR(c, &b->prep_cpus);
+			break;
+		}
+		b->pinned = 1;
+	}
 	b->devnull = b->work_fd = -1;
-	for (int k = 0; k < 2; k++) {
+	for (int k = 0; k < BOX_HALVES; k++) {
 		struct box_half *h = &b->h[k];
 		h->sock = -1;
 		h->used_fd[0] = h->used_fd[1] = -1;
@@ -1911,7 +2179,7 @@ struct box *box_new(int slot, char *err, size_t errlen)
 	char opts[160];
 	snprintf(opts, sizeof opts, "size=%ldk,nr_inodes=%ld,mode=0700,uid=%u,gid=%u", def.tmpfs_kb,
 		 box_inodes(def.tmpfs_kb), (unsigned)b->uid, (unsigned)b->uid);
-	for (int k = 0; k < 2; k++)
+	for (int k = 0; k < BOX_HALVES; k++)
 		if (box_cg_slot_init(&b->h[k].cg, box_g.instance, slot, k, err, errlen) < 0) {
 			b->h[k].cg.dir[0][0] = 0;
 			goto fail;
@@ -1933,7 +2201,7 @@ struct box *box_new(int slot, char *err, size_t errlen)
 		box_lerr(err, errlen, "open", b->work, errno);
 		goto fail;
 	}
-	for (int k = 0; k < 2; k++)
+	for (int k = 0; k < BOX_HALVES; k++)
 		if (box_spawn(b, &b->h[k], err, errlen) < 0)
 			goto fail;
 	return b;
@@ -1947,7 +2215,7 @@ void box_free(struct box *b)
 	if (!b)
 		return;
 	/* Both launchers are told first: they wind down together. */
-	for (int k = 0; k < 2; k++) {
+	for (int k = 0; k < BOX_HALVES; k++) {
 		struct box_half *h = &b->h[k];
 		box_rb_drop(h);
 		box_close_fds(h->used_fd, 2);
@@ -1957,7 +2225,7 @@ void box_free(struct box *b)
 			close(h->sock);
 		}
 	}
-	for (int k = 0; k < 2; k++) {
+	for (int k = 0; k < BOX_HALVES; k++) {
 		struct box_half *h = &b->h[k];
 		if (h->launcher > 0) {
 			int i;
@@ -2270,6 +2538,8 @@ int box_global_init(const struct box_global_config *cfg, char *err, size_t errle
 	}
 	const char *state_dir = cfg && cfg->state_dir ? cfg->state_dir : "/run/verdict-box";
 	box_g.first_uid = cfg && cfg->first_uid > 0 ? cfg->first_uid : 60000;
+	if (sched_getaffinity(0, sizeof box_g.cpus, &box_g.cpus) < 0)
+		CPU_ZERO(&box_g.cpus);
 	box_g.instance = (int)getpid();
 	if (strlen(state_dir) > 200 || state_dir[0] != '/') {
 		snprintf(err, errlen, "state_dir must be an absolute path of at most 200 bytes");

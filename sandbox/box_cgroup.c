@@ -187,7 +187,7 @@ static void box_cg_clean_stale(const char *parent, int instance)
 		int pid, slot;
 		char half, tail;
 		int n = sscanf(e->d_name, "%d-%d%c%c", &pid, &slot, &half, &tail);
-		if ((n != 2 && (n != 3 || (half != 'a' && half != 'b'))) || pid <= 0 || pid == instance)
+		if ((n != 2 && (n != 3 || half < 'a' || half > 'z')) || pid <= 0 || pid == instance)
 			continue;
 		if (kill(pid, 0) == 0 || errno != ESRCH)
 			continue;
@@ -310,7 +310,7 @@ static int box_cg_same(const struct box_cg *cg, int c)
 
 int box_cg_slot_init(struct box_cg *cg, int instance, int slot, int half, char *err, size_t errlen)
 {
-	char h = half ? 'b' : 'a';
+	char h = (char)('a' + half);
 	memset(cg, 0, sizeof *cg);
 	cg->dir_fd = cg->usage_fd = -1;
 	for (int i = 0; i < BOX_CGF_N; i++)

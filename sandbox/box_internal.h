@@ -82,6 +82,12 @@ const char *box_cg_mode_name(void);
 
 /* box_new / box_free (caller). A slot has two halves (0 and 1), each with a
  * launcher and cgroups of its own: <instance>-<slot>a and -<slot>b. */
+/* Launchers per slot (a slot's halves, named a, b, ...): each prepares the
+ * next boxes while a program runs in another's. */
+#ifndef BOX_HALVES
+#define BOX_HALVES 3
+#endif
+
 int box_cg_slot_init(struct box_cg *cg, int instance, int slot, int half, char *err, size_t errlen);
 void box_cg_slot_release(struct box_cg *cg);
 /* v1: moves the launcher into the slot's cgroups, once; v2: nothing. */
@@ -125,7 +131,10 @@ void box_seccomp_global_release(void);
  * and kill the box; -1 when the kernel lacks those, and then the filter
  * kills the process itself (SIGSYS). 0 or -errno. */
 int box_seccomp_load(int inet, int *listener);
-/* Receives one pending notification and names its system call. 0 or -errno. */
-int box_seccomp_notified(int listener, char *name, size_t len);
+/* Receives one pending notification into buf (no allocation: the box's
+ * init calls it) and says which system call it was. 0 or -errno. */
+int box_seccomp_notified(int listener, void *buf, size_t size, int *nr, int *arch);
+/* The name of a system call, for people. */
+void box_seccomp_name(int arch, int nr, char *name, size_t len);
 
 #endif

@@ -45,8 +45,7 @@ static const char *const box_sc_refused[] = {
 	"swapon", "swapoff", "acct", "settimeofday", "clock_settime", "open_by_handle_at", "name_to_handle_at",
 	"userfaultfd", "quotactl", "quotactl_fd",
 	/* The new mount API does what mount(2) does. Not fsconfig: it needs a
-	 * context from fsopen or fspick, and the box's init resizes its tmpfs
-	 * through one it picked before the filter. */
+	 * context from fsopen or fspick, both refused. */
 	"open_tree", "move_mount", "fsopen", "fsmount", "fspick", "mount_setattr", "iopl", "ioperm"};
 
 static const unsigned long box_sc_clone_new[] = {
@@ -202,24 +201,27 @@ int box_seccomp_load(int inet, int *listener)
 	return 0;
 }
 
-int box_seccomp_notified(int listener, char *name, size_t len)
+int box_seccomp_notified(int listener, void *buf, size_t size, int *nr, int *arch)
 {
 	/* The kernel wants a zeroed buffer of its own size, which may be
 	 * larger than the one in our headers. */
-	struct seccomp_notif *n = calloc(1, box_sc.notif_size);
-	if (!n)
-		return -ENOMEM;
-	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, n) < 0) {
-		int ret = -errno;
-		free(n);
-		return ret;
-	}
-	char *s = seccomp_syscall_resolve_num_arch(n->data.arch, n->data.nr);
+	if (size < box_sc.notif_size)
+		return -ENOBUFS;
+	memset(buf, 0, box_sc.notif_size);
+	struct seccomp_notif *n = buf;
+	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, n) < 0)
+		return -errno;
+	*nr = n->data.nr;
+	*arch = (int)n->data.arch;
+	return 0;
+}
+
+void box_seccomp_name(int arch, int nr, char *name, size_t len)
+{
+	char *s = seccomp_syscall_resolve_num_arch((uint32_t)arch, nr);
 	if (s)
 		snprintf(name, len, "%s", s);
 	else
-		snprintf(name, len, "system call %d", n->data.nr);
+		snprintf(name, len, "system call %d", nr);
 	free(s);
-	free(n);
-	return 0;
 }

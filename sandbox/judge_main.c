@@ -91,8 +91,13 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		slots[i].box = box_new(i, err, sizeof err);
-		/* A second box per slot: the other side of an interactive run. */
-		slots[i].aux = slots[i].box ? box_new(jcfg.slots + i, err, sizeof err) : NULL;
+		/* A second box per slot: the other side of an interactive run.
+		 * Box slots run on CPUs round robin by number; numbering the
+		 * aux boxes one further puts a validator on another CPU than
+		 * the program it talks to, when there are as many slots as
+		 * CPUs. */
+		int aux = jcfg.slots + (i + 1) % jcfg.slots;
+		slots[i].aux = slots[i].box ? box_new(aux, err, sizeof err) : NULL;
 		if (!slots[i].box || !slots[i].aux) {
 			log_error("cannot create a box", "error", err, NULL);
 			return 1;

@@ -16,7 +16,9 @@ echo "# $N runs of a trivial static program, alternating rounds of 500"
 bare_med=() box_med=() bare_p99=() box_p99=()
 for round in 1 2 3 4; do
 	b=$("$work/bare_exec" $((N / 4)) "$work/true")
-	x=$("$BUILD/verdict-box" --repeat $((N / 4)) --dir "$work:/bench" -- /bench/true | tail -n 1)
+	# Standard streams on /dev/null, as bare_exec has them.
+	x=$("$BUILD/verdict-box" --repeat $((N / 4)) --stdin /dev/null --stdout /dev/null --stderr /dev/null \
+		--dir "$work:/bench" -- /bench/true | tail -n 1)
 	bare_med+=("$(echo "$b" | sed 's/.*"wall_us_median":\([0-9]*\).*/\1/')")
 	bare_p99+=("$(echo "$b" | sed 's/.*"wall_us_p99":\([0-9]*\).*/\1/')")
 	box_med+=("$(echo "$x" | sed 's/.*"wall_us_median":\([0-9]*\).*/\1/')")

@@ -190,6 +190,31 @@ static void concurrent(void)
 	}
 }
 
+/* A run's tmpfs size differs from the one its ready box was made with:
+ * the box's init resizes /tmp (and a private /box) before the program. */
+static void tmpfs_resize(struct box *b)
+{
+	static const long sizes[] = {1024, 4096, 1024, 4096};
+	for (int i = 0; i < 4; i++) {
+		char *argv[] = {"/bin/sh", "-c", "dd if=/dev/zero of=/tmp/f bs=1024 count=2048 2>/dev/null && "
+						  "dd if=/dev/zero of=/box/f bs=1024 count=2048 2>/dev/null", NULL};
+		struct box_spec spec;
+		box_spec_init(&spec);
+		spec.argv = argv;
+		spec.lim.cpu_s = 5;
+		spec.lim.wall_s = 20;
+		spec.lim.tmpfs_kb = sizes[i];
+		struct box_result res;
+		char name[80];
+		snprintf(name, sizeof name, "2 MiB into a %ld KiB /tmp and /box %s", sizes[i],
+			 sizes[i] > 2048 ? "fits" : "does not");
+		int ret = box_run(b, &spec, &res);
+		int fits = sizes[i] > 2048;
+		check(ret == 0 && (fits ? res.status == BOX_OK : res.status == BOX_RTE && res.exit_code == 1), name,
+		      res.message[0] ? res.message : box_status_name(res.status));
+	}
+}
+
 int main(void)
 {
 	char err[256];
@@ -203,6 +228,7 @@ int main(void)
 		return 1;
 	}
 	read_back(b);
+	tmpfs_resize(b);
 	box_clean(b);
 	clean(b);
 	box_free(b);
