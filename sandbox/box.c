@@ -142,6 +142,9 @@ struct box {
 	 * preparation, and its timing does not depend on it. */
 	int pinned;
 	cpu_set_t run_cpus, prep_cpus;
+	/* The PREP and RUN messages of a run, built in place: a thread's
+	 * malloc arena would hand 64 KiB back to the kernel on every free. */
+	char *msg[2];
 	struct box_half h[BOX_HALVES];
 };
 
@@ -2005,16 +2008,13 @@ int box_run(struct box *b, const struct box_spec *spec, struct box_result *res)
 	memset(res, 0, sizeof *res);
 	res->exit_code = -1;
 
-	char *prep = malloc(BOX_REQ_MAX), *run = malloc(BOX_REQ_MAX);
+	char *prep = b->msg[0], *run = b->msg[1];
 	size_t prep_len = 0, run_len = 0;
-	int ret = !prep || !run ? -ENOMEM : 0;
-	if (ret == 0 && (ret = box_build_prep(spec, prep, &prep_len)) == 0)
+	int ret = box_build_prep(spec, prep, &prep_len);
+	if (ret == 0)
 		ret = box_build_run(spec, run, &run_len);
-	if (ret < 0) {
-		free(prep);
-		free(run);
+	if (ret < 0)
 		return ret;
-	}
 	struct box_watch w = {.b = b, .spec = spec, .out = {-1, -1}, .prep = prep, .prep_len = prep_len};
 	for (int i = 0; i < BOX_RB_NFDS; i++)
 		w.fd[i] = -1;
@@ -2073,8 +2073,6 @@ done:
 	for (int i = 0; i < 2; i++)
 		if (w.out[i] >= 0)
 			close(w.out[i]);
-	free(prep);
-	free(run);
 	return 0;
 }
 
@@ -2161,6 +2159,15 @@ struct box *box_new(int slot, char *err, size_t errlen)
 		b->pinned = 1;
 	}
 	b->devnull = b->work_fd = -1;
+	b->msg[0] = malloc(BOX_REQ_MAX);
+	b->msg[1] = malloc(BOX_REQ_MAX);
+	if (!b->msg[0] || !b->msg[1]) {
+		free(b->msg[0]);
+		free(b->msg[1]);
+		free(b);
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
 	for (int k = 0; k < BOX_HALVES; k++) {
 		struct box_half *h = &b->h[k];
 		h->sock = -1;
@@ -2214,7 +2221,7 @@ void box_free(struct box *b)
 {
 	if (!b)
 		return;
-	/* Both launchers are told first: they wind down together. */
+	/* All launchers are told first: they wind down together. */
 	for (int k = 0; k < BOX_HALVES; k++) {
 		struct box_half *h = &b->h[k];
 		box_rb_drop(h);
@@ -2252,6 +2259,8 @@ void box_free(struct box *b)
 		rmdir(b->root);
 		rmdir(b->dir);
 	}
+	free(b->msg[0]);
+	free(b->msg[1]);
 	free(b);
 }
 

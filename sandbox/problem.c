@@ -762,16 +762,21 @@ void judge_submission(struct slot *s, const redisReply *f, const char *id, const
 		int ofd = open_out(box_workdir(s->box), "team.out");
 		if (ofd >= 0)
 			fchmod(ofd, 0644); /* a testlib checker reads it by name */
+		/* Nobody reads it; a file (the output limit applies to it as a
+		 * file size) costs the run less than a pipe to drain. */
+		int efd = open_out(box_workdir(s->box), "team.err");
 		spec.workdir = NULL;
 		spec.dirs[0] = (struct box_dir){prog_dir, "/prog", 0};
 		spec.ndirs = 1;
 		spec.argv = argv;
 		spec.stdin_fd = ifd;
 		spec.stdout_fd = ofd;
-		spec.stderr_fd = -1;
+		spec.stderr_fd = efd;
 		int rc = box_run(s->box, &spec, &res);
 		if (ifd >= 0)
 			close(ifd);
+		if (efd >= 0)
+			close(efd);
 		r->time_ms = res.cpu_ms;
 		r->memory_kb = res.memory_kb;
 		max_time = r->time_ms > max_time ? r->time_ms : max_time;
