@@ -68,7 +68,7 @@
 #define BOX_TICK_MS          10          /* how often the supervisor reads cgroup CPU */
 #define BOX_CHILD_STACK      (64 * 1024)
 #define BOX_INIT_STACK       (128 * 1024)
-#define BOX_MAX_ARGS         4096 /* argv and environment entries of one run */
+#define BOX_MAX_ARGS         4096             /* argv and environment entries of one run */
 #define BOX_TPL_PATH         (PATH_MAX + 400) /* a host path below the template root */
 #define BOX_MAX_FDS          12               /* in one message */
 
@@ -85,7 +85,7 @@ static struct {
 	int instance;    /* pid of the process that called box_global_init */
 	char state[256]; /* state_dir/<instance> */
 	int first_uid;
-	int netns; /* the one empty network namespace */
+	int netns;      /* the one empty network namespace */
 	cpu_set_t cpus; /* where the caller may run, at box_global_init */
 } box_g = {.netns = -1};
 
@@ -407,11 +407,11 @@ static int box_child_main(void *arg)
 
 struct box_init {
 	struct box *b;
-	int ctl;      /* to the launcher while getting ready, then the supervisor's */
-	int sfd;      /* signalfd for SIGCHLD */
-	int listener; /* seccomp notifications, or -1 */
-	int sync;     /* the launcher says when our user namespace is mapped */
-	int drop[2];  /* the launcher's ends of ctl and sync, ours to close */
+	int ctl;             /* to the launcher while getting ready, then the supervisor's */
+	int sfd;             /* signalfd for SIGCHLD */
+	int listener;        /* seccomp notifications, or -1 */
+	int sync;            /* the launcher says when our user namespace is mapped */
+	int drop[2];         /* the launcher's ends of ctl and sync, ours to close */
 	const char *workdir; /* from the key (only until ready); NULL: a private tmpfs */
 	long tmpfs_kb;       /* the size /tmp (and a private /box) have */
 	int inet;            /* the filter allows AF_INET and AF_INET6 sockets */
@@ -620,8 +620,8 @@ static void box_init_run(struct box_arena *a, int *fds, int nfds)
 	int note = in->ctl;
 	struct box_child child = {argv, envp, req->lim, fin, fout, ferr, note, in->oom_reset};
 	int64_t t0 = box_now_us();
-	pid_t pid = clone(box_child_main, a->child_stack + sizeof a->child_stack, CLONE_VM | CLONE_VFORK | SIGCHLD,
-			  &child);
+	pid_t pid =
+		clone(box_child_main, a->child_stack + sizeof a->child_stack, CLONE_VM | CLONE_VFORK | SIGCHLD, &child);
 	if (pid < 0) {
 		box_note_error(note, "cannot start %s", "the program", errno);
 		_exit(2);
@@ -723,8 +723,7 @@ static int box_init_main(void *arg)
 	 * supervisor, or EOF when the box is not wanted after all. */
 	int fds[4], nfds = 0;
 	ssize_t n = box_recv(in->ctl, a->u.buf, sizeof a->u.buf, fds, &nfds, 4);
-	if (n < (ssize_t)sizeof a->u.req || a->u.req.type != BOX_MSG_RUN ||
-	    (size_t)n != sizeof a->u.req + a->u.req.len)
+	if (n < (ssize_t)sizeof a->u.req || a->u.req.type != BOX_MSG_RUN || (size_t)n != sizeof a->u.req + a->u.req.len)
 		_exit(1);
 	box_init_run(a, fds, nfds);
 	return 1;
@@ -1071,8 +1070,7 @@ static pid_t box_clone3_vm(struct clone_args *ca, int (*fn)(void *), void *arg)
 			 "hlt\n"
 			 "1:"
 			 : "=a"(ret)
-			 : "0"((long)SYS_clone3), "D"(ca), "S"(sizeof *ca), "r"(r_fn), "r"(r_arg),
-			   [exit] "i"(SYS_exit)
+			 : "0"((long)SYS_clone3), "D"(ca), "S"(sizeof *ca), "r"(r_fn), "r"(r_arg), [exit] "i"(SYS_exit)
 			 : "rcx", "r11", "memory");
 	if (ret < 0) {
 		errno = (int)-ret;
@@ -1576,8 +1574,8 @@ static int box_rb_get(struct box *b, const char *key, size_t len, char *err, siz
 
 struct box_watch {
 	struct box *b;
-	struct box_half *h;     /* whose box runs */
-	const char *prep;       /* the PREP message of this run */
+	struct box_half *h; /* whose box runs */
+	const char *prep;   /* the PREP message of this run */
 	size_t prep_len;
 	const struct box_spec *spec;
 	int fd[BOX_RB_NFDS]; /* the box of this run */
@@ -1984,10 +1982,10 @@ static int box_tmpfs_resize(const struct box_base *base, int private_box, long k
 		snprintf(path, sizeof path, "/proc/%d/root/%s", (int)base->init_pid, i ? "box" : "tmp");
 		int fd = fspick(AT_FDCWD, path, FSPICK_CLOEXEC | FSPICK_NO_AUTOMOUNT);
 		int ret = fd < 0 || fsconfig(fd, FSCONFIG_SET_STRING, "size", size, 0) < 0 ||
-				  fsconfig(fd, FSCONFIG_SET_STRING, "nr_inodes", inodes, 0) < 0 ||
-				  fsconfig(fd, FSCONFIG_CMD_RECONFIGURE, NULL, NULL, 0) < 0
-			  ? -errno
-			  : 0;
+					  fsconfig(fd, FSCONFIG_SET_STRING, "nr_inodes", inodes, 0) < 0 ||
+					  fsconfig(fd, FSCONFIG_CMD_RECONFIGURE, NULL, NULL, 0) < 0
+				  ? -errno
+				  : 0;
 		if (fd >= 0)
 			close(fd);
 		if (ret < 0) {

@@ -775,6 +775,66 @@ static int load_or_404(struct worker *w, struct req *r, struct contest *c)
 	return 0;
 }
 
+/* The ID properties an array endpoint can be filtered on (CLICS
+ * "Filtering"): ?team_id=X keeps the objects whose team_id is X, and an
+ * empty value (?reply_to_id=) those where it is null. Conditions AND. */
+static const char *const clics_id_props[] = {
+	"team_id",      "problem_id", "language_id", "submission_id",   "judgement_id", "judgement_type_id",
+	"from_team_id", "to_team_id", "reply_to_id", "organization_id", "group_id",
+};
+#define CLICS_NPROPS (sizeof clics_id_props / sizeof *clics_id_props)
+
+static int clics_match(json_object *o, const char *prop, const char *want)
+{
+	json_object *v = json_object_object_get(o, prop); /* NULL: absent or null */
+	if (!want[0])
+		return v == NULL;
+	return v && json_object_is_type(v, json_type_string) && !strcmp(json_object_get_string(v), want);
+}
+
+/* Replies with a collection as the request asks for it: filtered, or the
+ * one object of /<collection>/<id> (404 when it is not there or not
+ * visible to this caller). Takes arr. */
+static void clics_reply(struct req *r, json_object *arr, const char *what)
+{
+	if (r->param2[0]) {
+		size_t n = json_object_array_length(arr);
+		for (size_t i = 0; i < n; i++) {
+			json_object *o = json_object_array_get_idx(arr, i);
+			if (clics_match(o, "id", r->param2)) {
+				json_object_get(o);
+				json_object_put(arr);
+				http_reply_json(r, 200, o);
+				return;
+			}
+		}
+		json_object_put(arr);
+		http_error(r, 404, "not_found", "no such %s", what);
+		return;
+	}
+	char buf[CLICS_NPROPS][128];
+	const char *want[CLICS_NPROPS];
+	int any = 0;
+	for (size_t k = 0; k < CLICS_NPROPS; k++)
+		any |= (want[k] = http_query_arg(r, clics_id_props[k], buf[k], sizeof buf[k])) != NULL;
+	if (!any) {
+		http_reply_json(r, 200, arr);
+		return;
+	}
+	json_object *out = json_object_new_array();
+	size_t n = json_object_array_length(arr);
+	for (size_t i = 0; i < n; i++) {
+		json_object *o = json_object_array_get_idx(arr, i);
+		int keep = 1;
+		for (size_t k = 0; k < CLICS_NPROPS && keep; k++)
+			keep = !want[k] || clics_match(o, clics_id_props[k], want[k]);
+		if (keep)
+			json_object_array_add(out, json_object_get(o));
+	}
+	json_object_put(arr);
+	http_reply_json(r, 200, out);
+}
+
 static void do_get(struct worker *w, struct req *r)
 {
 	struct contest c;
@@ -796,7 +856,7 @@ static void do_problems(struct worker *w, struct req *r)
 		return;
 	/* Before the start only the jury sees the problem set. */
 	if (!is_admin(r) && (c.start_ms < 0 || util_now_ms() < c.start_ms)) {
-		http_reply_json(r, 200, json_object_new_array());
+		clics_reply(r, json_object_new_array(), "problem");
 		return;
 	}
 	int e;
@@ -825,7 +885,7 @@ static void do_problems(struct worker *w, struct req *r)
 		json_object_array_add(arr, o);
 	}
 	mysql_free_result(res);
-	http_reply_json(r, 200, arr);
+	clics_reply(r, arr, "problem");
 }
 
 static void do_teams(struct worker *w, struct req *r)
@@ -848,7 +908,7 @@ static void do_teams(struct worker *w, struct req *r)
 		json_object_array_add(arr, o);
 	}
 	mysql_free_result(res);
-	http_reply_json(r, 200, arr);
+	clics_reply(r, arr, "team");
 }
 
 static void do_register(struct worker *w, struct req *r)
@@ -1034,15 +1094,19 @@ static void do_access(struct worker *w, struct req *r)
 	static const char *const sub_p[] = {"id",   "language_id",  "problem_id", "team_id",
 					    "time", "contest_time", "files",      NULL};
 	static const char *const score_p[] = {"time", "contest_time", "state", "rows", NULL};
+	static const char *const run_p[] = {"id",   "judgement_id", "ordinal",  "judgement_type_id",
+					    "time", "contest_time", "run_time", NULL};
+	static const char *const clar_p[] = {"id",   "from_team_id", "to_team_id",   "reply_to_id", "problem_id",
+					     "text", "time",         "contest_time", NULL};
 	static const char *const jud_p[] = {
 		"id",       "submission_id",    "judgement_type_id", "start_time", "start_contest_time",
 		"end_time", "end_contest_time", "max_run_time",      NULL};
 	static const struct {
 		const char *type;
 		const char *const *props;
-	} eps[] = {{"contest", contest_p}, {"problems", problem_p},   {"teams", team_p},
-		   {"state", state_p},     {"judgement-types", jt_p}, {"languages", lang_p},
-		   {"submissions", sub_p}, {"judgements", jud_p},     {"scoreboard", score_p}};
+	} eps[] = {{"contest", contest_p},    {"problems", problem_p}, {"teams", team_p},         {"state", state_p},
+		   {"judgement-types", jt_p}, {"languages", lang_p},   {"submissions", sub_p},    {"judgements", jud_p},
+		   {"scoreboard", score_p},   {"runs", run_p},         {"clarifications", clar_p}};
 	json_object *o = json_object_new_object();
 	json_object *caps = json_object_new_array();
 	if (r->user.id && strcmp(r->user.role, "admin"))
@@ -1085,7 +1149,7 @@ static void do_judgement_types(struct worker *w, struct req *r)
 		json_object_object_add(o, "solved", json_object_new_boolean(judgement_types[i].solved));
 		json_object_array_add(arr, o);
 	}
-	http_reply_json(r, 200, arr);
+	clics_reply(r, arr, "judgement type");
 }
 
 static void do_languages(struct worker *w, struct req *r)
@@ -1117,14 +1181,14 @@ static void do_languages(struct worker *w, struct req *r)
 		json_object_put(l);
 	}
 	freeReplyObject(rep);
-	http_reply_json(r, 200, arr);
+	clics_reply(r, arr, "language");
 }
 
 static void do_empty(struct worker *w, struct req *r)
 {
 	struct contest c;
 	if (!load_or_404(w, r, &c))
-		http_reply_json(r, 200, json_object_new_array());
+		clics_reply(r, json_object_new_array(), "object");
 }
 
 /* Submissions and judgements as each role may see them: the jury all, a
@@ -1174,7 +1238,7 @@ static void do_submissions(struct worker *w, struct req *r)
 		json_object_array_add(arr, o);
 	}
 	mysql_free_result(res);
-	http_reply_json(r, 200, arr);
+	clics_reply(r, arr, "submission");
 }
 
 static void do_judgements(struct worker *w, struct req *r)
@@ -1219,7 +1283,53 @@ static void do_judgements(struct worker *w, struct req *r)
 		json_object_array_add(arr, o);
 	}
 	mysql_free_result(res);
-	http_reply_json(r, 200, arr);
+	clics_reply(r, arr, "judgement");
+}
+
+/* The runs of the judgements this caller may see (one per test judged, in
+ * test order); a judgement still hidden by the freeze has none yet. Tests
+ * carry no time of their own: a run completed with its judgement. */
+static void do_runs(struct worker *w, struct req *r)
+{
+	struct contest c;
+	if (load_or_404(w, r, &c))
+		return;
+	int e, admin = is_admin(r);
+	long long f = freeze_at(&c);
+	MYSQL_RES *res = visible_submissions(w, r, &c);
+	json_object *arr = json_object_new_array();
+	MYSQL_ROW row;
+	while (res && (row = mysql_fetch_row(res))) {
+		int shown = !strcmp(row[5], "done") && row[6] &&
+			    (admin || r->user.id || f < 0 || atoll(row[4]) < f || c.thawed_ms >= 0);
+		if (!shown)
+			continue;
+		long long end = row[8] ? atoll(row[8]) : atoll(row[7]);
+		MYSQL_RES *tr = db_query(w->db, &e,
+					 "SELECT ord, verdict, time_ms FROM submission_tests WHERE submission_id = %q "
+					 "ORDER BY ord",
+					 row[0]);
+		MYSQL_ROW t;
+		char buf[64];
+		while (tr && (t = mysql_fetch_row(tr))) {
+			json_object *o = json_object_new_object();
+			int ord = atoi(t[0]);
+			snprintf(buf, sizeof buf, "%s-%d", row[0], ord + 1);
+			json_object_object_add(o, "id", json_object_new_string(buf));
+			json_object_object_add(o, "judgement_id", json_object_new_string(row[0]));
+			json_object_object_add(o, "ordinal", json_object_new_int(ord + 1));
+			json_object_object_add(o, "judgement_type_id", json_object_new_string(t[1]));
+			abstime(buf, sizeof buf, end);
+			json_object_object_add(o, "time", json_object_new_string(buf));
+			reltime(buf, sizeof buf, end - c.start_ms);
+			json_object_object_add(o, "contest_time", json_object_new_string(buf));
+			json_object_object_add(o, "run_time", json_object_new_double(atoi(t[2]) / 1000.0));
+			json_object_array_add(arr, o);
+		}
+		mysql_free_result(tr);
+	}
+	mysql_free_result(res);
+	clics_reply(r, arr, "run");
 }
 
 /*** Team submissions the CLICS way: files as a base64 zip ***/
@@ -1324,7 +1434,7 @@ static void do_clar_get(struct worker *w, struct req *r)
 {
 	struct contest c;
 	if (!load_or_404(w, r, &c))
-		http_reply_json(r, 200, contest_clarifications(w, c.id, &r->user));
+		clics_reply(r, contest_clarifications(w, c.id, &r->user), "clarification");
 }
 
 static void do_clar_post(struct worker *w, struct req *r)
@@ -1423,6 +1533,18 @@ void api_contests_register(void)
 	route_add_work(HM_GET, "/api/contests/:id/organizations", AUTH_OPTIONAL, do_empty);
 	route_add_work(HM_GET, "/api/contests/:id/submissions", AUTH_OPTIONAL, do_submissions);
 	route_add_work(HM_GET, "/api/contests/:id/judgements", AUTH_OPTIONAL, do_judgements);
+	route_add_work(HM_GET, "/api/contests/:id/runs", AUTH_OPTIONAL, do_runs);
+	route_add_work(HM_GET, "/api/contests/:id/judgement-types/:id", AUTH_OPTIONAL, do_judgement_types);
+	route_add_work(HM_GET, "/api/contests/:id/languages/:id", AUTH_OPTIONAL, do_languages);
+	/* One object of a collection: the same visibility, by id. */
+	route_add_work(HM_GET, "/api/contests/:id/problems/:id", AUTH_OPTIONAL, do_problems);
+	route_add_work(HM_GET, "/api/contests/:id/teams/:id", AUTH_OPTIONAL, do_teams);
+	route_add_work(HM_GET, "/api/contests/:id/groups/:id", AUTH_OPTIONAL, do_empty);
+	route_add_work(HM_GET, "/api/contests/:id/organizations/:id", AUTH_OPTIONAL, do_empty);
+	route_add_work(HM_GET, "/api/contests/:id/submissions/:id", AUTH_OPTIONAL, do_submissions);
+	route_add_work(HM_GET, "/api/contests/:id/judgements/:id", AUTH_OPTIONAL, do_judgements);
+	route_add_work(HM_GET, "/api/contests/:id/runs/:id", AUTH_OPTIONAL, do_runs);
+	route_add_work(HM_GET, "/api/contests/:id/clarifications/:id", AUTH_OPTIONAL, do_clar_get);
 	route_add_work(HM_GET, "/api/contests", AUTH_OPTIONAL, do_list);
 	route_add_work(HM_PUT, "/api/contests/:id", AUTH_ADMIN, do_put);
 	route_add_work(HM_GET, "/api/contests/:id", AUTH_OPTIONAL, do_get);

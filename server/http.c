@@ -56,6 +56,7 @@ void route_add_work(enum http_method m, const char *pattern, enum route_auth aut
 static int route_match(const char *pattern, const char *path, struct req *r)
 {
 	int nparam = 0;
+	r->param[0] = r->param2[0] = 0; /* nothing of an earlier pattern's try */
 	while (*pattern && *path) {
 		if (!strcmp(pattern, "*"))
 			return 1; /* the rest of the path, whatever it is */

@@ -65,6 +65,7 @@ const ENDPOINTS = [
   [() => `/api/contests/${C}/teams`, 'teams.json'],
   [() => `/api/contests/${C}/submissions`, 'submissions.json'],
   [() => `/api/contests/${C}/judgements`, 'judgements.json'],
+  [() => `/api/contests/${C}/runs`, 'runs.json'],
   [() => `/api/contests/${C}/scoreboard`, 'scoreboard.json'],
   [() => `/api/contests/${C}/clarifications`, 'clarifications.json'],
 ];
@@ -86,6 +87,55 @@ test('a team sees its own submissions; the public sees no code', async () => {
   assert(mine.json.every((s) => s.files.length === 0), 'no code in the listing');
   const j = await api('GET', `/api/contests/${C}/judgements`, undefined, { headers: team });
   eq(j.json[0].judgement_type_id, 'AC', 'judged AC');
+});
+
+test('single objects by id, as each collection has them', async () => {
+  const subs = (await api('GET', `/api/contests/${C}/submissions`, undefined, { headers: admin() })).json;
+  const sid = subs[0].id;
+  const runs = (await api('GET', `/api/contests/${C}/runs`, undefined, { headers: admin() })).json;
+  assert(runs.length >= 2, `a run per test judged: ${runs.length}`);
+  const one = [
+    [`/api/contests/${C}/submissions/${sid}`, 'submission.json', sid],
+    [`/api/contests/${C}/judgements/${sid}`, 'judgement.json', sid],
+    [`/api/contests/${C}/runs/${runs[0].id}`, 'run.json', runs[0].id],
+    [`/api/contests/${C}/problems/sum`, 'problem.json', 'sum'],
+    [`/api/contests/${C}/languages/python3`, 'language.json', 'python3'],
+    [`/api/contests/${C}/judgement-types/AC`, 'judgement-type.json', 'AC'],
+    [`/api/contests/${C}/teams/${subs[0].team_id}`, 'team.json', subs[0].team_id],
+  ];
+  for (const [p, schema, id] of one) {
+    const r = await api('GET', p, undefined, { headers: admin() });
+    eq(r.status, 200, p);
+    validate(schema, r.json);
+    eq(r.json.id, id, `${p} id`);
+  }
+  for (const p of [`/api/contests/${C}/submissions/nope`, `/api/contests/${C}/runs/nope-1`, `/api/contests/${C}/teams/nobody`]) {
+    const r = await api('GET', p, undefined, { headers: admin() });
+    eq(r.status, 404, p);
+    assert(r.json && r.json.error, `${p}: a JSON error body`);
+  }
+  // Runs are in test order, ordinals from 1, each with its judgement's id.
+  const mine = runs.filter((x) => x.judgement_id === sid);
+  eq(mine.map((x) => x.ordinal).join(','), mine.map((_, i) => i + 1).join(','), 'ordinals');
+  assert(mine.every((x) => x.judgement_type_id === 'AC'), 'every run AC');
+});
+
+test('filtering on id properties, ANDed; an empty value means null', async () => {
+  const all = (await api('GET', `/api/contests/${C}/submissions`, undefined, { headers: admin() })).json;
+  const tid = all[0].team_id;
+  const q = async (p) => (await api('GET', p, undefined, { headers: admin() })).json;
+  eq((await q(`/api/contests/${C}/submissions?team_id=${tid}`)).length, all.filter((s) => s.team_id === tid).length, 'by team');
+  eq((await q(`/api/contests/${C}/submissions?team_id=nobody`)).length, 0, 'no such team');
+  eq((await q(`/api/contests/${C}/submissions?team_id=${tid}&problem_id=sum`)).length, 1, 'team and problem');
+  eq((await q(`/api/contests/${C}/submissions?team_id=${tid}&problem_id=other`)).length, 0, 'AND');
+  const sid = all[0].id;
+  eq((await q(`/api/contests/${C}/judgements?submission_id=${sid}`)).length, 1, 'judgement by submission');
+  const runs = await q(`/api/contests/${C}/runs?judgement_id=${sid}`);
+  assert(runs.length >= 2 && runs.every((x) => x.judgement_id === sid), 'runs by judgement');
+  // The welcome was sent to everyone (to_team_id null), asked by nobody.
+  const clars = await q(`/api/contests/${C}/clarifications?to_team_id=&from_team_id=`);
+  assert(clars.some((c) => c.text === 'Welcome!'), 'the announcement by null filters');
+  eq((await q(`/api/contests/${C}/clarifications?from_team_id=${tid}`)).length, 0, 'none asked by the team');
 });
 
 await run();

@@ -3,6 +3,8 @@
 // freeze hides later runs from the public until a thaw; finalized standings
 // are kept; a spectator's socket gets the board and its changes.
 import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { adminPassword, api, assert, basic, connect, eq, isError, run, sleep, test } from '../lib.mjs';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
@@ -121,6 +123,45 @@ test('ICPC standings match a hand computation', async () => {
   assert(firsts.includes('ann' + stamp + '/sum'), `ann was first to solve A: ${firsts}`);
   const state = await api('GET', `/api/contests/${C1}/state`);
   assert(state.json.started && !state.json.ended && !state.json.frozen, `state ${state.text}`);
+});
+
+test('a rejudge recomputes the standings: ranks change with the new verdicts', async () => {
+  // A problem of its own whose test data changes under two submissions:
+  // first a + b (ann right, ben wrong), then every answer 3 (ben's
+  // constant right, ann's sum wrong on all but one test).
+  const P = `rj-${stamp}`, C = `rejudge-${stamp}`;
+  const dir = mkdtempSync(`${tmpdir()}/verdict-rejudge-`);
+  cpSync(`${ROOT}tests/problems/sum`, dir, { recursive: true });
+  const put = async () => {
+    const r = await api('PUT', `/api/problems/${P}`, zip(dir), { headers: { ...admin(), 'content-type': 'application/zip' } });
+    assert(r.status === 200 || r.status === 201, `import ${r.status} ${r.text}`);
+  };
+  await put();
+  eq((await api('PUT', `/api/contests/${C}`, {
+    name: 'Rejudge ' + stamp, start_time: iso(Date.now() - 5 * 60000), duration: '2:00:00', penalty_time: 20,
+    problems: [{ id: P, label: 'A' }],
+  }, { headers: admin() })).status, 201, 'contest');
+  for (const n of ['ann', 'ben']) eq((await api('POST', `/api/contests/${C}/register`, undefined, { headers: teams[n] })).status, 201, 'register');
+  const a = await submit(C, P, 'python3', GOOD, teams.ann);
+  const b = await submit(C, P, 'python3', BAD, teams.ben);
+  eq([a.verdict, b.verdict], ['AC', 'WA'], 'before');
+  const ranks = async () => Object.fromEntries((await api('GET', `/api/contests/${C}/scoreboard`)).json.rows.map((r) => [r.team_id.replace(stamp, ''), [r.rank, r.score.num_solved]]));
+  eq(await ranks(), { ann: [1, 1], ben: [2, 0] }, 'standings before');
+
+  for (const sub of ['sample', 'secret'])
+    for (const f of readdirSync(`${dir}/data/${sub}`).filter((f) => f.endsWith('.ans'))) writeFileSync(`${dir}/data/${sub}/${f}`, '3\n');
+  await put();
+  for (const s of [a, b]) eq((await api('POST', `/api/submissions/${s.id}/rejudge`, undefined, { headers: admin() })).status, 202, 'rejudge');
+  const a2 = await done(a.id, teams.ann), b2 = await done(b.id, teams.ben);
+  eq([a2.verdict, b2.verdict], ['WA', 'AC'], 'after');
+  let now;
+  for (let i = 0; i < 50; i++) { // the board is flushed a few times a second
+    now = await ranks();
+    if (now.ben && now.ben[0] === 1) break;
+    await sleep(100);
+  }
+  eq(now, { ben: [1, 1], ann: [2, 0] }, 'standings after');
+  rmSync(dir, { recursive: true, force: true });
 });
 
 test('the freeze hides later runs from the public; the jury sees them; thaw and finalize', async () => {

@@ -196,8 +196,10 @@ static void tmpfs_resize(struct box *b)
 {
 	static const long sizes[] = {1024, 4096, 1024, 4096};
 	for (int i = 0; i < 4; i++) {
-		char *argv[] = {"/bin/sh", "-c", "dd if=/dev/zero of=/tmp/f bs=1024 count=2048 2>/dev/null && "
-						  "dd if=/dev/zero of=/box/f bs=1024 count=2048 2>/dev/null", NULL};
+		char *argv[] = {"/bin/sh", "-c",
+				"dd if=/dev/zero of=/tmp/f bs=1024 count=2048 2>/dev/null && "
+				"dd if=/dev/zero of=/box/f bs=1024 count=2048 2>/dev/null",
+				NULL};
 		struct box_spec spec;
 		box_spec_init(&spec);
 		spec.argv = argv;
