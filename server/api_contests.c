@@ -1241,6 +1241,16 @@ static void do_submissions(struct worker *w, struct req *r)
 	clics_reply(r, arr, "submission");
 }
 
+/* Whether a row of visible_submissions shows its verdict to this caller:
+ * judged, and not hidden by the freeze. A team's own judgements after the
+ * freeze stay visible to it; the public sees them after the thaw. */
+static int judgement_shown(struct req *r, const struct contest *c, MYSQL_ROW row)
+{
+	long long f = freeze_at(c);
+	return !strcmp(row[5], "done") && row[6] &&
+	       (is_admin(r) || r->user.id || f < 0 || atoll(row[4]) < f || c->thawed_ms >= 0);
+}
+
 static void do_judgements(struct worker *w, struct req *r)
 {
 	struct contest c;
@@ -1250,8 +1260,6 @@ static void do_judgements(struct worker *w, struct req *r)
 	json_object *arr = json_object_new_array();
 	MYSQL_ROW row;
 	char buf[64];
-	int admin = is_admin(r);
-	long long f = freeze_at(&c);
 	while (res && (row = mysql_fetch_row(res))) {
 		json_object *o = json_object_new_object();
 		long long start = atoll(row[7]);
@@ -1261,22 +1269,16 @@ static void do_judgements(struct worker *w, struct req *r)
 		json_object_object_add(o, "start_time", json_object_new_string(buf));
 		reltime(buf, sizeof buf, start - c.start_ms);
 		json_object_object_add(o, "start_contest_time", json_object_new_string(buf));
-		/* A team's own judgements after the freeze stay visible to it; the
-		 * public never sees them before the thaw (filtered above). */
-		int shown = !strcmp(row[5], "done") &&
-			    (admin || r->user.id || f < 0 || atoll(row[4]) < f || c.thawed_ms >= 0);
-		if (shown && row[6]) {
+		if (judgement_shown(r, &c, row)) {
 			long long end = row[8] ? atoll(row[8]) : start;
 			json_object_object_add(o, "judgement_type_id", json_object_new_string(row[6]));
 			abstime(buf, sizeof buf, end);
 			json_object_object_add(o, "end_time", json_object_new_string(buf));
 			reltime(buf, sizeof buf, end - c.start_ms);
 			json_object_object_add(o, "end_contest_time", json_object_new_string(buf));
-			if (row[9]) {
-				reltime(buf, sizeof buf, atoll(row[9]));
+			if (row[9])
 				json_object_object_add(o, "max_run_time",
 						       json_object_new_double(atoll(row[9]) / 1000.0));
-			}
 		} else {
 			json_object_object_add(o, "judgement_type_id", NULL);
 		}
@@ -1294,41 +1296,59 @@ static void do_runs(struct worker *w, struct req *r)
 	struct contest c;
 	if (load_or_404(w, r, &c))
 		return;
-	int e, admin = is_admin(r);
-	long long f = freeze_at(&c);
+	/* Every test result of the contest in one query, then the ones of the
+	 * judgements this caller may see, in their order. */
+	int e;
+	MYSQL_RES *tr = db_query(w->db, &e,
+				 "SELECT st.submission_id, st.ord, st.verdict, st.time_ms FROM submission_tests st "
+				 "JOIN submissions s ON s.id = st.submission_id WHERE s.contest_id = %q "
+				 "ORDER BY st.submission_id, st.ord",
+				 c.id);
+	json_object *tests = json_object_new_object(); /* submission id -> [[ord, verdict, ms]...] */
+	MYSQL_ROW t;
+	while (tr && (t = mysql_fetch_row(tr))) {
+		json_object *list;
+		if (!json_object_object_get_ex(tests, t[0], &list)) {
+			list = json_object_new_array();
+			json_object_object_add(tests, t[0], list);
+		}
+		json_object *one = json_object_new_array();
+		json_object_array_add(one, json_object_new_int(atoi(t[1])));
+		json_object_array_add(one, json_object_new_string(t[2]));
+		json_object_array_add(one, json_object_new_int(atoi(t[3])));
+		json_object_array_add(list, one);
+	}
+	mysql_free_result(tr);
 	MYSQL_RES *res = visible_submissions(w, r, &c);
-	json_object *arr = json_object_new_array();
+	json_object *arr = json_object_new_array(), *list;
 	MYSQL_ROW row;
+	char buf[64];
 	while (res && (row = mysql_fetch_row(res))) {
-		int shown = !strcmp(row[5], "done") && row[6] &&
-			    (admin || r->user.id || f < 0 || atoll(row[4]) < f || c.thawed_ms >= 0);
-		if (!shown)
+		if (!judgement_shown(r, &c, row) || !json_object_object_get_ex(tests, row[0], &list))
 			continue;
 		long long end = row[8] ? atoll(row[8]) : atoll(row[7]);
-		MYSQL_RES *tr = db_query(w->db, &e,
-					 "SELECT ord, verdict, time_ms FROM submission_tests WHERE submission_id = %q "
-					 "ORDER BY ord",
-					 row[0]);
-		MYSQL_ROW t;
-		char buf[64];
-		while (tr && (t = mysql_fetch_row(tr))) {
-			json_object *o = json_object_new_object();
-			int ord = atoi(t[0]);
-			snprintf(buf, sizeof buf, "%s-%d", row[0], ord + 1);
+		for (size_t i = 0; i < json_object_array_length(list); i++) {
+			json_object *one = json_object_array_get_idx(list, i), *o = json_object_new_object();
+			int ord = json_object_get_int(json_object_array_get_idx(one, 0)) + 1;
+			snprintf(buf, sizeof buf, "%s-%d", row[0], ord);
 			json_object_object_add(o, "id", json_object_new_string(buf));
 			json_object_object_add(o, "judgement_id", json_object_new_string(row[0]));
-			json_object_object_add(o, "ordinal", json_object_new_int(ord + 1));
-			json_object_object_add(o, "judgement_type_id", json_object_new_string(t[1]));
+			json_object_object_add(o, "ordinal", json_object_new_int(ord));
+			json_object_object_add(o, "judgement_type_id",
+					       json_object_get(json_object_array_get_idx(one, 1)));
 			abstime(buf, sizeof buf, end);
 			json_object_object_add(o, "time", json_object_new_string(buf));
 			reltime(buf, sizeof buf, end - c.start_ms);
 			json_object_object_add(o, "contest_time", json_object_new_string(buf));
-			json_object_object_add(o, "run_time", json_object_new_double(atoi(t[2]) / 1000.0));
+			json_object_object_add(
+				o, "run_time",
+				json_object_new_double(json_object_get_int(json_object_array_get_idx(one, 2)) /
+						       1000.0));
 			json_object_array_add(arr, o);
 		}
-		mysql_free_result(tr);
 	}
 	mysql_free_result(res);
+	json_object_put(tests);
 	clics_reply(r, arr, "run");
 }
 
