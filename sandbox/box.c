@@ -56,7 +56,12 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
+#include <sys/ipc.h>
+#include <sys/msg.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
 #include <sys/socket.h>
+#include <sys/statfs.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -124,6 +129,12 @@ struct box_half {
 	 * on our time. The launcher kills it while it prepares the next box;
 	 * we close these at the next run. */
 	int used_fd[2];
+	/* A box kept after a keep run, its init waiting for the next run
+	 * built with rb_key. While one is kept the launcher is asked for
+	 * nothing: its next PREP would end this box. */
+	int kept;
+	int kept_fd[BOX_RB_NFDS];
+	struct box_base kept_base;
 };
 
 struct box {
@@ -182,6 +193,8 @@ struct box_ready {
 struct box_run_req {
 	uint32_t type;
 	uint32_t has_stdin;
+	uint32_t keep; /* spec.keep: the init may keep the box afterwards */
+	uint32_t pad;
 	struct box_limits lim;
 	uint32_t argc, envc, len;
 };
@@ -193,7 +206,7 @@ struct box_note {
 	uint32_t type;
 	int32_t code;   /* EXIT: CLD_EXITED, CLD_KILLED or CLD_DUMPED */
 	int32_t status; /* EXIT: exit code or signal */
-	int32_t pad;
+	int32_t kept;   /* EXIT: the box is clean and waits for the next run */
 	int64_t wall_us;
 	char text[200];
 };
@@ -375,6 +388,9 @@ static int box_child_main(void *arg)
 	long stack = lim->stack_kb > 0 ? lim->stack_kb : lim->memory_kb;
 	box_setrlimit(RLIMIT_STACK, stack > 0 ? (rlim_t)stack * 1024 : RLIM_INFINITY);
 	box_setrlimit(RLIMIT_CORE, 0);
+	/* No POSIX message queue: nothing would show the next run of a
+	 * kept box that one is left in the IPC namespace. */
+	box_setrlimit(RLIMIT_MSGQUEUE, 0);
 	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
 	struct __user_cap_data_struct d[2];
 	memset(d, 0, sizeof d);
@@ -413,6 +429,7 @@ struct box_init {
 	int sync;            /* the launcher says when our user namespace is mapped */
 	int drop[2];         /* the launcher's ends of ctl and sync, ours to close */
 	const char *workdir; /* from the key (only until ready); NULL: a private tmpfs */
+	int private_box;     /* /box is the box's own tmpfs */
 	long tmpfs_kb;       /* the size /tmp (and a private /box) have */
 	int inet;            /* the filter allows AF_INET and AF_INET6 sockets */
 	int oom_reset;       /* the program must set its oom_score_adj back to 0 */
@@ -577,7 +594,33 @@ static void box_init_note(int fd, const struct box_note *n)
 		(void)0; /* the supervisor is gone; so are we, soon */
 }
 
-/* Runs one request; never returns. */
+/* After a keep run: kills whatever the program left running, reaps it
+ * all, and says whether the box is as clean as a fresh one (no process,
+ * no file in /tmp or a private /box, no System V IPC object), which is
+ * when the next run may have it. No allocation: the init's rule. */
+static int box_init_clean(struct box_init *in)
+{
+	siginfo_t si;
+	kill(-1, SIGKILL); /* every process in the box but us */
+	/* Orphans come to us as their parents die, before those are reaped:
+	 * no child left means nobody left. */
+	while (waitid(P_ALL, 0, &si, WEXITED) == 0 || errno == EINTR)
+		;
+	struct statfs st;
+	if (statfs("/tmp", &st) < 0 || st.f_files - st.f_ffree > 1)
+		return 0;
+	if (in->private_box && (statfs("/box", &st) < 0 || st.f_files - st.f_ffree > 1))
+		return 0;
+	struct shm_info shm;
+	struct seminfo sem;
+	struct msginfo msg;
+	return shmctl(0, SHM_INFO, (struct shmid_ds *)&shm) >= 0 && shm.used_ids == 0 &&
+	       semctl(0, 0, SEM_INFO, &sem) >= 0 && sem.semusz == 0 &&
+	       msgctl(0, MSG_INFO, (struct msqid_ds *)&msg) >= 0 && msg.msgpool == 0;
+}
+
+/* Runs one request. Returns only when the box is kept for the next one;
+ * else the init exits here. */
 static void box_init_run(struct box_arena *a, int *fds, int nfds)
 {
 	struct box_init *in = &a->in;
@@ -664,7 +707,10 @@ static void box_init_run(struct box_arena *a, int *fds, int nfds)
 					     .code = si.si_code,
 					     .status = si.si_status,
 					     .wall_us = box_now_us() - t0};
+			n.kept = req->keep && !sv.type && box_init_clean(in);
 			box_init_note(note, &n);
+			if (n.kept)
+				return;
 			/* Our exit (and the namespaces' teardown) is the
 			 * launchers' kind of work, not for the slot's CPU. */
 			if (in->pinned)
@@ -720,13 +766,16 @@ static int box_init_main(void *arg)
 		_exit(1);
 	in->workdir = NULL; /* it was the launcher's to keep */
 	/* The launcher passes our socket on: the request comes from the
-	 * supervisor, or EOF when the box is not wanted after all. */
-	int fds[4], nfds = 0;
-	ssize_t n = box_recv(in->ctl, a->u.buf, sizeof a->u.buf, fds, &nfds, 4);
-	if (n < (ssize_t)sizeof a->u.req || a->u.req.type != BOX_MSG_RUN || (size_t)n != sizeof a->u.req + a->u.req.len)
-		_exit(1);
-	box_init_run(a, fds, nfds);
-	return 1;
+	 * supervisor, or EOF when the box is not wanted after all; a kept
+	 * box waits here for its next run, or EOF when it is not wanted. */
+	for (;;) {
+		int fds[4], nfds = 0;
+		ssize_t n = box_recv(in->ctl, a->u.buf, sizeof a->u.buf, fds, &nfds, 4);
+		if (n < (ssize_t)sizeof a->u.req || a->u.req.type != BOX_MSG_RUN ||
+		    (size_t)n != sizeof a->u.req + a->u.req.len)
+			_exit(1);
+		box_init_run(a, fds, nfds);
+	}
 }
 
 /*** The launcher: one per slot ***/
@@ -1154,6 +1203,7 @@ static void box_launcher_prep(const struct box_prep *m, const char *key)
 				  .sync = sync[0],
 				  .drop = {sp[0], sync[1]},
 				  .workdir = workdir && workdir[0] ? workdir : NULL,
+				  .private_box = !(workdir && workdir[0]),
 				  .tmpfs_kb = m->tmpfs_kb > 0 ? (long)m->tmpfs_kb : 64 * 1024,
 				  .inet = families && !strcmp(families, "inet"),
 				  .oom_reset = box_l.oom_lowered,
@@ -1401,11 +1451,22 @@ static void box_rb_drop(struct box_half *h)
 		h->rb_state = BOX_RB_NONE;
 }
 
+/* Lets a kept box go: its init exits when its socket closes, and its
+ * launcher, free again, reaps it at its next PREP. */
+static void box_kept_drop(struct box_half *h)
+{
+	box_close_fds(h->kept_fd, BOX_RB_NFDS);
+	for (int i = 0; i < BOX_RB_NFDS; i++)
+		h->kept_fd[i] = -1;
+	h->kept = 0;
+}
+
 /* The launcher is broken: end it and everything of its half; the next run
  * starts a new one. */
 static void box_lost(struct box_half *h)
 {
 	box_rb_drop(h);
+	box_kept_drop(h);
 	h->rb_state = BOX_RB_NONE;
 	if (h->sock >= 0)
 		close(h->sock);
@@ -1497,6 +1558,8 @@ static int box_prep_same(const char *a, size_t alen, const char *b, size_t blen)
  * busy with one. A broken launcher is ended; the next run starts another. */
 static void box_rb_refill(struct box_half *h, const char *key, size_t len)
 {
+	if (h->kept)
+		return;
 	box_rb_poll(h);
 	if (h->sock < 0 || h->rb_state == BOX_RB_PENDING ||
 	    (h->rb_state == BOX_RB_READY && box_prep_same(h->rb_key, h->rb_key_len, key, len)))
@@ -1529,7 +1592,7 @@ static int box_rb_get(struct box *b, const char *key, size_t len, char *err, siz
 			struct box_half *h = &b->h[i];
 			if (h->rb_state == BOX_RB_PENDING && box_prep_same(h->rb_key, h->rb_key_len, key, len))
 				wait |= 1 << i;
-			else if (h->sock >= 0 && h->rb_state != BOX_RB_PENDING && pick < 0)
+			else if (h->sock >= 0 && h->rb_state != BOX_RB_PENDING && !h->kept && pick < 0)
 				pick = i;
 		}
 		if (!wait && pick < 0) /* all busy with other keys */
@@ -1559,6 +1622,14 @@ static int box_rb_get(struct box *b, const char *key, size_t len, char *err, siz
 			continue;
 		}
 		if (pick < 0) {
+			/* Every free half is gone: a kept box makes room. */
+			int k = 0;
+			while (k < BOX_HALVES && !(b->h[k].kept && b->h[k].sock >= 0))
+				k++;
+			if (k < BOX_HALVES) {
+				box_kept_drop(&b->h[k]);
+				continue;
+			}
 			snprintf(err, errlen, "the slot's launchers are gone");
 			return -EPIPE;
 		}
@@ -1851,6 +1922,7 @@ static int box_build_run(const struct box_spec *spec, char *buf, size_t *len)
 	req->type = BOX_MSG_RUN;
 	req->lim = spec->lim;
 	req->has_stdin = spec->stdin_fd >= 0;
+	req->keep = spec->keep != 0;
 	for (char *const *a = spec->argv; *a; a++, req->argc++)
 		if ((ret = box_put(buf, &off, BOX_REQ_MAX, *a)) < 0)
 			return ret;
@@ -1996,6 +2068,46 @@ static int box_tmpfs_resize(const struct box_base *base, int private_box, long k
 	return 0;
 }
 
+/* Takes the box kept from an earlier keep run built like this one, if
+ * any, with fresh baselines for its counters. Returns its half or -1. */
+static int box_kept_take(struct box *b, struct box_watch *w)
+{
+	int k = 0;
+	while (k < BOX_HALVES &&
+	       !(b->h[k].kept && box_prep_same(b->h[k].rb_key, b->h[k].rb_key_len, w->prep, w->prep_len)))
+		k++;
+	if (k == BOX_HALVES)
+		return -1;
+	struct box_half *h = &b->h[k];
+	memcpy(w->fd, h->kept_fd, sizeof w->fd);
+	w->base = h->kept_base;
+	for (int i = 0; i < BOX_RB_NFDS; i++)
+		h->kept_fd[i] = -1;
+	h->kept = 0;
+	/* The peak starts again from what the idle box holds now (it was
+	 * shown to restart when the box was kept). */
+	int peak = w->fd[BOX_RB_CG + BOX_CGF_PEAK];
+	if (peak >= 0 && pwrite(peak, "0", 1, 0) == 1)
+		w->base.mem_bytes = box_cg_read_num(peak);
+	w->base.oom_kills = box_cg_read_oom(w->fd[BOX_RB_CG + BOX_CGF_OOM]);
+	return k;
+}
+
+/* Whether the box of a keep run that is over may serve the next one: the
+ * program ended by itself, the init found the box clean and waits, and
+ * the memory peak can start again for the next run. */
+static int box_keepable(struct box_watch *w)
+{
+	if (!w->spec->keep || !w->have_exit || !w->exit.kept || !w->gone || w->why != BOX_KILL_NONE || w->error[0] ||
+	    w->sv[0] || w->fd[BOX_RB_CTL] < 0)
+		return 0;
+	struct pollfd p = {w->fd[BOX_RB_PIDFD], POLLIN, 0};
+	if (poll(&p, 1, 0) != 0) /* the init is gone after all */
+		return 0;
+	int peak = w->fd[BOX_RB_CG + BOX_CGF_PEAK];
+	return peak < 0 || pwrite(peak, "0", 1, 0) == 1;
+}
+
 int box_run(struct box *b, const struct box_spec *spec, struct box_result *res)
 {
 	if (!b || !spec || !res || !spec->argv || !spec->argv[0] || spec->ndirs < 0 || spec->ndirs > BOX_MAX_DIRS)
@@ -2025,17 +2137,23 @@ int box_run(struct box *b, const struct box_spec *spec, struct box_result *res)
 			goto done;
 	if (spec->workdir && !strcmp(spec->workdir, b->work))
 		box_work_resize(b, spec->lim.tmpfs_kb);
-	int half = box_rb_get(b, prep, prep_len, w.error, sizeof w.error);
-	if (half < 0)
-		goto done;
+	int half = spec->keep ? box_kept_take(b, &w) : -1;
+	if (half >= 0) {
+		res->reused = 1;
+	} else {
+		half = box_rb_get(b, prep, prep_len, w.error, sizeof w.error);
+		if (half < 0)
+			goto done;
+		/* The box is ours now. */
+		struct box_half *h = &b->h[half];
+		memcpy(w.fd, h->rb_fd, sizeof w.fd);
+		w.base = h->rb_base;
+		for (int i = 0; i < BOX_RB_NFDS; i++)
+			h->rb_fd[i] = -1;
+		h->rb_state = BOX_RB_NONE;
+	}
 	struct box_half *h = &b->h[half];
 	w.h = h;
-	/* The box is ours now. */
-	memcpy(w.fd, h->rb_fd, sizeof w.fd);
-	w.base = h->rb_base;
-	for (int i = 0; i < BOX_RB_NFDS; i++)
-		h->rb_fd[i] = -1;
-	h->rb_state = BOX_RB_NONE;
 	/* The run's limits on top of what the box holds idle: the init and
 	 * (v1) the launcher count against pids.max, memory that cannot be
 	 * reclaimed against the memory limit. */
@@ -2051,13 +2169,24 @@ int box_run(struct box *b, const struct box_spec *spec, struct box_result *res)
 	long long cpu = box_cg_read_cpu_ns(w.fd[BOX_RB_CG + BOX_CGF_CPU]);
 	if (cpu >= 0)
 		w.base.cpu_ns = cpu;
-	if (spec->lim.tmpfs_kb > 0 && spec->lim.tmpfs_kb != w.base.tmpfs_kb &&
-	    box_tmpfs_resize(&w.base, !spec->workdir, spec->lim.tmpfs_kb, w.error, sizeof w.error) < 0) {
-		box_kill(&w, BOX_KILL_REST);
-		goto done;
+	if (spec->lim.tmpfs_kb > 0 && spec->lim.tmpfs_kb != w.base.tmpfs_kb) {
+		if (box_tmpfs_resize(&w.base, !spec->workdir, spec->lim.tmpfs_kb, w.error, sizeof w.error) < 0) {
+			box_kill(&w, BOX_KILL_REST);
+			goto done;
+		}
+		w.base.tmpfs_kb = spec->lim.tmpfs_kb;
 	}
 
 	box_supervise(&w, run, run_len);
+	if (box_keepable(&w)) {
+		/* Kept, waiting for the next keep run with this key. */
+		memcpy(h->kept_fd, w.fd, sizeof w.fd);
+		h->kept_base = w.base;
+		h->kept = 1;
+		for (int i = 0; i < BOX_RB_NFDS; i++)
+			w.fd[i] = -1;
+		goto done;
+	}
 	h->used_fd[0] = w.fd[BOX_RB_CTL];
 	h->used_fd[1] = w.fd[BOX_RB_PIDFD];
 	w.fd[BOX_RB_CTL] = w.fd[BOX_RB_PIDFD] = -1;
@@ -2171,7 +2300,7 @@ struct box *box_new(int slot, char *err, size_t errlen)
 		h->sock = -1;
 		h->used_fd[0] = h->used_fd[1] = -1;
 		for (int i = 0; i < BOX_RB_NFDS; i++)
-			h->rb_fd[i] = -1;
+			h->rb_fd[i] = h->kept_fd[i] = -1;
 		h->cg.dir_fd = h->cg.usage_fd = -1;
 		for (int i = 0; i < BOX_CGF_N; i++)
 			h->cg.fd[i] = -1;
@@ -2223,6 +2352,7 @@ void box_free(struct box *b)
 	for (int k = 0; k < BOX_HALVES; k++) {
 		struct box_half *h = &b->h[k];
 		box_rb_drop(h);
+		box_kept_drop(h);
 		box_close_fds(h->used_fd, 2);
 		if (h->sock >= 0) {
 			struct box_prep q = {.type = BOX_MSG_QUIT};

@@ -76,6 +76,16 @@ struct box_spec {
 	 * as soon as the box holds them: the box then has the only copies, so
 	 * a pipe to another box sees EOF when this one ends (interactive runs). */
 	int give_fds;
+	/* 1: a run that ends by itself and leaves nothing behind keeps its
+	 * box for the slot's next keep run built with the same directories
+	 * (inet_sockets, workdir, dirs), which then costs only the program's
+	 * start: a submission's tests, say. What a kept box carries over is
+	 * its namespaces and nothing of the run: the box's init kills every
+	 * process the program left, and keeps the box only when /tmp (and a
+	 * private /box) are empty and no System V IPC object exists (POSIX
+	 * message queues cannot be made in any box). Anything else, and the
+	 * next run gets a fresh box, as with 0 (the default). */
+	int keep;
 };
 
 void box_spec_init(struct box_spec *spec); /* defaults; fds = -1 */
@@ -89,6 +99,7 @@ struct box_result {
 	long wall_us;
 	long memory_kb; /* peak, from the cgroup, above what the box held idle */
 	long stdout_bytes, stderr_bytes;
+	int reused; /* the run had a box kept from an earlier one (spec.keep) */
 	char message[256]; /* for people: "killed by signal 11 (SIGSEGV)",
 			    * "blocked system call: ptrace", ... */
 };

@@ -406,6 +406,8 @@ int box_cg_renew(struct box_cg *cg)
 	cg->fd[BOX_CGF_CPU] = box_path_open(dir, "cpu.stat", O_RDONLY);
 	/* Absent when the controllers are (VERDICT_BOX_CGROUP=v2 forced). */
 	cg->fd[BOX_CGF_PEAK] = box_path_open(dir, "memory.peak", O_RDWR);
+	if (cg->fd[BOX_CGF_PEAK] == -EACCES) /* read-only before 6.12 */
+		cg->fd[BOX_CGF_PEAK] = box_path_open(dir, "memory.peak", O_RDONLY);
 	cg->fd[BOX_CGF_OOM] = box_path_open(dir, "memory.events", O_RDONLY);
 	cg->fd[BOX_CGF_PIDS] = box_path_open(dir, "pids.current", O_RDONLY);
 	cg->fd[BOX_CGF_MEMLIM] = box_path_open(dir, "memory.max", O_WRONLY);
@@ -460,7 +462,10 @@ int box_cg_limit(const int *fd, long long mem, long long pids)
 	char buf[32];
 	int ret, v2 = box_cgg.mode == BOX_CG_V2;
 	box_num(buf, sizeof buf, mem, v2 ? "max" : "-1");
-	if ((ret = box_fd_write(fd[BOX_CGF_MEMLIM], buf)) < 0 || (ret = box_fd_write(fd[BOX_CGF_MEMSWLIM], buf)) < 0)
+	/* v1: memsw may never be below the memory limit, and a kept box
+	 * still has its last run's: raised first, lowered last. */
+	if ((ret = box_fd_write(fd[BOX_CGF_MEMSWLIM], "-1")) < 0 || (ret = box_fd_write(fd[BOX_CGF_MEMLIM], buf)) < 0 ||
+	    (ret = box_fd_write(fd[BOX_CGF_MEMSWLIM], buf)) < 0)
 		return ret;
 	box_num(buf, sizeof buf, pids, "max");
 	return box_fd_write(fd[BOX_CGF_PIDSMAX], buf);

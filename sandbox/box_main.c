@@ -1,6 +1,7 @@
 /* verdict-box: runs one command in a box and prints the result as one line
- * of JSON. With --repeat N, runs it N times (each in a fresh box) and adds
- * a summary line of how long box_run took.
+ * of JSON. With --repeat N, runs it N times (each in a fresh box, or with
+ * --keep in a kept one when the last run left it clean) and adds a summary
+ * line of how long box_run took.
  *
  * Exit code: 0 when the box worked (any status but JE), 1 on JE, 2 on a
  * usage error.
@@ -38,6 +39,8 @@ static void usage(void)
 			"  --stdin F --stdout F --stderr F   files opened by the host; without\n"
 			"                  --stdout/--stderr the output is counted and discarded\n"
 			"  --repeat N      run N times, print the last result and a summary\n"
+			"  --keep          with --repeat: a run that leaves nothing behind keeps\n"
+			"                  its box for the next (the judge's way with tests)\n"
 			"  --slot N        box slot (uid first_uid+N, default 0)\n");
 	exit(2);
 }
@@ -101,7 +104,7 @@ static long now_us(void)
 }
 
 /* Wall time of box_run itself, as the judge pays it, per run. */
-static void print_summary(const long *us, const int *statuses, int n)
+static void print_summary(const long *us, const int *statuses, int n, int reused)
 {
 	long *sorted = malloc(n * sizeof *sorted);
 	if (!sorted)
@@ -120,6 +123,7 @@ static void print_summary(const long *us, const int *statuses, int n)
 		if (statuses[s])
 			json_object_object_add(st, box_status_name(s), json_object_new_int(statuses[s]));
 	json_object_object_add(o, "statuses", st);
+	json_object_object_add(o, "reused", json_object_new_int(reused));
 	printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
 	json_object_put(o);
 	free(sorted);
@@ -144,28 +148,20 @@ int main(int argc, char **argv)
 		O_STDOUT,
 		O_STDERR,
 		O_REPEAT,
+		O_KEEP,
 		O_SLOT
 	};
 	static const struct option opts[] = {
-		{"time", 1, 0, O_TIME},
-		{"wall", 1, 0, O_WALL},
-		{"memory", 1, 0, O_MEMORY},
-		{"procs", 1, 0, O_PROCS},
-		{"output", 1, 0, O_OUTPUT},
-		{"files", 1, 0, O_FILES},
-		{"stack", 1, 0, O_STACK},
-		{"tmpfs", 1, 0, O_TMPFS},
-		{"dir", 1, 0, O_DIR},
-		{"workdir", 1, 0, O_WORKDIR},
-		{"env", 1, 0, O_ENV},
-		{"inet-sockets", 0, 0, O_INET},
-		{"stdin", 1, 0, O_STDIN},
-		{"stdout", 1, 0, O_STDOUT},
-		{"stderr", 1, 0, O_STDERR},
-		{"repeat", 1, 0, O_REPEAT},
-		{"slot", 1, 0, O_SLOT},
-		{"help", 0, 0, 'h'},
-		{0, 0, 0, 0},
+		{"time", 1, 0, O_TIME},     {"wall", 1, 0, O_WALL},
+		{"memory", 1, 0, O_MEMORY}, {"procs", 1, 0, O_PROCS},
+		{"output", 1, 0, O_OUTPUT}, {"files", 1, 0, O_FILES},
+		{"stack", 1, 0, O_STACK},   {"tmpfs", 1, 0, O_TMPFS},
+		{"dir", 1, 0, O_DIR},       {"workdir", 1, 0, O_WORKDIR},
+		{"env", 1, 0, O_ENV},       {"inet-sockets", 0, 0, O_INET},
+		{"stdin", 1, 0, O_STDIN},   {"stdout", 1, 0, O_STDOUT},
+		{"stderr", 1, 0, O_STDERR}, {"repeat", 1, 0, O_REPEAT},
+		{"keep", 0, 0, O_KEEP},     {"slot", 1, 0, O_SLOT},
+		{"help", 0, 0, 'h'},        {0, 0, 0, 0},
 	};
 	struct box_spec spec;
 	box_spec_init(&spec);
@@ -247,6 +243,9 @@ int main(int argc, char **argv)
 		case O_REPEAT:
 			repeat = (int)num(optarg, 1);
 			break;
+		case O_KEEP:
+			spec.keep = 1;
+			break;
 		case O_SLOT:
 			slot = (int)num(optarg, 0);
 			break;
@@ -283,7 +282,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	long *us = calloc(repeat, sizeof *us);
-	int statuses[BOX_JE + 1] = {0};
+	int statuses[BOX_JE + 1] = {0}, reused = 0;
 	struct box_result res;
 	int ret = 0;
 	for (int i = 0; i < repeat && us; i++) {
@@ -305,11 +304,12 @@ int main(int argc, char **argv)
 			break;
 		}
 		statuses[res.status]++;
+		reused += res.reused;
 	}
 	if (ret == 0 && us) {
 		print_result(&res);
 		if (repeat > 1)
-			print_summary(us, statuses, repeat);
+			print_summary(us, statuses, repeat, reused);
 	}
 	free(us);
 	box_free(b);

@@ -322,6 +322,7 @@ static const char *run_validator(struct slot *s, const struct validator *v, cons
 	spec.dirs[1] = (struct box_dir){blob_dir, "/data", 0};
 	spec.ndirs = 2;
 	spec.argv = argv;
+	spec.keep = 1; /* one box for the validator's runs too */
 	lseek(team_fd, 0, SEEK_SET);
 	spec.stdin_fd = testlib ? -1 : team_fd;
 	int efd = open_out(s->dir, "validator.err");
@@ -769,6 +770,9 @@ void judge_submission(struct slot *s, const redisReply *f, const char *id, const
 		spec.dirs[0] = (struct box_dir){prog_dir, "/prog", 0};
 		spec.ndirs = 1;
 		spec.argv = argv;
+		/* One box for all the tests, kept only while each leaves it
+		 * as it found it: the namespaces are made once. */
+		spec.keep = 1;
 		spec.stdin_fd = ifd;
 		spec.stdout_fd = ofd;
 		spec.stderr_fd = efd;

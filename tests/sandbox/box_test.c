@@ -1,7 +1,8 @@
 /* Host-side safety of the box library, linked against it directly:
  * box_read_file refuses what a box can plant (symlinks to host files, links
  * out of the work directory, FIFOs), box_clean empties a hostile tree
- * without following links, and concurrent slots do not see each other.
+ * without following links, concurrent slots do not see each other, and a
+ * kept box's figures are its run's own.
  *
  * Prints "ok NAME" or "FAIL NAME: why" per check; exit 1 on any failure.
  * Built and run by run_hostile.sh. */
@@ -217,6 +218,52 @@ static void tmpfs_resize(struct box *b)
 	}
 }
 
+/* A kept box's figures are its run's own: the memory peak, CPU and
+ * limits start again for each run, and a run that ends in a limit does
+ * not keep its box. */
+static void kept_figures(struct box *b)
+{
+	static const struct {
+		const char *script, *name;
+		long memory_kb, tmpfs_kb;
+		enum box_status status;
+		int reused;
+		long min_mem, max_mem, min_cpu, max_cpu;
+	} runs[] = {
+		{"x = bytearray(96 << 20); sum(range(3000000))", "a big run", 0, 0, BOX_OK, -1, 90000, -1, 50, -1},
+		{"pass", "a small run after it, in its box", 0, 0, BOX_OK, 1, -1, 30000, -1, 200},
+		{"x = bytearray(96 << 20)", "a run over its memory limit", 48 * 1024, 0, BOX_MLE, 1, -1, -1, -1, -1},
+		{"pass", "a run after an MLE", 0, 0, BOX_OK, -1, -1, 30000, -1, -1},
+		{"open('/tmp/f', 'wb').write(bytes(2 << 20)); import os; os.remove('/tmp/f')",
+		 "a kept box's /tmp resized", 0, 4096, BOX_OK, 1, -1, -1, -1, -1},
+	};
+	for (size_t i = 0; i < sizeof runs / sizeof *runs; i++) {
+		char *argv[] = {"/usr/bin/python3", "-S", "-c", (char *)runs[i].script, NULL};
+		struct box_spec spec;
+		box_spec_init(&spec);
+		spec.argv = argv;
+		spec.keep = 1;
+		spec.lim.cpu_s = 10;
+		spec.lim.wall_s = 30;
+		if (runs[i].memory_kb)
+			spec.lim.memory_kb = runs[i].memory_kb;
+		if (runs[i].tmpfs_kb)
+			spec.lim.tmpfs_kb = runs[i].tmpfs_kb;
+		struct box_result res;
+		int ret = box_run(b, &spec, &res);
+		char why[400];
+		snprintf(why, sizeof why, "%s reused=%d memory_kb=%ld cpu_ms=%ld %s", box_status_name(res.status),
+			 res.reused, res.memory_kb, res.cpu_ms, res.message);
+		check(ret == 0 && res.status == runs[i].status &&
+			      (runs[i].reused < 0 || res.reused == runs[i].reused) &&
+			      (runs[i].min_mem < 0 || res.memory_kb >= runs[i].min_mem) &&
+			      (runs[i].max_mem < 0 || res.memory_kb <= runs[i].max_mem) &&
+			      (runs[i].min_cpu < 0 || res.cpu_ms >= runs[i].min_cpu) &&
+			      (runs[i].max_cpu < 0 || res.cpu_ms <= runs[i].max_cpu),
+		      runs[i].name, why);
+	}
+}
+
 int main(void)
 {
 	char err[256];
@@ -231,6 +278,7 @@ int main(void)
 	}
 	read_back(b);
 	tmpfs_resize(b);
+	kept_figures(b);
 	box_clean(b);
 	clean(b);
 	box_free(b);

@@ -7,6 +7,7 @@
 #   // build: -pthread                                (extra compiler flags)
 #   // env: NAME=value                                (in the CLI's environment)
 #   // cmd: /progs/other                              (run this instead)
+#   // each: a b c               (one case per word, given as the last argument)
 #
 # After every case a plain run must still work, and nothing may be left:
 # no process of a box uid, no cgroup or state directory of a finished run.
@@ -49,7 +50,7 @@ json_get() {
 # Checks one "key<op>value" term against a result line; prints why not.
 check_term() {
 	local json=$1 term=$2 key op want got
-	if [[ $term =~ ^([a-z_]+)(\>=|\<=|=|\<|\>|~)(.*)$ ]]; then
+	if [[ $term =~ ^([A-Za-z_]+)(\>=|\<=|=|\<|\>|~)(.*)$ ]]; then
 		key=${BASH_REMATCH[1]} op=${BASH_REMATCH[2]} want=${BASH_REMATCH[3]}
 	else
 		echo "bad term $term"
@@ -148,8 +149,8 @@ build() { # src -> $WORK/bin/name
 		gcc -O2 $flags -o "$WORK/bin/$name" "$src" 2>"$WORK/cc.log"
 }
 
-run_case() { # src
-	local src=$1 name expect opts env cmd out term why t0 t1
+run_case() { # src [argument]
+	local src=$1 arg=${2:-} name expect opts env cmd out term why t0 t1
 	name=$(basename "${src%.*}")
 	expect=$(header "$src" expect)
 	opts=$(header "$src" opts)
@@ -160,6 +161,10 @@ run_case() { # src
 		*.py) cmd="/usr/bin/python3 /progs/$name.py" ;;
 		*) cmd="/progs/$name" ;;
 		esac
+	fi
+	if [ -n "$arg" ]; then
+		cmd="$cmd $arg"
+		name="$name[$arg]"
 	fi
 	t0=$(date +%s%N)
 	# shellcheck disable=SC2086
@@ -202,7 +207,14 @@ for src in "${cases[@]}"; do
 		fail "$(basename "$src")" "does not build: $(head -c 300 "$WORK/cc.log")"
 		continue
 	fi
-	run_case "$src"
+	each=$(header "$src" each)
+	if [ -z "$each" ]; then
+		run_case "$src"
+		continue
+	fi
+	for word in $each; do
+		run_case "$src" "$word"
+	done
 done
 
 # --- the CLI itself -----------------------------------------------------------
