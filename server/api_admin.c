@@ -9,6 +9,7 @@
 
 #include "kv.h"
 #include "log.h"
+#include "contest.h"
 #include "server.h"
 #include "util.h"
 
@@ -369,7 +370,10 @@ static int rejudge_one(struct worker *w, const char *id)
 	mysql_free_result(db_query(
 		w->db, &e, "UPDATE submissions SET status = 'queued', attempt = %d, queued_at = NOW(3) WHERE id = %q",
 		attempt, id));
-	return e ? -1 : submission_enqueue(w, id, attempt, 1);
+	if (e)
+		return -1;
+	contest_event_submission(w, id); /* its judgement is pending again */
+	return submission_enqueue(w, id, attempt, 1);
 }
 
 static void do_rejudge(struct worker *w, struct req *r)

@@ -18,6 +18,7 @@
 #include "kv.h"
 #include "log.h"
 #include "package.h"
+#include "contest.h"
 #include "server.h"
 #include "util.h"
 
@@ -99,14 +100,7 @@ static long long parse_abstime(const char *s)
 
 /*** A contest as stored ***/
 
-struct contest {
-	char id[65], name[256], formal[256], type[16];
-	long long start_ms; /* -1: not scheduled */
-	long long duration_ms, freeze_ms, thawed_ms, finalized_ms;
-	int penalty_min;
-};
-
-static int contest_load(MYSQL *db, const char *id, struct contest *c)
+int contest_load(MYSQL *db, const char *id, struct contest *c)
 {
 	int e;
 	MYSQL_RES *res = db_query(
@@ -135,7 +129,7 @@ static int contest_load(MYSQL *db, const char *id, struct contest *c)
 	return 0;
 }
 
-static long long freeze_at(const struct contest *c)
+long long contest_freeze_at(const struct contest *c)
 {
 	return c->start_ms < 0 || c->freeze_ms < 0 ? -1 : c->start_ms + c->duration_ms - c->freeze_ms;
 }
@@ -143,11 +137,11 @@ static long long freeze_at(const struct contest *c)
 /* The public board hides what was submitted from the freeze until a thaw. */
 static int frozen_now(const struct contest *c, long long now)
 {
-	long long f = freeze_at(c);
+	long long f = contest_freeze_at(c);
 	return f >= 0 && now >= f && c->thawed_ms < 0;
 }
 
-static json_object *contest_json(const struct contest *c)
+json_object *contest_json(const struct contest *c)
 {
 	char buf[64];
 	json_object *o = json_object_new_object();
@@ -174,7 +168,7 @@ static json_object *contest_json(const struct contest *c)
 	return o;
 }
 
-static json_object *state_json(const struct contest *c, long long now)
+json_object *contest_state_json(const struct contest *c, long long now)
 {
 	char buf[64];
 	json_object *o = json_object_new_object();
@@ -187,7 +181,7 @@ static json_object *state_json(const struct contest *c, long long now)
 			json_object_object_add(o, key, NULL);                        \
 		}                                                                    \
 	} while (0)
-	long long end = c->start_ms + c->duration_ms, f = freeze_at(c);
+	long long end = c->start_ms + c->duration_ms, f = contest_freeze_at(c);
 	STAMP("started", c->start_ms, c->start_ms >= 0 && now >= c->start_ms);
 	STAMP("frozen", f, f >= 0 && now >= f);
 	STAMP("ended", end, c->start_ms >= 0 && now >= end);
@@ -239,9 +233,10 @@ static struct team_row *compute(MYSQL *db, const struct contest *c, int jury, lo
 	}
 	mysql_free_result(res);
 	*nteams = k;
-	long long hide_from = jury                                                                        ? -1
-			      : (frozen_now(c, util_now_ms()) || (freeze_at(c) >= 0 && c->thawed_ms < 0)) ? freeze_at(c)
-													  : -1;
+	long long hide_from = jury ? -1
+			      : (frozen_now(c, util_now_ms()) || (contest_freeze_at(c) >= 0 && c->thawed_ms < 0))
+				      ? contest_freeze_at(c)
+				      : -1;
 	res = db_query(
 		db, &e,
 		"SELECT user_id, problem_id, status, verdict, COALESCE(score, 0), FLOOR(UNIX_TIMESTAMP(created_at) * "
@@ -489,7 +484,7 @@ static json_object *board_json(struct worker *w, const struct contest *c, int ju
 	json_object_object_add(o, "time", json_object_new_string(buf));
 	reltime(buf, sizeof buf, c->start_ms >= 0 ? now - c->start_ms : 0);
 	json_object_object_add(o, "contest_time", json_object_new_string(buf));
-	json_object_object_add(o, "state", state_json(c, now));
+	json_object_object_add(o, "state", contest_state_json(c, now));
 	json_object_object_add(o, "rows", rows);
 	return o;
 }
@@ -626,6 +621,11 @@ json_object *contest_board_snapshot(struct worker *w, const char *cid, int jury)
 
 /*** HTTP ***/
 
+static int user_admin(const struct user *u)
+{
+	return u && !strcmp(u->role, "admin");
+}
+
 static int is_admin(const struct req *r)
 {
 	return !strcmp(r->user.role, "admin");
@@ -741,6 +741,10 @@ static void do_put(struct worker *w, struct req *r)
 	freeReplyObject(redisCommand(w->kv, "DEL %s %s %s %s", k1, k2, k3, k4));
 	audit(w, &r->user, existed ? "contest.update" : "contest.create", r->param, NULL);
 	json_object_put(o);
+	/* Times, problems or the scoreboard type: the feeds send all three. */
+	contest_event(w, r->param, "contest", NULL);
+	contest_event(w, r->param, "state", NULL);
+	contest_event(w, r->param, "problems", NULL);
 	struct contest c;
 	contest_load(w->db, r->param, &c);
 	http_reply_json(r, existed ? 200 : 201, contest_json(&c));
@@ -846,26 +850,22 @@ static void do_state(struct worker *w, struct req *r)
 {
 	struct contest c;
 	if (!load_or_404(w, r, &c))
-		http_reply_json(r, 200, state_json(&c, util_now_ms()));
+		http_reply_json(r, 200, contest_state_json(&c, util_now_ms()));
 }
 
-static void do_problems(struct worker *w, struct req *r)
+static json_object *b_problems(struct worker *w, const struct contest *c, const struct user *u, const char *only)
 {
-	struct contest c;
-	if (load_or_404(w, r, &c))
-		return;
 	/* Before the start only the jury sees the problem set. */
-	if (!is_admin(r) && (c.start_ms < 0 || util_now_ms() < c.start_ms)) {
-		clics_reply(r, json_object_new_array(), "problem");
-		return;
-	}
+	if (!user_admin(u) && (c->start_ms < 0 || util_now_ms() < c->start_ms))
+		return json_object_new_array();
 	int e;
-	MYSQL_RES *res = db_query(
-		w->db, &e,
-		"SELECT cp.problem_id, cp.label, p.name, cp.ord, cp.rgb, cp.color, p.time_limit, "
-		"p.memory_limit, (SELECT COUNT(*) FROM testcases t WHERE t.problem_id = p.id) FROM "
-		"contest_problems cp JOIN problems p ON p.id = cp.problem_id WHERE cp.contest_id = %q ORDER BY cp.ord",
-		c.id);
+	MYSQL_RES *res =
+		db_query(w->db, &e,
+			 "SELECT cp.problem_id, cp.label, p.name, cp.ord, cp.rgb, cp.color, p.time_limit, "
+			 "p.memory_limit, (SELECT COUNT(*) FROM testcases t WHERE t.problem_id = p.id) FROM "
+			 "contest_problems cp JOIN problems p ON p.id = cp.problem_id WHERE cp.contest_id = %q "
+			 "AND (%d OR cp.problem_id = %q) ORDER BY cp.ord",
+			 c->id, !only, only ? only : "");
 	json_object *arr = json_object_new_array();
 	MYSQL_ROW row;
 	while (res && (row = mysql_fetch_row(res))) {
@@ -885,19 +885,17 @@ static void do_problems(struct worker *w, struct req *r)
 		json_object_array_add(arr, o);
 	}
 	mysql_free_result(res);
-	clics_reply(r, arr, "problem");
+	return arr;
 }
 
-static void do_teams(struct worker *w, struct req *r)
+static json_object *b_teams(struct worker *w, const struct contest *c, const struct user *u, const char *only)
 {
-	struct contest c;
-	if (load_or_404(w, r, &c))
-		return;
+	(void)u;
 	int e;
 	MYSQL_RES *res = db_query(w->db, &e,
 				  "SELECT u.username FROM contest_teams t JOIN users u ON u.id = t.user_id WHERE "
-				  "t.contest_id = %q ORDER BY u.username",
-				  c.id);
+				  "t.contest_id = %q AND (%d OR u.username = %q) ORDER BY u.username",
+				  c->id, !only, only ? only : "");
 	json_object *arr = json_object_new_array();
 	MYSQL_ROW row;
 	while (res && (row = mysql_fetch_row(res))) {
@@ -908,7 +906,7 @@ static void do_teams(struct worker *w, struct req *r)
 		json_object_array_add(arr, o);
 	}
 	mysql_free_result(res);
-	clics_reply(r, arr, "team");
+	return arr;
 }
 
 static void do_register(struct worker *w, struct req *r)
@@ -924,8 +922,10 @@ static void do_register(struct worker *w, struct req *r)
 	mysql_free_result(db_query(w->db, &e, "INSERT IGNORE INTO contest_teams (contest_id, user_id) VALUES (%q, %L)",
 				   c.id, r->user.id));
 	int fresh = !e && mysql_affected_rows(w->db) == 1;
-	if (fresh)
+	if (fresh) {
 		contest_board_update(w, c.id, r->user.id);
+		contest_event(w, c.id, "teams", r->user.username);
+	}
 	json_object *o = json_object_new_object();
 	json_object_object_add(o, "team_id", json_object_new_string(r->user.username));
 	json_object_object_add(o, "name", json_object_new_string(r->user.username));
@@ -981,12 +981,24 @@ static void do_thaw(struct worker *w, struct req *r)
 	contest_load(w->db, c.id, &c);
 	board_rebuild(w, &c);
 	audit(w, &r->user, "contest.thaw", c.id, NULL);
+	/* The public feeds now see the judgements the freeze hid. */
+	contest_event(w, c.id, "state", NULL);
+	long long f = contest_freeze_at(&c);
+	MYSQL_RES *hidden = f < 0 ? NULL
+				  : db_query(w->db, &e,
+					     "SELECT id FROM submissions WHERE contest_id = %q AND created_at >= "
+					     "FROM_UNIXTIME(%L / 1000) ORDER BY created_at",
+					     c.id, (int64_t)f);
+	MYSQL_ROW hrow;
+	while (hidden && (hrow = mysql_fetch_row(hidden)))
+		contest_event(w, c.id, "submissions", hrow[0]);
+	mysql_free_result(hidden);
 	json_object *b = board_json(w, &c, 0, 0);
 	char topic[120];
 	snprintf(topic, sizeof topic, "contest/%s/scoreboard", c.id);
 	events_publish(w->kv, topic, json_object_to_json_string_ext(b, JSON_C_TO_STRING_PLAIN));
 	json_object_put(b);
-	http_reply_json(r, 200, state_json(&c, util_now_ms()));
+	http_reply_json(r, 200, contest_state_json(&c, util_now_ms()));
 }
 
 static void do_finalize(struct worker *w, struct req *r)
@@ -1010,7 +1022,8 @@ static void do_finalize(struct worker *w, struct req *r)
 				   c.id, json_object_to_json_string_ext(b, JSON_C_TO_STRING_PLAIN)));
 	json_object_put(b);
 	audit(w, &r->user, "contest.finalize", c.id, NULL);
-	http_reply_json(r, 200, state_json(&c, util_now_ms()));
+	contest_event(w, c.id, "state", NULL); /* end_of_updates: the feeds' last line */
+	http_reply_json(r, 200, contest_state_json(&c, util_now_ms()));
 }
 
 /* For POST /api/submissions with a "contest": 0 allowed, else an HTTP
@@ -1135,13 +1148,13 @@ static const struct {
 	{"CE", "compiler error", 0, 0},  {"JE", "judging error", 0, 0},
 };
 
-static void do_judgement_types(struct worker *w, struct req *r)
+static json_object *b_judgement_types(struct worker *w, const struct contest *c, const struct user *u, const char *only)
 {
-	struct contest c;
-	if (load_or_404(w, r, &c))
-		return;
+	(void)w, (void)c, (void)u;
 	json_object *arr = json_object_new_array();
 	for (size_t i = 0; i < sizeof judgement_types / sizeof judgement_types[0]; i++) {
+		if (only && strcmp(only, judgement_types[i].id))
+			continue;
 		json_object *o = json_object_new_object();
 		json_object_object_add(o, "id", json_object_new_string(judgement_types[i].id));
 		json_object_object_add(o, "name", json_object_new_string(judgement_types[i].name));
@@ -1149,14 +1162,12 @@ static void do_judgement_types(struct worker *w, struct req *r)
 		json_object_object_add(o, "solved", json_object_new_boolean(judgement_types[i].solved));
 		json_object_array_add(arr, o);
 	}
-	clics_reply(r, arr, "judgement type");
+	return arr;
 }
 
-static void do_languages(struct worker *w, struct req *r)
+static json_object *b_languages(struct worker *w, const struct contest *c, const struct user *u, const char *only)
 {
-	struct contest c;
-	if (load_or_404(w, r, &c))
-		return;
+	(void)c, (void)u;
 	static const struct {
 		const char *id, *ext;
 	} exts[] = {{"c", "c"},   {"cpp", "cpp"}, {"python3", "py"}, {"java", "java"}, {"javascript", "js"},
@@ -1168,6 +1179,10 @@ static void do_languages(struct worker *w, struct req *r)
 		if (!l)
 			continue;
 		const char *id = util_json_str(l, "id");
+		if (!id || (only && strcmp(only, id))) {
+			json_object_put(l);
+			continue;
+		}
 		json_object *o = json_object_new_object();
 		json_object_object_add(o, "id", json_object_new_string(id));
 		json_object_object_add(o, "name", json_object_new_string(util_json_str(l, "name")));
@@ -1181,45 +1196,43 @@ static void do_languages(struct worker *w, struct req *r)
 		json_object_put(l);
 	}
 	freeReplyObject(rep);
-	clics_reply(r, arr, "language");
+	return arr;
 }
 
-static void do_empty(struct worker *w, struct req *r)
+/* Groups and organizations: Verdict has none. */
+static json_object *b_none(struct worker *w, const struct contest *c, const struct user *u, const char *only)
 {
-	struct contest c;
-	if (!load_or_404(w, r, &c))
-		clics_reply(r, json_object_new_array(), "object");
+	(void)w, (void)c, (void)u, (void)only;
+	return json_object_new_array();
 }
 
 /* Submissions and judgements as each role may see them: the jury all, a
  * team its own, the public those before the freeze (all after a thaw);
  * nobody's code but through the jury. */
-static MYSQL_RES *visible_submissions(struct worker *w, struct req *r, const struct contest *c)
+static MYSQL_RES *visible_submissions(struct worker *w, const struct user *u, const struct contest *c, const char *only)
 {
 	int e;
-	int admin = is_admin(r);
-	long long f = freeze_at(c);
+	int admin = user_admin(u);
+	int64_t uid = u ? u->id : 0;
+	long long f = contest_freeze_at(c);
 	char limit[160] = "";
-	if (!admin && !r->user.id && f >= 0 && c->thawed_ms < 0)
+	if (!admin && !uid && f >= 0 && c->thawed_ms < 0)
 		snprintf(limit, sizeof limit, " AND s.created_at < FROM_UNIXTIME(%lld.%03lld)", f / 1000, f % 1000);
 	char who[64] = "";
-	if (!admin && r->user.id)
-		snprintf(who, sizeof who, " AND s.user_id = %lld", (long long)r->user.id);
+	if (!admin && uid)
+		snprintf(who, sizeof who, " AND s.user_id = %lld", (long long)uid);
 	return db_query(
 		w->db, &e,
 		"SELECT s.id, s.language, s.problem_id, u.username, FLOOR(UNIX_TIMESTAMP(s.created_at) * 1000), "
 		"s.status, s.verdict, FLOOR(UNIX_TIMESTAMP(COALESCE(s.started_at, s.created_at)) * 1000), "
 		"FLOOR(UNIX_TIMESTAMP(s.finished_at) * 1000), s.time_ms, s.score FROM submissions s JOIN users u ON "
-		"u.id = s.user_id WHERE s.contest_id = %q%s%s ORDER BY s.created_at, s.id",
-		c->id, limit, who);
+		"u.id = s.user_id WHERE s.contest_id = %q AND (%d OR s.id = %q)%s%s ORDER BY s.created_at, s.id",
+		c->id, !only, only ? only : "", limit, who);
 }
 
-static void do_submissions(struct worker *w, struct req *r)
+static json_object *b_submissions(struct worker *w, const struct contest *c, const struct user *u, const char *only)
 {
-	struct contest c;
-	if (load_or_404(w, r, &c))
-		return;
-	MYSQL_RES *res = visible_submissions(w, r, &c);
+	MYSQL_RES *res = visible_submissions(w, u, c, only);
 	json_object *arr = json_object_new_array();
 	MYSQL_ROW row;
 	char buf[64];
@@ -1232,31 +1245,28 @@ static void do_submissions(struct worker *w, struct req *r)
 		json_object_object_add(o, "team_id", json_object_new_string(row[3]));
 		abstime(buf, sizeof buf, at);
 		json_object_object_add(o, "time", json_object_new_string(buf));
-		reltime(buf, sizeof buf, at - c.start_ms);
+		reltime(buf, sizeof buf, at - c->start_ms);
 		json_object_object_add(o, "contest_time", json_object_new_string(buf));
 		json_object_object_add(o, "files", json_object_new_array());
 		json_object_array_add(arr, o);
 	}
 	mysql_free_result(res);
-	clics_reply(r, arr, "submission");
+	return arr;
 }
 
 /* Whether a row of visible_submissions shows its verdict to this caller:
  * judged, and not hidden by the freeze. A team's own judgements after the
  * freeze stay visible to it; the public sees them after the thaw. */
-static int judgement_shown(struct req *r, const struct contest *c, MYSQL_ROW row)
+static int judgement_shown(const struct user *u, const struct contest *c, MYSQL_ROW row)
 {
-	long long f = freeze_at(c);
+	long long f = contest_freeze_at(c);
 	return !strcmp(row[5], "done") && row[6] &&
-	       (is_admin(r) || r->user.id || f < 0 || atoll(row[4]) < f || c->thawed_ms >= 0);
+	       (user_admin(u) || (u && u->id) || f < 0 || atoll(row[4]) < f || c->thawed_ms >= 0);
 }
 
-static void do_judgements(struct worker *w, struct req *r)
+static json_object *b_judgements(struct worker *w, const struct contest *c, const struct user *u, const char *only)
 {
-	struct contest c;
-	if (load_or_404(w, r, &c))
-		return;
-	MYSQL_RES *res = visible_submissions(w, r, &c);
+	MYSQL_RES *res = visible_submissions(w, u, c, only);
 	json_object *arr = json_object_new_array();
 	MYSQL_ROW row;
 	char buf[64];
@@ -1267,14 +1277,14 @@ static void do_judgements(struct worker *w, struct req *r)
 		json_object_object_add(o, "submission_id", json_object_new_string(row[0]));
 		abstime(buf, sizeof buf, start);
 		json_object_object_add(o, "start_time", json_object_new_string(buf));
-		reltime(buf, sizeof buf, start - c.start_ms);
+		reltime(buf, sizeof buf, start - c->start_ms);
 		json_object_object_add(o, "start_contest_time", json_object_new_string(buf));
-		if (judgement_shown(r, &c, row)) {
+		if (judgement_shown(u, c, row)) {
 			long long end = row[8] ? atoll(row[8]) : start;
 			json_object_object_add(o, "judgement_type_id", json_object_new_string(row[6]));
 			abstime(buf, sizeof buf, end);
 			json_object_object_add(o, "end_time", json_object_new_string(buf));
-			reltime(buf, sizeof buf, end - c.start_ms);
+			reltime(buf, sizeof buf, end - c->start_ms);
 			json_object_object_add(o, "end_contest_time", json_object_new_string(buf));
 			if (row[9])
 				json_object_object_add(o, "max_run_time",
@@ -1285,25 +1295,23 @@ static void do_judgements(struct worker *w, struct req *r)
 		json_object_array_add(arr, o);
 	}
 	mysql_free_result(res);
-	clics_reply(r, arr, "judgement");
+	return arr;
 }
 
 /* The runs of the judgements this caller may see (one per test judged, in
  * test order); a judgement still hidden by the freeze has none yet. Tests
  * carry no time of their own: a run completed with its judgement. */
-static void do_runs(struct worker *w, struct req *r)
+static json_object *b_runs(struct worker *w, const struct contest *c, const struct user *u, const char *only)
 {
-	struct contest c;
-	if (load_or_404(w, r, &c))
-		return;
-	/* Every test result of the contest in one query, then the ones of the
-	 * judgements this caller may see, in their order. */
+	/* Every test result of the contest (or of one judgement) in one
+	 * query, then the ones of the judgements this caller may see, in
+	 * their order. */
 	int e;
 	MYSQL_RES *tr = db_query(w->db, &e,
 				 "SELECT st.submission_id, st.ord, st.verdict, st.time_ms FROM submission_tests st "
 				 "JOIN submissions s ON s.id = st.submission_id WHERE s.contest_id = %q "
-				 "ORDER BY st.submission_id, st.ord",
-				 c.id);
+				 "AND (%d OR s.id = %q) ORDER BY st.submission_id, st.ord",
+				 c->id, !only, only ? only : "");
 	json_object *tests = json_object_new_object(); /* submission id -> [[ord, verdict, ms]...] */
 	MYSQL_ROW t;
 	while (tr && (t = mysql_fetch_row(tr))) {
@@ -1319,12 +1327,12 @@ static void do_runs(struct worker *w, struct req *r)
 		json_object_array_add(list, one);
 	}
 	mysql_free_result(tr);
-	MYSQL_RES *res = visible_submissions(w, r, &c);
+	MYSQL_RES *res = visible_submissions(w, u, c, only);
 	json_object *arr = json_object_new_array(), *list;
 	MYSQL_ROW row;
 	char buf[64];
 	while (res && (row = mysql_fetch_row(res))) {
-		if (!judgement_shown(r, &c, row) || !json_object_object_get_ex(tests, row[0], &list))
+		if (!judgement_shown(u, c, row) || !json_object_object_get_ex(tests, row[0], &list))
 			continue;
 		long long end = row[8] ? atoll(row[8]) : atoll(row[7]);
 		for (size_t i = 0; i < json_object_array_length(list); i++) {
@@ -1338,7 +1346,7 @@ static void do_runs(struct worker *w, struct req *r)
 					       json_object_get(json_object_array_get_idx(one, 1)));
 			abstime(buf, sizeof buf, end);
 			json_object_object_add(o, "time", json_object_new_string(buf));
-			reltime(buf, sizeof buf, end - c.start_ms);
+			reltime(buf, sizeof buf, end - c->start_ms);
 			json_object_object_add(o, "contest_time", json_object_new_string(buf));
 			json_object_object_add(
 				o, "run_time",
@@ -1349,7 +1357,7 @@ static void do_runs(struct worker *w, struct req *r)
 	}
 	mysql_free_result(res);
 	json_object_put(tests);
-	clics_reply(r, arr, "run");
+	return arr;
 }
 
 /*** Team submissions the CLICS way: files as a base64 zip ***/
@@ -1450,11 +1458,78 @@ json_object *contest_clarifications(struct worker *w, const char *cid, const str
 	return arr;
 }
 
-static void do_clar_get(struct worker *w, struct req *r)
+static json_object *b_clarifications(struct worker *w, const struct contest *c, const struct user *u, const char *only)
+{
+	json_object *all = contest_clarifications(w, c->id, u), *arr = all;
+	if (all && only) {
+		arr = json_object_new_array();
+		for (size_t i = 0; i < json_object_array_length(all); i++) {
+			json_object *o = json_object_array_get_idx(all, i);
+			if (!strcmp(util_json_str(o, "id"), only))
+				json_object_array_add(arr, json_object_get(o));
+		}
+		json_object_put(all);
+	}
+	return arr ? arr : json_object_new_array();
+}
+
+/*** The CLICS collections ***/
+
+static const struct {
+	const char *type, *what;
+	json_object *(*build)(struct worker *w, const struct contest *c, const struct user *u, const char *only);
+} clics_kinds[] = {
+	{"judgement-types", "judgement type", b_judgement_types},
+	{"languages", "language", b_languages},
+	{"problems", "problem", b_problems},
+	{"groups", "group", b_none},
+	{"organizations", "organization", b_none},
+	{"teams", "team", b_teams},
+	{"submissions", "submission", b_submissions},
+	{"judgements", "judgement", b_judgements},
+	{"runs", "run", b_runs},
+	{"clarifications", "clarification", b_clarifications},
+};
+#define CLICS_NKINDS (sizeof clics_kinds / sizeof clics_kinds[0])
+
+const char *const clics_collections[] = {
+	"judgement-types", "languages", "problems",       "groups", "organizations", "teams", "submissions",
+	"judgements",      "runs",      "clarifications", NULL};
+
+json_object *clics_collection(struct worker *w, const struct contest *c, const struct user *u, const char *type,
+			      const char *only)
+{
+	for (size_t i = 0; i < CLICS_NKINDS; i++)
+		if (!strcmp(clics_kinds[i].type, type))
+			return clics_kinds[i].build(w, c, u, only);
+	return NULL;
+}
+
+/* GET /api/contests/<id>/<collection>[/<id>] */
+static void do_collection(struct worker *w, struct req *r)
 {
 	struct contest c;
-	if (!load_or_404(w, r, &c))
-		clics_reply(r, contest_clarifications(w, c.id, &r->user), "clarification");
+	if (load_or_404(w, r, &c))
+		return;
+	const char *t = r->path + strlen("/api/contests/");
+	t = strchr(t, '/');
+	char type[32] = "";
+	if (t)
+		snprintf(type, sizeof type, "%.*s", (int)strcspn(t + 1, "/"), t + 1);
+	size_t k = 0;
+	while (k < CLICS_NKINDS && strcmp(clics_kinds[k].type, type))
+		k++;
+	if (k == CLICS_NKINDS) {
+		http_error(r, 404, "not_found", "no such collection");
+		return;
+	}
+	/* One object: only its own rows are read (a run's are its
+	 * judgement's: "<judgement>-<ordinal>"). */
+	char only[128];
+	snprintf(only, sizeof only, "%s", r->param2);
+	if (!strcmp(type, "runs") && strrchr(only, '-'))
+		*strrchr(only, '-') = 0;
+	clics_reply(r, clics_kinds[k].build(w, &c, &r->user, only[0] ? only : NULL), clics_kinds[k].what);
 }
 
 static void do_clar_post(struct worker *w, struct req *r)
@@ -1517,8 +1592,10 @@ static void do_clar_post(struct worker *w, struct req *r)
 		http_error(r, 503, "unavailable", "cannot store it");
 		return;
 	}
-	char idq[800];
-	snprintf(idq, sizeof idq, "%s AND c.id = %llu", clar_select, (unsigned long long)mysql_insert_id(w->db));
+	char idq[800], cl_id[24];
+	snprintf(cl_id, sizeof cl_id, "%llu", (unsigned long long)mysql_insert_id(w->db));
+	snprintf(idq, sizeof idq, "%s AND c.id = %s", clar_select, cl_id);
+	contest_event(w, c.id, "clarifications", cl_id);
 	MYSQL_RES *res = db_query(w->db, &e, idq, c.id);
 	MYSQL_ROW row = res ? mysql_fetch_row(res) : NULL;
 	json_object *clar = row ? clar_json(&c, row) : json_object_new_object();
@@ -1542,35 +1619,35 @@ static void do_clar_post(struct worker *w, struct req *r)
 void api_contests_register(void)
 {
 	route_add_work(HM_POST, "/api/contests/:id/submissions", AUTH_USER, do_team_submit);
-	route_add_work(HM_GET, "/api/contests/:id/clarifications", AUTH_OPTIONAL, do_clar_get);
+	route_add_work(HM_GET, "/api/contests/:id/clarifications", AUTH_OPTIONAL, do_collection);
 	route_add_work(HM_POST, "/api/contests/:id/clarifications", AUTH_USER, do_clar_post);
 	route_add_work(HM_GET, "/api", AUTH_NONE, do_api_info);
 	route_add_work(HM_GET, "/api/", AUTH_NONE, do_api_info);
 	route_add_work(HM_GET, "/api/contests/:id/access", AUTH_OPTIONAL, do_access);
-	route_add_work(HM_GET, "/api/contests/:id/judgement-types", AUTH_OPTIONAL, do_judgement_types);
-	route_add_work(HM_GET, "/api/contests/:id/languages", AUTH_OPTIONAL, do_languages);
-	route_add_work(HM_GET, "/api/contests/:id/groups", AUTH_OPTIONAL, do_empty);
-	route_add_work(HM_GET, "/api/contests/:id/organizations", AUTH_OPTIONAL, do_empty);
-	route_add_work(HM_GET, "/api/contests/:id/submissions", AUTH_OPTIONAL, do_submissions);
-	route_add_work(HM_GET, "/api/contests/:id/judgements", AUTH_OPTIONAL, do_judgements);
-	route_add_work(HM_GET, "/api/contests/:id/runs", AUTH_OPTIONAL, do_runs);
-	route_add_work(HM_GET, "/api/contests/:id/judgement-types/:id", AUTH_OPTIONAL, do_judgement_types);
-	route_add_work(HM_GET, "/api/contests/:id/languages/:id", AUTH_OPTIONAL, do_languages);
+	route_add_work(HM_GET, "/api/contests/:id/judgement-types", AUTH_OPTIONAL, do_collection);
+	route_add_work(HM_GET, "/api/contests/:id/languages", AUTH_OPTIONAL, do_collection);
+	route_add_work(HM_GET, "/api/contests/:id/groups", AUTH_OPTIONAL, do_collection);
+	route_add_work(HM_GET, "/api/contests/:id/organizations", AUTH_OPTIONAL, do_collection);
+	route_add_work(HM_GET, "/api/contests/:id/submissions", AUTH_OPTIONAL, do_collection);
+	route_add_work(HM_GET, "/api/contests/:id/judgements", AUTH_OPTIONAL, do_collection);
+	route_add_work(HM_GET, "/api/contests/:id/runs", AUTH_OPTIONAL, do_collection);
+	route_add_work(HM_GET, "/api/contests/:id/judgement-types/:id", AUTH_OPTIONAL, do_collection);
+	route_add_work(HM_GET, "/api/contests/:id/languages/:id", AUTH_OPTIONAL, do_collection);
 	/* One object of a collection: the same visibility, by id. */
-	route_add_work(HM_GET, "/api/contests/:id/problems/:id", AUTH_OPTIONAL, do_problems);
-	route_add_work(HM_GET, "/api/contests/:id/teams/:id", AUTH_OPTIONAL, do_teams);
-	route_add_work(HM_GET, "/api/contests/:id/groups/:id", AUTH_OPTIONAL, do_empty);
-	route_add_work(HM_GET, "/api/contests/:id/organizations/:id", AUTH_OPTIONAL, do_empty);
-	route_add_work(HM_GET, "/api/contests/:id/submissions/:id", AUTH_OPTIONAL, do_submissions);
-	route_add_work(HM_GET, "/api/contests/:id/judgements/:id", AUTH_OPTIONAL, do_judgements);
-	route_add_work(HM_GET, "/api/contests/:id/runs/:id", AUTH_OPTIONAL, do_runs);
-	route_add_work(HM_GET, "/api/contests/:id/clarifications/:id", AUTH_OPTIONAL, do_clar_get);
+	route_add_work(HM_GET, "/api/contests/:id/problems/:id", AUTH_OPTIONAL, do_collection);
+	route_add_work(HM_GET, "/api/contests/:id/teams/:id", AUTH_OPTIONAL, do_collection);
+	route_add_work(HM_GET, "/api/contests/:id/groups/:id", AUTH_OPTIONAL, do_collection);
+	route_add_work(HM_GET, "/api/contests/:id/organizations/:id", AUTH_OPTIONAL, do_collection);
+	route_add_work(HM_GET, "/api/contests/:id/submissions/:id", AUTH_OPTIONAL, do_collection);
+	route_add_work(HM_GET, "/api/contests/:id/judgements/:id", AUTH_OPTIONAL, do_collection);
+	route_add_work(HM_GET, "/api/contests/:id/runs/:id", AUTH_OPTIONAL, do_collection);
+	route_add_work(HM_GET, "/api/contests/:id/clarifications/:id", AUTH_OPTIONAL, do_collection);
 	route_add_work(HM_GET, "/api/contests", AUTH_OPTIONAL, do_list);
 	route_add_work(HM_PUT, "/api/contests/:id", AUTH_ADMIN, do_put);
 	route_add_work(HM_GET, "/api/contests/:id", AUTH_OPTIONAL, do_get);
 	route_add_work(HM_GET, "/api/contests/:id/state", AUTH_OPTIONAL, do_state);
-	route_add_work(HM_GET, "/api/contests/:id/problems", AUTH_OPTIONAL, do_problems);
-	route_add_work(HM_GET, "/api/contests/:id/teams", AUTH_OPTIONAL, do_teams);
+	route_add_work(HM_GET, "/api/contests/:id/problems", AUTH_OPTIONAL, do_collection);
+	route_add_work(HM_GET, "/api/contests/:id/teams", AUTH_OPTIONAL, do_collection);
 	route_add_work(HM_POST, "/api/contests/:id/register", AUTH_USER, do_register);
 	route_add_work(HM_GET, "/api/contests/:id/scoreboard", AUTH_OPTIONAL, do_scoreboard);
 	route_add_work(HM_POST, "/api/contests/:id/scoreboard/rebuild", AUTH_ADMIN, do_rebuild);

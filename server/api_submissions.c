@@ -8,6 +8,7 @@
 #include "kv.h"
 #include "log.h"
 #include "package.h"
+#include "contest.h"
 #include "server.h"
 #include "util.h"
 
@@ -255,6 +256,8 @@ int submission_create(struct worker *w, struct req *r, const char *contest, cons
 		}
 		/* Stored and acknowledged: the sweeper queues it if this fails. */
 		submission_enqueue(w, id_out, 1, 0);
+		if (contest)
+			contest_event(w, contest, "submissions", id_out);
 		json_object *reply = json_object_new_object();
 		json_object_object_add(reply, "id", json_object_new_string(id_out));
 		json_object_object_add(reply, "status", json_object_new_string("queued"));

@@ -171,6 +171,10 @@ long events_topics(void)
 
 static void deliver(const char *topic, const char *data, size_t dlen)
 {
+	if (!strncmp(topic, "feed/", 5)) { /* for event feeds, not sockets */
+		feed_notify(topic + 5);
+		return;
+	}
 	struct topic *t = topic_find(topic, 0);
 	if (!t)
 		return;

@@ -149,6 +149,7 @@ static void req_free(struct req *r)
 {
 	if (!r)
 		return;
+	feed_release(r->feed);
 	free(r->body);
 	free(r->resp);
 	free(r);
@@ -389,8 +390,9 @@ static int serve_static(struct req *r)
 static int write_headers(struct lws *wsi, struct req *r)
 {
 	unsigned char buf[LWS_PRE + 4096], *start = buf + LWS_PRE, *p = start, *end = buf + sizeof buf - 1;
-	if (lws_add_http_common_headers(wsi, (unsigned)r->status, r->ctype ? r->ctype : "application/json", r->resp_len,
-					&p, end))
+	/* A feed has no length: it ends when the connection does. */
+	if (lws_add_http_common_headers(wsi, (unsigned)r->status, r->ctype ? r->ctype : "application/json",
+					r->feed ? LWS_ILLEGAL_HTTP_CONTENT_LEN : r->resp_len, &p, end))
 		return -1;
 	for (size_t i = 0; i < sizeof security_headers / sizeof security_headers[0]; i++)
 		if (lws_add_http_header_by_name(wsi, (const unsigned char *)security_headers[i][0],
@@ -428,11 +430,13 @@ static int http_writeable(struct lws *wsi, struct pss *pss)
 	struct req *r = pss->req;
 	if (!r || !r->ready)
 		return 0;
+	if (r->feed && r->headers_sent)
+		return feed_writeable(wsi, r->feed);
 	if (!r->headers_sent) {
 		if (write_headers(wsi, r))
 			return -1;
 		r->headers_sent = 1;
-		if (r->resp_len && r->method != HM_HEAD) {
+		if ((r->resp_len || r->feed) && r->method != HM_HEAD) {
 			lws_callback_on_writable(wsi);
 			return 0;
 		}

@@ -42,6 +42,7 @@ static const struct config_key keys[] = {
 	{"default_memory_mb", "1024", "memory limit of a problem whose package gives none, MiB"},
 	{"judge_token", NULL, "the secret judges present to fetch test data"},
 	{"validator_check_s", "60", "how long an import waits for a judge to compile its validator"},
+	{"feed_keepalive_s", "120", "seconds of silence after which an event feed sends a newline"},
 	{"rate_submissions_per_min", "5", "submissions a user may make per minute (admins: unlimited)"},
 	{"rate_runs_per_min", "30", "runs a user (or an address, anonymous) may make per minute"},
 	{"rate_login_failures_per_user", "10", "failed logins per user per 5 minutes before a wait"},
@@ -161,6 +162,7 @@ int main(int argc, char **argv)
 	cfg.default_memory_mb = config_long("default_memory_mb");
 	cfg.judge_token = config_str("judge_token");
 	cfg.validator_check_s = (int)config_long("validator_check_s");
+	cfg.feed_keepalive_s = config_long("feed_keepalive_s");
 	cfg.rate_submissions = config_long("rate_submissions_per_min");
 	cfg.rate_runs = config_long("rate_runs_per_min");
 	cfg.rate_login_user = config_long("rate_login_failures_per_user");
@@ -181,6 +183,7 @@ int main(int argc, char **argv)
 	api_submissions_register();
 	api_admin_register();
 	api_contests_register();
+	feed_register();
 
 	struct lws_context_creation_info info;
 	memset(&info, 0, sizeof info);

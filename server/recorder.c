@@ -10,6 +10,7 @@
 
 #include "kv.h"
 #include "log.h"
+#include "contest.h"
 #include "server.h"
 #include "util.h"
 
@@ -114,8 +115,10 @@ static int record_submission(struct worker *w, const char *id, const char *kind,
 		publish_submission(w, id);
 		MYSQL_RES *cr = db_query(w->db, &err, "SELECT contest_id, user_id FROM submissions WHERE id = %q", id);
 		MYSQL_ROW crow = cr ? mysql_fetch_row(cr) : NULL;
-		if (crow && crow[0] && crow[1])
+		if (crow && crow[0] && crow[1]) {
 			contest_board_update(w, crow[0], strtoll(crow[1], NULL, 10));
+			contest_event(w, crow[0], "submissions", id);
+		}
 		mysql_free_result(cr);
 	}
 	return 0;

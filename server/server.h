@@ -45,6 +45,7 @@ struct server_config {
 	const char *judge_token;
 	int validator_check_s;
 	long rate_submissions, rate_runs, rate_login_user, rate_login_ip;
+	long feed_keepalive_s;
 };
 extern struct server_config cfg;
 extern struct lws_context *server_context;
@@ -118,6 +119,7 @@ struct req {
 	char param[128];  /* first path parameter */
 	char param2[128]; /* second path parameter */
 	int64_t started_ms;
+	struct feed *feed; /* a streamed event feed (feed.c), once its reply starts */
 };
 
 void http_reply(struct req *r, int status, const char *ctype, char *body, size_t len); /* takes body */
@@ -148,6 +150,17 @@ void api_problems_register(void);
 void api_submissions_register(void);
 void api_admin_register(void);
 void api_contests_register(void);
+
+/*** The CLICS event feed (feed.c), service thread ***/
+
+struct feed;
+void feed_register(void);
+/* A change was logged for a contest: its feeds read the log. */
+void feed_notify(const char *cid);
+/* http.c: the feed's reply is writable; < 0 ends the connection. */
+int feed_writeable(struct lws *wsi, struct feed *f);
+/* http.c: the request is over (the connection closed). */
+void feed_release(struct feed *f);
 
 /*** Contests (api_contests.c), on workers ***/
 

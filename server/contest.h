@@ -1,0 +1,42 @@
+/* Contests as the CLICS Contest API shows them: shared by the contest
+ * endpoints (api_contests.c) and the event feed (feed.c). On workers. */
+#ifndef VERDICT_CONTEST_H
+#define VERDICT_CONTEST_H
+
+#include "server.h"
+
+/* A contest as stored. */
+struct contest {
+	char id[65], name[256], formal[256], type[16];
+	long long start_ms; /* -1: not scheduled */
+	long long duration_ms, freeze_ms, thawed_ms, finalized_ms;
+	int penalty_min;
+};
+
+/* 0, or -1 for an unknown contest. */
+int contest_load(MYSQL *db, const char *id, struct contest *c);
+/* When the freeze starts, in ms since the epoch; -1 when it never does. */
+long long contest_freeze_at(const struct contest *c);
+/* The CLICS contest and state objects. */
+json_object *contest_json(const struct contest *c);
+json_object *contest_state_json(const struct contest *c, long long now);
+
+/* A CLICS collection ("problems", "teams", "submissions", ...) as u may
+ * see it (NULL u or u->id 0: the public), all of it or, with only, the
+ * objects of that one id (for "runs": of that judgement). NULL for a type
+ * that is not a collection. */
+json_object *clics_collection(struct worker *w, const struct contest *c, const struct user *u, const char *type,
+			      const char *only);
+/* The collections, in the order a feed sends them first. */
+extern const char *const clics_collections[];
+
+/* Notes for the event feed that an object of the contest changed: type is
+ * a CLICS type ("contest", "state", "teams", ...), id the object's (NULL:
+ * the singleton or the whole collection). "submissions" stands for the
+ * submission, its judgement and that judgement's runs. Then wakes the
+ * contest's feeds. */
+void contest_event(struct worker *w, const char *cid, const char *type, const char *id);
+/* The same for a submission by id, when it belongs to a contest. */
+void contest_event_submission(struct worker *w, const char *sid);
+
+#endif
