@@ -597,10 +597,10 @@ void contest_board_update(struct worker *w, const char *cid, int64_t uid)
 		redisReply *ex = redisCommand(w->kv, "EXISTS %s", hkey);
 		int built = ex && ex->type == REDIS_REPLY_INTEGER && ex->integer == 1;
 		freeReplyObject(ex);
-		if (!built) {
+		/* A board gone (a contest edit) comes back whole; the team's
+		 * rows are pushed all the same. */
+		if (!built)
 			board_rebuild(w, &c);
-			continue;
-		}
 		int n;
 		struct team_row *rows = compute(w->db, &c, jury, uid, probs, np, &n);
 		board_store(w->kv, &c, jury ? "jury" : "public", rows, n, probs, np, 0);
@@ -741,12 +741,18 @@ static void do_put(struct worker *w, struct req *r)
 	freeReplyObject(redisCommand(w->kv, "DEL %s %s %s %s", k1, k2, k3, k4));
 	audit(w, &r->user, existed ? "contest.update" : "contest.create", r->param, NULL);
 	json_object_put(o);
+	struct contest c;
+	contest_load(w->db, r->param, &c);
+	/* Spectators get the new board whole: times and ranks may all move. */
+	json_object *b = board_json(w, &c, 0, 0);
+	char topic[120];
+	snprintf(topic, sizeof topic, "contest/%s/scoreboard", c.id);
+	events_publish(w->kv, topic, json_object_to_json_string_ext(b, JSON_C_TO_STRING_PLAIN));
+	json_object_put(b);
 	/* Times, problems or the scoreboard type: the feeds send all three. */
 	contest_event(w, r->param, "contest", NULL);
 	contest_event(w, r->param, "state", NULL);
 	contest_event(w, r->param, "problems", NULL);
-	struct contest c;
-	contest_load(w->db, r->param, &c);
 	http_reply_json(r, existed ? 200 : 201, contest_json(&c));
 }
 

@@ -13,14 +13,13 @@
 //
 // Prints one line per step and ends with "N passed, M failed"; exit code 0
 // only when every step passed.
-import fs from 'node:fs';
 import {
-  ADMIN_USER, ARTIFACTS, BASE, CHROMIUM, adminPassword, basicAuth, checkConsoleAndRequests, describePage,
-  fail, http, launch, loadPlaywright, newContext, runTest, setActivePage, shot, step, text, typeProgram, watchPage, zipProblem,
+  ADMIN_USER, ARTIFACTS, BASE, CHROMIUM, adminPassword, basicAuth, checkConsoleAndRequests, describePage, ensureProblem,
+  fail, http, launch, loadPlaywright, newContext, putContest, runTest, setActivePage, shot, step, text, typeProgram,
+  waitForVerdict, watchPage,
 } from './harness.mjs';
 
 const TOTAL_TIMEOUT_MS = 170_000;
-const JUDGE_TIMEOUT_MS = 60_000;
 const LIVE_TIMEOUT_MS = 20_000;
 
 const PROBLEM = 'sum';
@@ -37,38 +36,6 @@ function iso(msFromNow) {
   return new Date(Date.now() + msFromNow).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-async function ensureProblem(auth) {
-  const r = await http('GET', `/api/problems/${PROBLEM}`);
-  if (r.status === 200) return 'already there';
-  if (r.status !== 404) fail(`GET /api/problems/${PROBLEM} answered ${r.status}: ${r.text.slice(0, 200)}`);
-  const zip = fs.readFileSync(zipProblem('../problems/sum', PROBLEM));
-  const put = await http('PUT', `/api/problems/${PROBLEM}`, { raw: zip, headers: { ...auth, 'content-type': 'application/zip' } });
-  if (put.status !== 201 && put.status !== 200) fail(`importing ${PROBLEM}: PUT answered ${put.status}: ${put.text.slice(0, 300)}`);
-  return `imported (${put.status})`;
-}
-
-async function putContest(auth, id, body) {
-  const r = await http('PUT', `/api/contests/${id}`, { body, headers: auth });
-  if (r.status !== 201 && r.status !== 200) fail(`PUT /api/contests/${id} answered ${r.status}: ${r.text.slice(0, 300)}`);
-  return r.status;
-}
-
-/* Waits for the submission shown in #submission-status to finish; returns its verdict. */
-async function waitForVerdict(page, timeoutMs = JUDGE_TIMEOUT_MS) {
-  const seen = [];
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const s = await page.evaluate(() => {
-      const box = document.querySelector('#submission-status .sub-result');
-      return box ? { cls: box.className, text: box.innerText.replace(/\s+/g, ' ').trim(), verdict: box.querySelector('.verdict')?.textContent.trim() || '' } : null;
-    });
-    if (s && seen[seen.length - 1] !== s.text) seen.push(s.text);
-    if (s && !/is-pending/.test(s.cls) && s.verdict) return s.verdict;
-    if (Date.now() > end) fail(`no verdict after ${timeoutMs / 1000} s (seen: ${seen.map((x) => JSON.stringify(x)).join(' → ') || 'nothing'}; ${await describePage(page)})`);
-    await page.waitForTimeout(100);
-  }
-}
-
 async function main() {
   console.log(`testing ${BASE} with ${CHROMIUM}; screenshots in ${ARTIFACTS}`);
   const password = adminPassword();
@@ -76,7 +43,7 @@ async function main() {
   const auth = { authorization: basicAuth(ADMIN_USER, password) };
 
   await step(`the problem "${PROBLEM}" exists`, async () => {
-    console.log(`       ${await ensureProblem(auth)}`);
+    console.log(`       ${await ensureProblem(auth, PROBLEM)}`);
   });
 
   await step(`the admin creates the running contest ${CONTEST} (A = ${PROBLEM}, started 5 min ago, 2 h, freeze 1 h)`, async () => {
@@ -171,7 +138,7 @@ async function main() {
     const req = await posted;
     const body = JSON.parse(req.postData() || '{}');
     if (body.contest !== CONTEST) fail(`the submission was posted without "contest": ${req.postData()}`);
-    const verdict = await waitForVerdict(page);
+    const { verdict } = await waitForVerdict(page);
     if (verdict !== 'AC') fail(`the verdict is ${verdict}, expected AC (${await describePage(page)})`);
     await shot(page, 'contest-ac.png');
   }, registered);

@@ -16,7 +16,8 @@
 import fs from 'node:fs';
 import {
   ADMIN_USER, ARTIFACTS, BASE, CHROMIUM, adminPassword, basicAuth, blockedHint, checkConsoleAndRequests, describePage, editorText,
-  fail, http, launch, loadPlaywright, newContext, runTest, setActivePage, shot, step, text, typeProgram, watchPage, zipProblem,
+  fail, http, launch, loadPlaywright, newContext, runTest, setActivePage, shot, step, text, typeProgram, waitForVerdict,
+  watchPage, zipProblem,
 } from './harness.mjs';
 
 const TOTAL_TIMEOUT_MS = 170_000; // the whole script stays under 3 minutes
@@ -41,23 +42,6 @@ async function ensureProblem() {
   const put = await http('PUT', `/api/problems/${PROBLEM}`, { raw: zip, headers: { authorization: basicAuth(ADMIN_USER, password), 'content-type': 'application/zip' } });
   if (put.status !== 201 && put.status !== 200) fail(`importing ${PROBLEM}: PUT answered ${put.status}: ${put.text.slice(0, 300)}`);
   return `imported (${put.status})`;
-}
-
-/* Waits for the submission shown in #submission-status to finish; returns
- * {verdict, seen: [the states shown on the way]}. */
-async function waitForVerdict(page, timeoutMs = JUDGE_TIMEOUT_MS) {
-  const seen = [];
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const s = await page.evaluate(() => {
-      const box = document.querySelector('#submission-status .sub-result');
-      return box ? { cls: box.className, text: box.innerText.replace(/\s+/g, ' ').trim(), verdict: box.querySelector('.verdict')?.textContent.trim() || '' } : null;
-    });
-    if (s && seen[seen.length - 1] !== s.text) seen.push(s.text);
-    if (s && !/is-pending/.test(s.cls) && s.verdict) return { verdict: s.verdict, seen };
-    if (Date.now() > end) fail(`no verdict after ${timeoutMs / 1000} s (the status went through: ${seen.map((x) => JSON.stringify(x)).join(' → ') || 'nothing'}; ${await describePage(page)})`);
-    await page.waitForTimeout(100);
-  }
 }
 
 async function chooseLanguage(page, id) {
@@ -233,7 +217,7 @@ async function main() {
     } catch {
       fail(`clicking Submit showed no submission status (${await describePage(page)})`);
     }
-    const { verdict, seen } = await waitForVerdict(page);
+    const { verdict, seen } = await waitForVerdict(page, JUDGE_TIMEOUT_MS);
     console.log(`       the status went through ${seen.map((x) => JSON.stringify(x)).join(' → ')}`);
     if (verdict !== 'AC') fail(`the verdict is ${verdict}, expected AC (${await describePage(page)})`);
     const tests = await page.$$eval('#tests tbody tr.test-row', (rows) => rows.map((r) => ({ name: r.dataset.test, verdict: r.querySelector('.verdict')?.textContent.trim() })));
@@ -291,7 +275,7 @@ async function main() {
 
   await step('submit the wrong one: WA, and the failed sample\'s first difference is shown', async () => {
     await page.click('#submit');
-    const { verdict, seen } = await waitForVerdict(page);
+    const { verdict, seen } = await waitForVerdict(page, JUDGE_TIMEOUT_MS);
     console.log(`       the status went through ${seen.map((x) => JSON.stringify(x)).join(' → ')}`);
     if (verdict !== 'WA') fail(`the verdict is ${verdict}, expected WA (${await describePage(page)})`);
     const diff = await page.$('#first-difference');

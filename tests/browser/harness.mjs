@@ -350,3 +350,39 @@ export async function describePage(page) {
   const body = await page.evaluate(() => (document.querySelector('main')?.innerText || '').replace(/\s+/g, ' ').trim().slice(0, 300)).catch(() => '');
   return `at ${page.url()}${errs ? `; errors shown: ${errs}` : ''}; the page says: ${JSON.stringify(body)}`;
 }
+
+/*** Contests ***/
+
+/* Imports tests/problems/<id> unless the problem is there; says which. */
+export async function ensureProblem(auth, id) {
+  const r = await http('GET', `/api/problems/${id}`);
+  if (r.status === 200) return 'already there';
+  if (r.status !== 404) fail(`GET /api/problems/${id} answered ${r.status}: ${r.text.slice(0, 200)}`);
+  const zip = fs.readFileSync(zipProblem(`../problems/${id}`, id));
+  const put = await http('PUT', `/api/problems/${id}`, { raw: zip, headers: { ...auth, 'content-type': 'application/zip' } });
+  if (put.status !== 201 && put.status !== 200) fail(`importing ${id}: PUT answered ${put.status}: ${put.text.slice(0, 300)}`);
+  return `imported (${put.status})`;
+}
+
+export async function putContest(auth, id, body) {
+  const r = await http('PUT', `/api/contests/${id}`, { body, headers: auth });
+  if (r.status !== 201 && r.status !== 200) fail(`PUT /api/contests/${id} answered ${r.status}: ${r.text.slice(0, 300)}`);
+  return r.status;
+}
+
+/* Waits for the submission shown in #submission-status to finish; returns
+ * {verdict, seen: [the states shown on the way]}. */
+export async function waitForVerdict(page, timeoutMs = 60_000) {
+  const seen = [];
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const s = await page.evaluate(() => {
+      const box = document.querySelector('#submission-status .sub-result');
+      return box ? { cls: box.className, text: box.innerText.replace(/\s+/g, ' ').trim(), verdict: box.querySelector('.verdict')?.textContent.trim() || '' } : null;
+    });
+    if (s && seen[seen.length - 1] !== s.text) seen.push(s.text);
+    if (s && !/is-pending/.test(s.cls) && s.verdict) return { verdict: s.verdict, seen };
+    if (Date.now() > end) fail(`no verdict after ${timeoutMs / 1000} s (the status went through: ${seen.map((x) => JSON.stringify(x)).join(' → ') || 'nothing'}; ${await describePage(page)})`);
+    await page.waitForTimeout(100);
+  }
+}
