@@ -116,17 +116,19 @@ static void lines_of(struct text *t, const char *type, json_object *arr)
 	json_object_put(arr);
 }
 
-static void state_line(struct feed *f, const struct contest *c, struct text *t, int force)
+/* The state, when it changed (or force); returns whether it was sent. */
+static int state_line(struct feed *f, const struct contest *c, struct text *t, int force)
 {
 	json_object *s = contest_state_json(c, util_now_ms());
 	const char *txt = json_object_to_json_string_ext(s, JSON_C_TO_STRING_PLAIN);
 	if (!force && !strcmp(txt, f->state)) {
 		json_object_put(s);
-		return;
+		return 0;
 	}
 	snprintf(f->state, sizeof f->state, "%s", txt);
 	f->ended = json_object_object_get(s, "end_of_updates") != NULL;
 	line(t, "state", NULL, s);
+	return 1;
 }
 
 /* The lines for one logged change, as this feed's caller sees it now. */
@@ -182,7 +184,13 @@ static void step(struct worker *w, struct feed *f, const struct contest *c, stru
 	}
 	mysql_free_result(res);
 	json_object_put(done);
-	state_line(f, c, t, 0);
+	/* The start shows everyone the problem set; nothing is logged for
+	 * what the clock does. */
+	if (state_line(f, c, t, 0) && !f->ended) {
+		json_object *arr = clics_collection(w, c, &f->user, "problems", NULL);
+		if (arr)
+			line(t, "problems", NULL, arr);
+	}
 }
 
 /* A new feed: every object there is, then whatever the log has after. */

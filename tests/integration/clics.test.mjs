@@ -279,6 +279,25 @@ test('a quiet feed sends a newline to keep the connection alive', async () => {
   }
 });
 
+test('a public feed opened before the start gets the problems when the clock starts the contest', async () => {
+  const E = `clicse-${stamp}`;
+  eq((await api('PUT', `/api/contests/${E}`, {
+    name: 'Early ' + stamp, start_time: new Date(Date.now() + 4000).toISOString(), duration: '1:00:00',
+    problems: [{ id: 'sum', label: 'A' }],
+  }, { headers: admin() })).status, 201, 'contest');
+  const f = feed(`/api/contests/${E}/event-feed`);
+  try {
+    await f.until(snapshotDone, 'first objects');
+    eq(f.find('problems').length, 0, 'no problems before the start');
+    await f.until((x) => x.find('state', (d) => d.started).length, 'the start', 20000);
+    const p = await f.until((x) => x.find('problems', (d) => Array.isArray(d) && d.some((q) => q.id === 'sum')).length, 'the problems');
+    assert(p, 'problems');
+    validateLines(f.lines);
+  } finally {
+    f.close();
+  }
+});
+
 test('the freeze hides a judgement from the public feed, the thaw shows it, finalizing ends the feed', async () => {
   const F = `clicsf-${stamp}`;
   // Frozen now, ending in half a minute.
