@@ -172,15 +172,27 @@ async function main() {
       fail(`an admin gets no Rejudge button on the submission page (${await describePage(page)})`);
     }
     await page.waitForSelector('#submission-status .verdict');
+    // A judge may take the rejudge and finish it between two looks: every
+    // state the page shows is recorded as it is drawn.
+    await page.evaluate(() => {
+      window.__states = [];
+      const note = () => {
+        const box = document.querySelector('#submission-status .sub-result');
+        const t = box ? `${box.classList.contains('is-pending') ? 'pending: ' : ''}${box.innerText.replace(/\s+/g, ' ').trim()}` : '';
+        if (t && window.__states[window.__states.length - 1] !== t) window.__states.push(t);
+      };
+      note();
+      new MutationObserver(note).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+    });
     await page.click('#rejudge');
-    const seen = [];
+    let seen = [];
     const final = await until(async () => {
       const s = await page.evaluate(() => {
         const box = document.querySelector('#submission-status .sub-result');
-        return box ? { pending: box.classList.contains('is-pending'), text: box.innerText.replace(/\s+/g, ' ').trim(), verdict: box.querySelector('.verdict')?.textContent.trim() || '' } : null;
+        return { states: window.__states, done: box && !box.classList.contains('is-pending') ? box.querySelector('.verdict')?.textContent.trim() || '' : '' };
       });
-      if (s && seen[seen.length - 1] !== s.text) seen.push(s.text);
-      return s && !s.pending && seen.length > 1 ? s.verdict : '';
+      seen = s.states;
+      return s.done && seen.some((x) => x.startsWith('pending: ')) && !seen[seen.length - 1].startsWith('pending: ') ? s.done : '';
     }, JUDGE_TIMEOUT_MS, 100);
     console.log(`       the status went through ${seen.map((x) => JSON.stringify(x)).join(' → ')}`);
     if (!final) fail(`the rejudge did not finish (${await describePage(page)}; note: ${await text(page, '#rejudge-note')})`);
