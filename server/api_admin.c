@@ -361,9 +361,12 @@ static void do_delete_problem(struct worker *w, struct req *r)
 static int rejudge_one(struct worker *w, const char *id)
 {
 	int e;
-	MYSQL_RES *res = db_query(w->db, &e, "SELECT attempt FROM submissions WHERE id = %q", id);
+	MYSQL_RES *res = db_query(w->db, &e, "SELECT attempt, contest_id FROM submissions WHERE id = %q", id);
 	MYSQL_ROW row = res ? mysql_fetch_row(res) : NULL;
 	int attempt = row ? atoi(row[0]) + 1 : 0;
+	char cid[65] = "";
+	if (row && row[1])
+		snprintf(cid, sizeof cid, "%s", row[1]);
 	mysql_free_result(res);
 	if (!attempt)
 		return -1;
@@ -372,7 +375,8 @@ static int rejudge_one(struct worker *w, const char *id)
 		attempt, id));
 	if (e)
 		return -1;
-	contest_event_submission(w, id); /* its judgement is pending again */
+	if (cid[0])
+		contest_event(w, cid, "submissions", id); /* its judgement is pending again */
 	return submission_enqueue(w, id, attempt, 1);
 }
 

@@ -988,17 +988,9 @@ static void do_thaw(struct worker *w, struct req *r)
 	board_rebuild(w, &c);
 	audit(w, &r->user, "contest.thaw", c.id, NULL);
 	/* The public feeds now see the judgements the freeze hid. */
+	if (contest_freeze_at(&c) >= 0)
+		contest_event_submissions_since(w, c.id, contest_freeze_at(&c));
 	contest_event(w, c.id, "state", NULL);
-	long long f = contest_freeze_at(&c);
-	MYSQL_RES *hidden = f < 0 ? NULL
-				  : db_query(w->db, &e,
-					     "SELECT id FROM submissions WHERE contest_id = %q AND created_at >= "
-					     "FROM_UNIXTIME(%L / 1000) ORDER BY created_at",
-					     c.id, (int64_t)f);
-	MYSQL_ROW hrow;
-	while (hidden && (hrow = mysql_fetch_row(hidden)))
-		contest_event(w, c.id, "submissions", hrow[0]);
-	mysql_free_result(hidden);
 	json_object *b = board_json(w, &c, 0, 0);
 	char topic[120];
 	snprintf(topic, sizeof topic, "contest/%s/scoreboard", c.id);

@@ -36,7 +36,8 @@ extern const char *const clics_collections[];
  * submission, its judgement and that judgement's runs. Then wakes the
  * contest's feeds. */
 void contest_event(struct worker *w, const char *cid, const char *type, const char *id);
-/* The same for a submission by id, when it belongs to a contest. */
-void contest_event_submission(struct worker *w, const char *sid);
+/* The same for every submission from from_ms on (the ones a freeze hid),
+ * in one statement and one wake-up. */
+void contest_event_submissions_since(struct worker *w, const char *cid, long long from_ms);
 
 #endif

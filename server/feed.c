@@ -447,6 +447,14 @@ void feed_register(void)
 
 /*** Writers: the log ***/
 
+/* Wakes the contest's feeds (through Redis: they may be on another server). */
+static void contest_events_wake(struct worker *w, const char *cid)
+{
+	char topic[100];
+	snprintf(topic, sizeof topic, "feed/%s", cid);
+	events_publish(w->kv, topic, "{}");
+}
+
 void contest_event(struct worker *w, const char *cid, const char *type, const char *id)
 {
 	int e;
@@ -461,17 +469,19 @@ void contest_event(struct worker *w, const char *cid, const char *type, const ch
 		log_warn("cannot log a contest event", "contest", cid, "type", type, NULL);
 		return;
 	}
-	char topic[100];
-	snprintf(topic, sizeof topic, "feed/%s", cid);
-	events_publish(w->kv, topic, "{}");
+	contest_events_wake(w, cid);
 }
 
-void contest_event_submission(struct worker *w, const char *sid)
+void contest_event_submissions_since(struct worker *w, const char *cid, long long from_ms)
 {
 	int e;
-	MYSQL_RES *res = db_query(w->db, &e, "SELECT contest_id FROM submissions WHERE id = %q", sid);
-	MYSQL_ROW row = res ? mysql_fetch_row(res) : NULL;
-	if (row && row[0])
-		contest_event(w, row[0], "submissions", sid);
-	mysql_free_result(res);
+	mysql_free_result(db_query(w->db, &e,
+				   "INSERT INTO contest_events (contest_id, type, object_id) SELECT contest_id, "
+				   "'submissions', id FROM submissions WHERE contest_id = %q AND created_at >= "
+				   "FROM_UNIXTIME(%L / 1000) ORDER BY created_at",
+				   cid, (int64_t)from_ms));
+	if (e)
+		log_warn("cannot log a contest's submissions", "contest", cid, NULL);
+	else
+		contest_events_wake(w, cid);
 }
