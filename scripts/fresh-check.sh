@@ -101,7 +101,9 @@ echo "deb $mirror $SUITE-updates main" >>"$R/etc/apt/sources.list"
 sec=${mirror%/debian}/debian-security
 echo "deb $sec $SUITE-security main" >>"$R/etc/apt/sources.list"
 cp /etc/resolv.conf "$R/etc/resolv.conf" 2>/dev/null || true
+# What an installed Debian has and debootstrap does not write.
 echo fresh-check >"$R/etc/hostname"
+[ -e "$R/etc/hosts" ] || printf '127.0.0.1\tlocalhost\n::1\t\tlocalhost ip6-localhost ip6-loopback\n' >"$R/etc/hosts"
 
 # The repository as committed (a clone, so nothing uncommitted leaks in) and
 # shared/ beside it, read-only as CI has it.

@@ -97,8 +97,10 @@ start_mysql() {
 	local dir=$1 data=$1/mysql
 	if [ ! -d "$data/mysql" ]; then
 		mkdir -p "$data"
+		# --skip-name-resolve: the server is reached by its socket only, so
+		# the machine's host name need not resolve (fresh machines, containers).
 		mariadb-install-db --no-defaults --datadir="$data" --user=root --skip-test-db \
-			--auth-root-authentication-method=socket >"$dir/mysql-install.log" 2>&1 ||
+			--skip-name-resolve --auth-root-authentication-method=socket >"$dir/mysql-install.log" 2>&1 ||
 			die "mariadb-install-db failed: see $dir/mysql-install.log"
 	fi
 	# --no-defaults: the packaged /etc/mysql config would move the socket.

@@ -2,7 +2,7 @@
 // HTTP and WebSocket clients, and a tiny runner that prints one line per
 // case and ends with "N passed, M failed".
 import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 
 const require = createRequire(new URL('../web/package.json', import.meta.url));
@@ -121,6 +121,17 @@ export function isError(r, status, what) {
   if (r.status !== status) throw new Error(`${what}: expected HTTP ${status}, got ${r.status} ${r.text.slice(0, 300)}`);
   if (!r.json || !r.json.error || typeof r.json.error.code !== 'string' || typeof r.json.error.message !== 'string')
     throw new Error(`${what}: the body is not {"error":{"code","message"}}: ${r.text.slice(0, 300)}`);
+}
+
+// Material from outside the repository (../shared beside the clone, as CI
+// has it): a test that needs it and does not find it ends as skipped (77,
+// ctest's SKIP_RETURN_CODE), saying what is missing and which variable
+// points to it; never a failure, never silent.
+export const SKIP = 77;
+export function needOutside(path, variable, what) {
+  if (existsSync(path)) return path;
+  console.log(`SKIP: ${what} not found at ${path}; set ${variable} to where it is (it comes from ../shared beside the clone)`);
+  process.exit(SKIP);
 }
 
 export function sh(cmd, args) {

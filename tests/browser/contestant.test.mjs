@@ -118,7 +118,8 @@ async function main() {
     await page.keyboard.type('SUM'); // the search is case-insensitive
     try {
       await page.waitForFunction(() => /[?&]q=SUM(&|$)/.test(location.search), null, { timeout: 5000 });
-      await page.waitForSelector(`#problem-list tr[data-id="${PROBLEM}"]`, { timeout: 10000 });
+      // The rows of the search, not the list from before it.
+      await page.waitForSelector(`#problem-list[data-q="SUM"]:not([aria-busy]) tr[data-id="${PROBLEM}"]`, { timeout: 10000 });
     } catch {
       fail(`typing "SUM" in the search box did not list ${PROBLEM} with ?q=SUM in the address (${await describePage(page)})`);
     }

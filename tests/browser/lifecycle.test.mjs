@@ -37,11 +37,14 @@ const PASSWORD = 'correct horse battery';
 
 const { chromium } = loadPlaywright();
 
-/* The value of a datetime-local input for a moment (the browser's local time). */
-function localInput(ms) {
-  const d = new Date(ms);
-  const p = (n) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+/* The value of a datetime-local input for a moment, in the browser's own
+ * time zone (which need not be this process's). */
+function localInput(page, ms) {
+  return page.evaluate((t) => {
+    const d = new Date(t);
+    const p = (n) => String(n).padStart(2, '0');
+    return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+  }, ms);
 }
 
 async function signUpAndRegister(page, username) {
@@ -115,7 +118,8 @@ async function main() {
     await admin.waitForSelector('#contest-form');
     await admin.fill('#cf-id', CONTEST);
     await admin.fill('#cf-name', `A whole contest ${STAMP}`);
-    await admin.fill('#cf-start', localInput(Date.now() - 60_000));
+    const startMs = Date.now() - 60_000;
+    await admin.fill('#cf-start', await localInput(admin, startMs));
     await admin.fill('#cf-duration', '2:00');
     await admin.fill('#cf-freeze', '1:00');
     await admin.fill('#cf-penalty', '20');
@@ -131,6 +135,8 @@ async function main() {
     const c = await http('GET', `/api/contests/${CONTEST}`);
     if (c.status !== 200 || c.json.duration !== '2:00:00.000' || c.json.scoreboard_freeze_duration !== '1:00:00.000')
       fail(`the contest is ${c.text.slice(0, 300)}`);
+    // The input has minutes: the start is the minute typed, in the browser's zone.
+    if (Math.abs(Date.parse(c.json.start_time) - startMs) > 60_000) fail(`it starts at ${c.json.start_time}, not about ${new Date(startMs).toISOString()}`);
   });
   const created = { needs: ['the admin creates the contest in the contest editor'] };
 

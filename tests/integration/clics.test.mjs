@@ -1,16 +1,17 @@
 // The CLICS Contest API (2026-01): every endpoint's response validated
 // against the shared JSON schemas, as each role sees it.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import { createRequire } from 'node:module';
-import { S, adminPassword, api, assert, basic, eq, isError, run, sleep, test } from '../lib.mjs';
+import { S, adminPassword, api, assert, basic, eq, isError, needOutside, run, sleep, test } from '../lib.mjs';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const require = createRequire(new URL('../../web/package.json', import.meta.url));
 const Ajv2020 = require('ajv/dist/2020').default;
 // The shared schemas sit beside the checkout (CI clones it next to shared/).
-const SCHEMAS = process.env.VERDICT_CLICS_SCHEMAS || `${ROOT}../shared/clics-2026-01/json-schema`;
+const SCHEMAS = needOutside(process.env.VERDICT_CLICS_SCHEMAS || `${ROOT}../shared/clics-2026-01/json-schema`,
+  'VERDICT_CLICS_SCHEMAS', 'the CLICS 2026-01 JSON schemas');
 const stamp = Date.now().toString(36);
 const C = `clics-${stamp}`;
 const admin = () => basic('admin', adminPassword());
@@ -29,7 +30,6 @@ function schemas() {
 }
 
 test('setup: a running contest with a submission', async () => {
-  assert(existsSync(SCHEMAS), `no schemas at ${SCHEMAS}`);
   validate = schemas();
   const zip = execFileSync('/usr/bin/python3', [`${ROOT}scripts/zipdir.py`, `${ROOT}tests/problems/sum`]);
   await api('PUT', '/api/problems/sum', zip, { headers: { ...admin(), 'content-type': 'application/zip' } });

@@ -81,7 +81,9 @@ export async function mount(root, { signal }) {
     return tr;
   }
 
-  async function edit(cid) {
+  /* saved: the answer to the save that opened this form ({status, text}),
+     shown in it, so a new contest's "Created" survives the form's reload. */
+  async function edit(cid, saved = null) {
     clearError();
     let c = {};
     let plist = [];
@@ -105,7 +107,9 @@ export async function mount(root, { signal }) {
     };
     f.type.value = c.scoreboard_type || 'pass-fail';
     const pbody = h('tbody', { id: 'cf-problems' }, ...(plist.length ? plist : [{}]).map(problemRow));
-    const result = h('p', { id: 'cf-result', class: 'save-result', 'aria-live': 'polite' });
+    const result = h('p', { id: 'cf-result', class: saved ? 'save-result is-ok' : 'save-result', 'aria-live': 'polite' },
+      saved ? saved.text : null);
+    if (saved) result.dataset.status = String(saved.status);
     const actionResult = h('pre', { id: 'cf-action-result', class: 'output', hidden: true });
     const field = (label, el, hint) => h('label', { class: 'field' }, h('span', null, label), el, hint ? h('small', { class: 'muted' }, hint) : null);
     const form = h('form', { id: 'contest-form', class: 'contest-form' },
@@ -166,11 +170,12 @@ export async function mount(root, { signal }) {
       try {
         const { status } = await api.saveContest(id, body);
         if (signal.aborted) return;
-        result.textContent = status === 201 ? `Created ${id}.` : `Saved ${id}.`;
+        const text = status === 201 ? `Created ${id}.` : `Saved ${id}.`;
+        result.textContent = text;
         result.className = 'save-result is-ok';
         result.dataset.status = String(status);
         loadList();
-        if (!cid) edit(id);
+        if (!cid) edit(id, { status, text });
       } catch (err) {
         if (signal.aborted) return;
         result.textContent = `Not saved: ${err.message}`;

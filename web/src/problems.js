@@ -78,8 +78,9 @@ export async function mount(root, { signal }) {
     const my = ++seq;
     table.setAttribute('aria-busy', 'true');
     let data;
+    const asked = filters();
     try {
-      data = await api.problems({ ...filters(), page: state.page, per_page: perPage });
+      data = await api.problems({ ...asked, page: state.page, per_page: perPage });
     } catch (err) {
       if (signal.aborted || my !== seq) return;
       table.removeAttribute('aria-busy');
@@ -91,8 +92,9 @@ export async function mount(root, { signal }) {
     table.removeAttribute('aria-busy');
     const items = Array.isArray(data.items) ? data.items : [];
     const total = Number(data.total) || 0;
-    const f = filters();
-    const filtered = f.q || f.difficulty || f.tag;
+    const filtered = asked.q || asked.difficulty || asked.tag;
+    // The search the rows answer, for whoever reads the list (tests, tools).
+    table.dataset.q = asked.q;
     tbody.replaceChildren(...(items.length ? items.map(row) : [emptyRow(5, filtered ? 'No problem matches these filters.' : 'There are no problems yet.')]));
     summary.textContent = filtered ? `${total} matching problem${total === 1 ? '' : 's'}` : `${total} problem${total === 1 ? '' : 's'}`;
     pagerBox.replaceChildren(pager({
