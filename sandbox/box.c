@@ -208,6 +208,7 @@ struct box_note {
 	int32_t status; /* EXIT: exit code or signal */
 	int32_t kept;   /* EXIT: the box is clean and waits for the next run */
 	int64_t wall_us;
+	int64_t end_us; /* EXIT: CLOCK_MONOTONIC when the program was reaped */
 	char text[200];
 };
 
@@ -706,7 +707,8 @@ static void box_init_run(struct box_arena *a, int *fds, int nfds)
 			struct box_note n = {.type = BOX_NOTE_EXIT,
 					     .code = si.si_code,
 					     .status = si.si_status,
-					     .wall_us = box_now_us() - t0};
+					     .wall_us = box_now_us() - t0,
+					     .end_us = box_now_us()};
 			n.kept = req->keep && !sv.type && box_init_clean(in);
 			box_init_note(note, &n);
 			if (n.kept)
@@ -1798,8 +1800,10 @@ static void box_result(struct box_watch *w, struct box_result *res)
 	int64_t wall_us = w->t_start ? box_now_us() - w->t_start : 0;
 	res->exit_code = -1;
 	res->signal = 0;
+	res->end_us = box_now_us();
 	if (w->have_exit) {
 		wall_us = w->exit.wall_us;
+		res->end_us = w->exit.end_us;
 		if (w->exit.code == CLD_EXITED)
 			res->exit_code = w->exit.status;
 		else
@@ -1827,6 +1831,13 @@ static void box_result(struct box_watch *w, struct box_result *res)
 		/* Without notifications the filter kills by itself. */
 		res->status = BOX_SV;
 		snprintf(res->message, sizeof res->message, "blocked system call (killed by SIGSYS)");
+	} else if (w->oom_kills > 0 ||
+		   (lim->memory_kb > 0 && res->memory_kb >= lim->memory_kb && (res->signal || res->exit_code != 0))) {
+		/* Before the time limits: a program at its memory limit spends
+		 * its CPU time in the kernel's reclaim, and is killed for time
+		 * only because of the memory it wants. */
+		res->status = BOX_MLE;
+		snprintf(res->message, sizeof res->message, "memory limit exceeded (%ld KiB)", lim->memory_kb);
 	} else if (w->why == BOX_KILL_WALL) {
 		res->status = BOX_TLE;
 		snprintf(res->message, sizeof res->message, "wall time limit exceeded (%.3g s)", lim->wall_s);
@@ -1834,12 +1845,12 @@ static void box_result(struct box_watch *w, struct box_result *res)
 		   (lim->cpu_s > 0 && res->cpu_ms > (long)(lim->cpu_s * 1000))) {
 		res->status = BOX_TLE;
 		snprintf(res->message, sizeof res->message, "CPU time limit exceeded (%.3g s)", lim->cpu_s);
-	} else if (w->oom_kills > 0 ||
-		   (lim->memory_kb > 0 && res->memory_kb >= lim->memory_kb && (res->signal || res->exit_code != 0))) {
-		res->status = BOX_MLE;
-		snprintf(res->message, sizeof res->message, "memory limit exceeded (%ld KiB)", lim->memory_kb);
 	} else if (w->why == BOX_KILL_OUTPUT || res->signal == SIGXFSZ ||
-		   (out_cap >= 0 && (res->stdout_bytes > out_cap || res->stderr_bytes > out_cap))) {
+		   (out_cap >= 0 && (res->stdout_bytes > out_cap || res->stderr_bytes > out_cap)) ||
+		   (out_cap >= 0 && (res->signal || res->exit_code != 0) &&
+		    (res->stdout_bytes >= out_cap || res->stderr_bytes >= out_cap))) {
+		/* The last: a program that ignores SIGXFSZ (Python does) fails
+		 * on the write that would have passed the limit. */
 		res->status = BOX_OLE;
 		snprintf(res->message, sizeof res->message, "output limit exceeded (%ld KiB)", lim->output_kb);
 	} else if (res->signal) {
@@ -2154,10 +2165,12 @@ int box_run(struct box *b, const struct box_spec *spec, struct box_result *res)
 	}
 	struct box_half *h = &b->h[half];
 	w.h = h;
-	/* The run's limits on top of what the box holds idle: the init and
-	 * (v1) the launcher count against pids.max, memory that cannot be
-	 * reclaimed against the memory limit. */
-	long long mem = spec->lim.memory_kb > 0 ? spec->lim.memory_kb * 1024LL + w.base.mem_kept : -1;
+	/* The memory limit is the whole box's, its init included (a few
+	 * hundred KiB): on top of what the box holds idle, a program at its
+	 * limit would pass or fail by the kernel's charge batching, which
+	 * moves that figure by as much. The process limit is on top of the
+	 * init and (v1) the launcher. */
+	long long mem = spec->lim.memory_kb > 0 ? spec->lim.memory_kb * 1024LL : -1;
 	long long pids = spec->lim.procs > 0 ? spec->lim.procs + (w.base.pids > 0 ? w.base.pids : 2) : -1;
 	ret = box_cg_limit(w.fd + BOX_RB_CG, mem, pids);
 	if (ret < 0) {

@@ -13,6 +13,7 @@
 #define VERDICT_BOX_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 enum box_status {
 	BOX_OK = 0, /* exited with code 0 (or any code: see exit_code) */
@@ -97,9 +98,11 @@ struct box_result {
 	long cpu_ms;   /* from the cgroup: all processes of the run */
 	long wall_ms;  /* of the program, from its start to its end */
 	long wall_us;
+	int64_t end_us; /* CLOCK_MONOTONIC when the program ended: which of two
+			 * boxes ended first (interactive problems) */
 	long memory_kb; /* peak, from the cgroup, above what the box held idle */
 	long stdout_bytes, stderr_bytes;
-	int reused; /* the run had a box kept from an earlier one (spec.keep) */
+	int reused;        /* the run had a box kept from an earlier one (spec.keep) */
 	char message[256]; /* for people: "killed by signal 11 (SIGSEGV)",
 			    * "blocked system call: ptrace", ... */
 };

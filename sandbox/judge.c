@@ -256,7 +256,8 @@ static void judge_run(struct slot *s, const redisReply *f, struct outcome *o)
 		snprintf(src, sizeof src, "%s", l->source);
 	} else {
 		lang_java_class(code_r->str, main_name, sizeof main_name);
-		snprintf(src, sizeof src, "%s.java", main_name);
+		const char *dot = strrchr(main_name, '.');
+		snprintf(src, sizeof src, "%s.java", dot ? dot + 1 : main_name);
 	}
 	if (write_file_at(work, src, code_r->str, code_r->len) ||
 	    write_file_at(s->dir, "input", input_r && input_r->type == REDIS_REPLY_STRING ? input_r->str : "",

@@ -27,7 +27,8 @@ static struct lang langs[] = {
 	 .probe = "/usr/bin/python3", .version_cmd = {"/usr/bin/python3", "--version", NULL},
 	 .time_mult = 2.0},
 	{.id = "java", .name = "Java", .source = NULL,
-	 .compile = {"/usr/bin/javac", "-encoding", "UTF-8", "-J-Xss64m", "{src}", NULL},
+	 /* -d .: a class in a package lands in its package's directory. */
+	 .compile = {"/usr/bin/javac", "-encoding", "UTF-8", "-J-Xss64m", "-d", ".", "{src}", NULL},
 	 .run = {"/usr/bin/java", "-Xmx{xmx}m", "-Xss64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
 		 "-XX:-UsePerfData", "-Xshare:auto", "-cp", "{dir}", "{main}", NULL},
 	 .probe = "/usr/bin/javac", .version_cmd = {"/usr/bin/javac", "-version", NULL},
@@ -127,7 +128,59 @@ static int ident_at(const char *p, char *out, size_t n)
 	return (int)k;
 }
 
+/* The package a Java source declares ("package a.b;" before any class),
+ * skipping comments; "" when none. */
+static void java_package(const char *p, char *out, size_t n)
+{
+	out[0] = 0;
+	for (;;) {
+		while (isspace((unsigned char)*p))
+			p++;
+		if (p[0] == '/' && p[1] == '/') {
+			p = strchr(p, '\n');
+			if (!p)
+				return;
+		} else if (p[0] == '/' && p[1] == '*') {
+			p = strstr(p + 2, "*/");
+			if (!p)
+				return;
+			p += 2;
+		} else {
+			break;
+		}
+	}
+	if (strncmp(p, "package", 7) || !isspace((unsigned char)p[7]))
+		return;
+	p += 7;
+	while (isspace((unsigned char)*p))
+		p++;
+	size_t k = 0;
+	while ((isalnum((unsigned char)p[k]) || p[k] == '_' || p[k] == '$' || p[k] == '.') && k + 1 < n) {
+		out[k] = p[k];
+		k++;
+	}
+	out[k] = 0;
+	const char *q = p + k;
+	while (isspace((unsigned char)*q))
+		q++;
+	if (*q != ';')
+		out[0] = 0;
+}
+
+static void java_simple_class(const char *code, char *out, size_t n);
+
 void lang_java_class(const char *code, char *out, size_t n)
+{
+	char pkg[128], cls[128];
+	java_package(code, pkg, sizeof pkg);
+	java_simple_class(code, cls, sizeof cls);
+	if (pkg[0])
+		snprintf(out, n, "%s.%s", pkg, cls);
+	else
+		snprintf(out, n, "%s", cls);
+}
+
+static void java_simple_class(const char *code, char *out, size_t n)
 {
 	snprintf(out, n, "Main");
 	/* The public top-level class names the file, so it must be the one. */

@@ -28,8 +28,10 @@ void lang_detect(void);
 const struct lang *lang_find(const char *id);
 int lang_count(void);
 const struct lang *lang_at(int i);
-/* The Java class that holds main in code: the public class, else the first
- * class declaring main, else "Main". Writes at most n bytes into out. */
+/* The Java class that holds main in code, by its full name: the public
+ * class, else the first class declaring main, else "Main", after its
+ * package ("bin.Main"). The source file is named by the part after the last
+ * dot. Writes at most n bytes into out. */
 void lang_java_class(const char *code, char *out, size_t n);
 
 #endif

@@ -30,6 +30,7 @@
 
 #define VALIDATOR_CPU_S 30
 #define FEEDBACK_MAX    4096
+#define NEXTPASS_MAX    (64 << 20) /* as much as a validator may write */
 
 /*** Small helpers ***/
 
@@ -45,53 +46,66 @@ static void hex(const unsigned char *h, char out[65])
 		snprintf(out + 2 * i, 3, "%02x", h[i]);
 }
 
-/* Removes a directory of plain files the judge itself wrote (no links or
- * subdirectories can be in it: save_artifacts copies regular files only). */
-static void remove_flat_dir(const char *dir)
+/* Removes a tree of plain files and directories the judge itself wrote
+ * (save_artifacts copies regular files and directories only). */
+static void remove_tree(const char *dir)
 {
 	char path[1400];
 	DIR *d = opendir(dir);
 	struct dirent *e;
 	while (d && (e = readdir(d)))
-		if (e->d_name[0] != '.') {
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
 			snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-			unlink(path);
+			if (e->d_type == DT_DIR)
+				remove_tree(path);
+			else
+				unlink(path);
 		}
 	if (d)
 		closedir(d);
 	rmdir(dir);
 }
 
-/* Copies the regular files at the top of the box's work directory into a
- * fresh cache directory, never following a link the box may have planted,
- * then renames it into place. 0 or -1. */
-static int save_artifacts(struct slot *s, const char *dest)
+/* Copies the regular files and directories under the directory sfd into
+ * dest, never following a link the box may have planted. At most `budget`
+ * entries, 8 levels deep. 0 or -1. */
+static int copy_tree(int sfd, const char *dest, int depth, int *budget)
 {
-	char tmp[1024];
-	snprintf(tmp, sizeof tmp, "%s.tmp%d", dest, getpid());
-	if (util_mkdirs(tmp))
-		return -1;
-	int dfd = open(box_workdir(s->box), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+	DIR *d = fdopendir(sfd);
 	if (!d) {
-		if (dfd >= 0)
-			close(dfd);
+		close(sfd);
 		return -1;
 	}
 	struct dirent *e;
 	int bad = 0;
 	while (!bad && (e = readdir(d))) {
-		if (e->d_name[0] == '.')
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
-		int fd = openat(dfd, e->d_name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+		if (--*budget < 0) {
+			bad = 1;
+			break;
+		}
+		int fd = openat(dirfd(d), e->d_name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 		struct stat st;
-		if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size > (256 << 20)) {
+		if (fd < 0 || fstat(fd, &st)) {
 			if (fd >= 0)
 				close(fd);
 			continue;
 		}
 		char path[1400];
-		snprintf(path, sizeof path, "%s/%s", tmp, e->d_name);
+		snprintf(path, sizeof path, "%s/%s", dest, e->d_name);
+		if (S_ISDIR(st.st_mode)) {
+			/* A class in a package: bin/Main.class. */
+			if (depth >= 8 || mkdir(path, 0755))
+				bad = 1;
+			else
+				bad = copy_tree(fd, path, depth + 1, budget) != 0;
+			continue; /* copy_tree closed fd */
+		}
+		if (!S_ISREG(st.st_mode) || st.st_size > (256 << 20)) {
+			close(fd);
+			continue;
+		}
 		int out = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, (st.st_mode & 0111) ? 0755 : 0644);
 		char buf[65536];
 		ssize_t r;
@@ -105,9 +119,24 @@ static int save_artifacts(struct slot *s, const char *dest)
 		close(fd);
 	}
 	closedir(d);
+	return bad ? -1 : 0;
+}
+
+/* Copies what the compiler left in the box's work directory (files and
+ * directories, no links) into a fresh cache directory, then renames it into
+ * place. 0 or -1. */
+static int save_artifacts(struct slot *s, const char *dest)
+{
+	char tmp[1024];
+	snprintf(tmp, sizeof tmp, "%s.tmp%d", dest, getpid());
+	if (util_mkdirs(tmp))
+		return -1;
+	int dfd = open(box_workdir(s->box), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int budget = 10000;
+	int bad = dfd < 0 || copy_tree(dfd, tmp, 0, &budget);
 	if (bad || rename(tmp, dest)) {
 		/* A racing judge may have put the same artifacts there first. */
-		remove_flat_dir(tmp);
+		remove_tree(tmp);
 		return access(dest, F_OK) ? -1 : 0;
 	}
 	return 0;
@@ -275,10 +304,54 @@ static int prepare_validator(struct slot *s, json_object *vspec, struct validato
 	return rc;
 }
 
+/* The feedback directory of a freshly cleaned work directory, writable by
+ * the validator's uid. Later passes keep it as the validator left it, and
+ * never touch it by path: the validator may have made it a symlink. */
+static int make_feedback_dir(struct box *b)
+{
+	char fb[1200];
+	snprintf(fb, sizeof fb, "%s/feedback", box_workdir(b));
+	if (mkdir(fb, 0777) && errno != EEXIST)
+		return -1;
+	return chmod(fb, 0777);
+}
+
+/* Multi-pass: takes the validator's feedback/nextpass.in out of box b into
+ * the host file dest, removing it from the feedback directory. 1 when there
+ * was one, 0 when not, -1 when it could not be taken. */
+static int take_nextpass(struct box *b, const char *dest)
+{
+	char *data = NULL;
+	size_t len = 0;
+	int trunc = 0;
+	int rc = box_read_file(b, "feedback/nextpass.in", (size_t)NEXTPASS_MAX, &data, &len, &trunc);
+	if (rc == -ENOENT)
+		return 0;
+	if (rc || trunc) {
+		free(data);
+		return -1;
+	}
+	int wd = open(box_workdir(b), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int fd = wd >= 0 ? openat(wd, "feedback", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : -1;
+	if (fd >= 0)
+		unlinkat(fd, "nextpass.in", 0);
+	if (fd >= 0)
+		close(fd);
+	if (wd >= 0)
+		close(wd);
+	int out = open(dest, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	int bad = out < 0 || (len && write(out, data, len) != (ssize_t)len);
+	if (out >= 0)
+		close(out);
+	free(data);
+	return bad ? -1 : 1;
+}
+
 /* Runs the problem's validator on one test. Returns the test's verdict
  * ("AC", "WA", "JE"); *score set when the validator gave one. */
 static const char *run_validator(struct slot *s, const struct validator *v, const char *in_sha, const char *ans_sha,
-				 json_object *args, int team_fd, double *score, int *has_score, char *jmsg, size_t jlen)
+				 json_object *args, int team_fd, int first_pass, double *score, int *has_score,
+				 char *jmsg, size_t jlen)
 {
 	char blob_dir[1100];
 	snprintf(blob_dir, sizeof blob_dir, "%s/blobs", jcfg.cache_dir);
@@ -303,10 +376,8 @@ static const char *run_validator(struct slot *s, const struct validator *v, cons
 			argv[n++] = (char *)json_object_get_string(json_object_array_get_idx(args, i));
 	}
 	argv[n] = NULL;
-	char fb[1200];
-	snprintf(fb, sizeof fb, "%s/feedback", box_workdir(s->box));
-	mkdir(fb, 0777);
-	chmod(fb, 0777);
+	if (first_pass && make_feedback_dir(s->box))
+		return "JE";
 	struct box_spec spec;
 	struct box_result res;
 	box_spec_init(&spec);
@@ -398,6 +469,18 @@ struct test_result {
 	char jmsg[512];
 };
 
+/* The verdict of a program that did not exit 0, its message in r. */
+static const char *prog_verdict(const struct box_result *res, struct test_result *r)
+{
+	if (!r->jmsg[0]) {
+		if (res->message[0])
+			snprintf(r->jmsg, sizeof r->jmsg, "%s", res->message);
+		else
+			snprintf(r->jmsg, sizeof r->jmsg, "exited with code %d", res->exit_code);
+	}
+	return res->status == BOX_OK ? "RTE" : status_verdict(res->status);
+}
+
 /*** Interactive problems ***/
 
 struct side {
@@ -430,7 +513,7 @@ static void *side_main(void *arg)
  * a later TLE or crash of the program, as in Kattis. */
 static const char *run_interactive(struct slot *s, const struct validator *v, char **prog_argv,
 				   const struct box_limits *lim, int inet, const char *prog_dir, const char *in_sha,
-				   const char *ans_sha, json_object *args, struct test_result *r)
+				   const char *ans_sha, json_object *args, int first_pass, struct test_result *r)
 {
 	int to_prog[2], from_prog[2];
 	if (pipe2(to_prog, O_CLOEXEC))
@@ -440,21 +523,19 @@ static const char *run_interactive(struct slot *s, const struct validator *v, ch
 		close(to_prog[1]);
 		return "JE";
 	}
-	char blob_dir[1100], in_path[128], ans_path[128], fb[1200];
+	char blob_dir[1100], in_path[128], ans_path[128];
 	snprintf(blob_dir, sizeof blob_dir, "%s/blobs", jcfg.cache_dir);
 	snprintf(in_path, sizeof in_path, "/data/%s", in_sha);
 	snprintf(ans_path, sizeof ans_path, "/data/%s", ans_sha);
-	/* The validator writes its feedback in its own box's work directory. */
-	if (box_clean(s->aux)) {
+	/* The validator writes its feedback in its own box's work directory,
+	 * kept from one pass to the next. */
+	if (first_pass && (box_clean(s->aux) || make_feedback_dir(s->aux))) {
 		close(to_prog[0]);
 		close(to_prog[1]);
 		close(from_prog[0]);
 		close(from_prog[1]);
 		return "JE";
 	}
-	snprintf(fb, sizeof fb, "%s/feedback", box_workdir(s->aux));
-	mkdir(fb, 0777);
-	chmod(fb, 0777);
 	char *vargv[80];
 	int n = 0;
 	if (!strcmp(v->lang, "python3"))
@@ -525,23 +606,40 @@ static const char *run_interactive(struct slot *s, const struct validator *v, ch
 	}
 	int vexit =
 		val.res.signal == 0 && (val.res.status == BOX_OK || val.res.status == BOX_RTE) ? val.res.exit_code : -1;
-	if (val.rc || prog.rc || prog.res.status == BOX_JE || (vexit != 42 && vexit != 43)) {
+	int prog_failed = prog.res.status != BOX_OK || prog.res.exit_code != 0;
+	/* Who ended first, by the moment each box saw its program end. A
+	 * program killed by SIGPIPE was writing to a validator already gone. */
+	int val_first = prog.res.signal == SIGPIPE || val.res.end_us < prog.res.end_us;
+	if (val.rc || prog.rc || prog.res.status == BOX_JE) {
+		snprintf(r->jmsg, sizeof r->jmsg, "the box failed: %s",
+			 val.rc    ? strerror(-val.rc)
+			 : prog.rc ? strerror(-prog.rc)
+				   : prog.res.message);
+		return "JE";
+	}
+	if (vexit == -1 && val.res.signal == SIGPIPE) {
+		/* The validator wrote to a program that had stopped reading: it
+		 * had ended, by its own failure (then its verdict: the SIGPIPE
+		 * followed from it, whichever box noticed first), or it quit the
+		 * protocol in the middle. */
+		if (prog_failed)
+			return prog_verdict(&prog.res, r);
+		if (!r->jmsg[0])
+			snprintf(r->jmsg, sizeof r->jmsg, "the program ended before the interaction did");
+		return "WA";
+	}
+	if (vexit != 42 && vexit != 43) {
 		if (!r->jmsg[0])
 			snprintf(r->jmsg, sizeof r->jmsg, "the interactive validator failed: %s %s (exit %d)",
 				 box_status_name(val.res.status), val.res.message, val.res.exit_code);
 		return "JE";
 	}
-	/* Did the validator end first? A program killed by SIGPIPE was writing
-	 * to a validator already gone; else the validator's box came back well
-	 * before the program's (more than a box's clean-up apart: a validator
-	 * that only saw EOF when the program died comes back right after it). */
-	if (vexit == 43 && (prog.res.signal == SIGPIPE || val.returned_us + 100000 < prog.returned_us))
+	/* A wrong answer found before the program failed wins: the program
+	 * may have crashed only because the validator closed the pipe. */
+	if (vexit == 43 && val_first)
 		return "WA";
-	if (prog.res.status != BOX_OK || prog.res.exit_code != 0) {
-		if (!r->jmsg[0])
-			snprintf(r->jmsg, sizeof r->jmsg, "%s", prog.res.message);
-		return prog.res.status == BOX_OK ? "RTE" : status_verdict(prog.res.status);
-	}
+	if (prog_failed)
+		return prog_verdict(&prog.res, r);
 	return vexit == 42 ? "AC" : "WA";
 }
 
@@ -616,6 +714,82 @@ static void score_groups(json_object *groups, struct test_result *t, size_t nt, 
 	}
 }
 
+/*** One pass of a test ***/
+
+/* Runs the program on in_path (a host file) and checks its output: the
+ * default validator in the judge, the problem's own in a box. The first
+ * pass of a test starts from a clean work directory; later passes keep the
+ * validator's feedback. The verdict; time, memory, score and message in r. */
+static const char *run_pass(struct slot *s, const struct lang *l, char **argv, const struct box_limits *lim,
+			    const char *prog_dir, const char *in_path, const char *ans_path, const char *in_sha,
+			    const char *ans_sha, json_object *args, const struct validator *v, int first_pass,
+			    struct test_result *r)
+{
+	struct box_spec spec;
+	struct box_result res;
+	box_spec_init(&spec);
+	spec.lim = *lim;
+	spec.inet_sockets = l->inet_sockets;
+	spec.env = (char *const *)l->env;
+	/* The program's output goes to the work directory the validator will
+	 * see; the program itself gets a private one. */
+	int ifd = open(in_path, O_RDONLY | O_CLOEXEC);
+	int ofd = open_out(box_workdir(s->box), "team.out");
+	if (ofd >= 0)
+		fchmod(ofd, 0644); /* a testlib checker reads it by name */
+	/* Nobody reads it; a file (the output limit applies to it as a file
+	 * size) costs the run less than a pipe to drain. */
+	int efd = open_out(box_workdir(s->box), "team.err");
+	spec.workdir = NULL;
+	spec.dirs[0] = (struct box_dir){prog_dir, "/prog", 0};
+	spec.ndirs = 1;
+	spec.argv = argv;
+	/* One box for all the tests, kept only while each leaves it as it
+	 * found it: the namespaces are made once. */
+	spec.keep = 1;
+	spec.stdin_fd = ifd;
+	spec.stdout_fd = ofd;
+	spec.stderr_fd = efd;
+	int rc = box_run(s->box, &spec, &res);
+	if (ifd >= 0)
+		close(ifd);
+	if (efd >= 0)
+		close(efd);
+	r->time_ms = res.cpu_ms;
+	r->memory_kb = res.memory_kb;
+	const char *verdict = "JE";
+	if (rc || res.status == BOX_JE) {
+		snprintf(r->jmsg, sizeof r->jmsg, "the box failed: %s", rc ? strerror(-rc) : res.message);
+	} else if (res.status != BOX_OK || res.exit_code != 0) {
+		verdict = prog_verdict(&res, r);
+	} else if (!strcmp(v->kind, "default")) {
+		struct check_flags cf;
+		if (!check_parse_flags(args, &cf, r->jmsg, sizeof r->jmsg)) {
+			size_t an = 0;
+			char *ans = util_read_file(ans_path, &an);
+			struct stat sb;
+			size_t tn = ofd >= 0 && !fstat(ofd, &sb) ? (size_t)sb.st_size : 0;
+			char *team = tn ? mmap(NULL, tn, PROT_READ, MAP_PRIVATE, ofd, 0) : NULL;
+			if (team == MAP_FAILED)
+				team = NULL;
+			verdict = ans && check_default(team ? team : "", team ? tn : 0, ans, an, &cf, r->jmsg,
+						       sizeof r->jmsg)
+					  ? "AC"
+				  : ans ? "WA"
+					: "JE";
+			if (team)
+				munmap(team, tn);
+			free(ans);
+		}
+	} else {
+		verdict = run_validator(s, v, in_sha, ans_sha, args, ofd, first_pass, &r->score, &r->has_score, r->jmsg,
+					sizeof r->jmsg);
+	}
+	if (ofd >= 0)
+		close(ofd);
+	return verdict;
+}
+
 /*** The submission ***/
 
 static int test_failed(const char *v)
@@ -655,7 +829,8 @@ void judge_submission(struct slot *s, const redisReply *f, const char *id, const
 		snprintf(src, sizeof src, "%s", l->source);
 	} else {
 		lang_java_class(code_r->str, main_name, sizeof main_name);
-		snprintf(src, sizeof src, "%s.java", main_name);
+		const char *dot = strrchr(main_name, '.');
+		snprintf(src, sizeof src, "%s.java", dot ? dot + 1 : main_name);
 	}
 	crypto_hash_sha256_state st;
 	crypto_hash_sha256_init(&st);
@@ -696,6 +871,7 @@ void judge_submission(struct slot *s, const redisReply *f, const char *id, const
 	}
 
 	double tl = json_object_get_double(get(prob, "time_limit"));
+	int passes = get(prob, "passes") ? json_object_get_int(get(prob, "passes")) : 0;
 	long mem_mb = json_object_get_int64(get(prob, "memory_mb")),
 	     out_mb = json_object_get_int64(get(prob, "output_mb"));
 	char store[LANG_ARGV][256];
@@ -734,100 +910,61 @@ void judge_submission(struct slot *s, const redisReply *f, const char *id, const
 			snprintf(r->jmsg, sizeof r->jmsg, "cannot clean the box");
 			goto failed;
 		}
-		struct box_spec spec;
-		struct box_result res;
-		box_spec_init(&spec);
-		spec.lim.cpu_s = tl * l->time_mult;
-		spec.lim.wall_s = spec.lim.cpu_s * 2 + 1;
-		spec.lim.memory_kb = (mem_mb + l->extra_memory_mb) * 1024;
-		spec.lim.procs = 128;
-		spec.lim.output_kb = out_mb * 1024;
-		spec.lim.files = 256;
-		spec.lim.tmpfs_kb = 64 * 1024;
-		spec.inet_sockets = l->inet_sockets;
-		spec.env = (char *const *)l->env;
-		if (interactive) {
-			if (!vspec) {
-				snprintf(r->jmsg, sizeof r->jmsg, "an interactive problem needs its validator");
-				goto failed;
-			}
-			r->verdict = run_interactive(s, &v, argv, &spec.lim, l->inet_sockets, prog_dir, in_sha, ans_sha,
-						     get(t, "args"), r);
-			max_time = r->time_ms > max_time ? r->time_ms : max_time;
-			max_mem = r->memory_kb > max_mem ? r->memory_kb : max_mem;
+		if (interactive && !vspec) {
+			snprintf(r->jmsg, sizeof r->jmsg, "an interactive problem needs its validator");
 			goto failed;
 		}
-		/* The program's output goes to the work directory the validator
-		 * will see; the program itself gets a private one. */
-		int ifd = open(in_path, O_RDONLY | O_CLOEXEC);
-		int ofd = open_out(box_workdir(s->box), "team.out");
-		if (ofd >= 0)
-			fchmod(ofd, 0644); /* a testlib checker reads it by name */
-		/* Nobody reads it; a file (the output limit applies to it as a
-		 * file size) costs the run less than a pipe to drain. */
-		int efd = open_out(box_workdir(s->box), "team.err");
-		spec.workdir = NULL;
-		spec.dirs[0] = (struct box_dir){prog_dir, "/prog", 0};
-		spec.ndirs = 1;
-		spec.argv = argv;
-		/* One box for all the tests, kept only while each leaves it
-		 * as it found it: the namespaces are made once. */
-		spec.keep = 1;
-		spec.stdin_fd = ifd;
-		spec.stdout_fd = ofd;
-		spec.stderr_fd = efd;
-		int rc = box_run(s->box, &spec, &res);
-		if (ifd >= 0)
-			close(ifd);
-		if (efd >= 0)
-			close(efd);
-		r->time_ms = res.cpu_ms;
-		r->memory_kb = res.memory_kb;
+		struct box_limits lim;
+		box_limits_default(&lim);
+		lim.cpu_s = tl * l->time_mult;
+		lim.wall_s = lim.cpu_s * 2 + 1;
+		lim.memory_kb = (mem_mb + l->extra_memory_mb) * 1024;
+		lim.procs = 128;
+		lim.output_kb = out_mb * 1024;
+		lim.files = 256;
+		lim.tmpfs_kb = 64 * 1024;
+		/* A multi-pass test runs the program again on the validator's
+		 * nextpass.in, the feedback directory kept, each pass with the
+		 * full limits. */
+		const char *pass_in = in_path;
+		char pass_file[2][1100];
+		for (int pass = 1;; pass++) {
+			struct test_result one = {0};
+			if (interactive)
+				r->verdict = run_interactive(s, &v, argv, &lim, l->inet_sockets, prog_dir, in_sha,
+							     ans_sha, get(t, "args"), pass == 1, &one);
+			else
+				r->verdict = run_pass(s, l, argv, &lim, prog_dir, pass_in, ans_path, in_sha, ans_sha,
+						      get(t, "args"), &v, pass == 1, &one);
+			r->time_ms = one.time_ms > r->time_ms ? one.time_ms : r->time_ms;
+			r->memory_kb = one.memory_kb > r->memory_kb ? one.memory_kb : r->memory_kb;
+			r->score = one.score;
+			r->has_score = one.has_score;
+			snprintf(r->jmsg, sizeof r->jmsg, "%s", one.jmsg);
+			if (!strcmp(v.kind, "default"))
+				break; /* the default validator writes no feedback */
+			snprintf(pass_file[pass % 2], sizeof pass_file[0], "%s/pass%d.in", s->dir, pass % 2);
+			int next = take_nextpass(interactive ? s->aux : s->box, pass_file[pass % 2]);
+			if (next < 0) {
+				r->verdict = "JE";
+				snprintf(r->jmsg, sizeof r->jmsg, "cannot read the validator's nextpass.in");
+				break;
+			}
+			if (!next)
+				break;
+			if (!passes || strcmp(r->verdict, "AC") || pass == passes) {
+				const char *why = !passes                    ? "on a problem that is not multi-pass"
+						  : strcmp(r->verdict, "AC") ? "with a verdict other than accepted"
+									     : "in the last pass";
+				snprintf(r->jmsg, sizeof r->jmsg, "the validator wrote nextpass.in %s (pass %d of %d)",
+					 why, pass, passes ? passes : 1);
+				r->verdict = "JE";
+				break;
+			}
+			pass_in = pass_file[pass % 2];
+		}
 		max_time = r->time_ms > max_time ? r->time_ms : max_time;
 		max_mem = r->memory_kb > max_mem ? r->memory_kb : max_mem;
-		if (rc || res.status == BOX_JE) {
-			snprintf(r->jmsg, sizeof r->jmsg, "the box failed: %s", rc ? strerror(-rc) : res.message);
-			if (ofd >= 0)
-				close(ofd);
-			goto failed;
-		}
-		if (res.status != BOX_OK || res.exit_code != 0) {
-			r->verdict = res.status == BOX_OK ? "RTE" : status_verdict(res.status);
-			if (res.message[0])
-				snprintf(r->jmsg, sizeof r->jmsg, "%s", res.message);
-			else
-				snprintf(r->jmsg, sizeof r->jmsg, "exited with code %d", res.exit_code);
-			if (ofd >= 0)
-				close(ofd);
-			goto failed;
-		}
-		if (!strcmp(v.kind, "default")) {
-			struct check_flags cf;
-			if (check_parse_flags(get(t, "args"), &cf, r->jmsg, sizeof r->jmsg)) {
-				r->verdict = "JE";
-			} else {
-				size_t an = 0;
-				char *ans = util_read_file(ans_path, &an);
-				struct stat sb;
-				size_t tn = ofd >= 0 && !fstat(ofd, &sb) ? (size_t)sb.st_size : 0;
-				char *team = tn ? mmap(NULL, tn, PROT_READ, MAP_PRIVATE, ofd, 0) : NULL;
-				if (team == MAP_FAILED)
-					team = NULL;
-				r->verdict = ans && check_default(team ? team : "", team ? tn : 0, ans, an, &cf,
-								  r->jmsg, sizeof r->jmsg)
-						     ? "AC"
-					     : ans ? "WA"
-						   : "JE";
-				if (team)
-					munmap(team, tn);
-				free(ans);
-			}
-		} else {
-			r->verdict = run_validator(s, &v, in_sha, ans_sha, get(t, "args"), ofd, &r->score,
-						   &r->has_score, r->jmsg, sizeof r->jmsg);
-		}
-		if (ofd >= 0)
-			close(ofd);
 	failed:
 		if (test_failed(r->verdict) && !first_fail) {
 			first_fail = r->verdict;
@@ -929,7 +1066,7 @@ void judge_compile_check(struct slot *s, const redisReply *f, const char *id)
 	if (ok)
 		ok = !build_validator(s, lang_r->str, names, dest, &o);
 	/* Only the answer matters here; the files go. */
-	remove_flat_dir(dest);
+	remove_tree(dest);
 	json_object *reply = json_object_new_object();
 	json_object_object_add(reply, "ok", json_object_new_boolean(ok));
 	size_t n;

@@ -49,8 +49,9 @@ if [ -z "$mirror" ]; then
 fi
 
 if ! command -v debootstrap >/dev/null; then
-	log "installing debootstrap on the host"
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends debootstrap >/dev/null
+	log "installing debootstrap on the host (scripts/debian-packages, group check)"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+		"$(awk '$1 == "debootstrap" && $2 == "check" { print $1 }' "$ROOT/scripts/debian-packages")" >/dev/null
 fi
 
 mkdir -p "$BASE"

@@ -8,6 +8,7 @@
 #include "kv.h"
 #include "log.h"
 #include "package.h"
+#include "verify.h"
 #include "server.h"
 #include "util.h"
 
@@ -53,13 +54,17 @@ static int store(struct worker *w, const char *id, struct pkg *p, int *replaced,
 	snprintf(tl, sizeof tl, "%.6f", p->time_limit);
 	mysql_free_result(db_query(
 		db, &e,
-		"INSERT INTO problems (id, name, format, type, interactive, scoring, time_limit, memory_limit, "
+		"INSERT INTO problems (id, name, format, type, interactive, scoring, validation_passes, time_limit, "
+		"memory_limit, "
 		"output_limit, validator_flags, validator_kind, validator_lang, validator_path, statement, "
 		"statement_html, "
-		"statement_file, difficulty, tags, package_version) VALUES (%q, %q, %q, %q, %d, %d, %s, %d, %d, %q, "
+		"statement_file, difficulty, tags, package_version) VALUES (%q, %q, %q, %q, %d, %d, %d, %s, %d, %d, "
+		"%q, "
 		"%q, "
 		"%q, %q, %q, %q, %q, %q, %q, %d) ON DUPLICATE KEY UPDATE name = VALUES(name), format = VALUES(format), "
-		"type = VALUES(type), interactive = VALUES(interactive), scoring = VALUES(scoring), time_limit = "
+		"type = VALUES(type), interactive = VALUES(interactive), scoring = VALUES(scoring), validation_passes "
+		"= "
+		"VALUES(validation_passes), time_limit = "
 		"VALUES(time_limit), memory_limit = VALUES(memory_limit), output_limit = VALUES(output_limit), "
 		"validator_flags = VALUES(validator_flags), validator_kind = VALUES(validator_kind), validator_lang = "
 		"VALUES(validator_lang), validator_path = VALUES(validator_path), statement = VALUES(statement), "
@@ -67,8 +72,8 @@ static int store(struct worker *w, const char *id, struct pkg *p, int *replaced,
 		"COALESCE(VALUES(difficulty), difficulty), tags = VALUES(tags), package_version = "
 		"VALUES(package_version), "
 		"updated_at = NOW(3)",
-		id, p->name[0] ? p->name : id, p->format, p->type, p->interactive, p->scoring, tl, p->memory_mb,
-		p->output_mb, json_text(p->validator_flags), p->validator_kind,
+		id, p->name[0] ? p->name : id, p->format, p->type, p->interactive, p->scoring, p->passes, tl,
+		p->memory_mb, p->output_mb, json_text(p->validator_flags), p->validator_kind,
 		p->validator_lang[0] ? p->validator_lang : NULL, p->validator_path[0] ? p->validator_path : NULL,
 		p->statement, p->statement_html, p->statement_file[0] ? p->statement_file : NULL,
 		p->difficulty[0] ? p->difficulty : NULL, json_text(p->tags), version));
@@ -134,12 +139,26 @@ static void do_import(struct worker *w, struct req *r)
 		pkg_free(&p);
 		return;
 	}
+	/* A broken submissions.yaml is the package's fault: refused whole. */
+	int legacy = !strncmp(p.format, "legacy", 6);
+	struct verify_item *vitems;
+	size_t nv;
+	if (verify_plan(p.files, p.nfiles, legacy, &vitems, &nv, err, sizeof err)) {
+		http_error(r, 400, "bad_package", "%s", err);
+		pkg_free(&p);
+		return;
+	}
+	verify_items_free(vitems, nv);
 	int replaced = 0;
 	if (store(w, r->param, &p, &replaced, err, sizeof err)) {
 		http_error(r, 503, "unavailable", "%s", err);
 		pkg_free(&p);
 		return;
 	}
+	/* The package's own submissions go to the rejudge lane. */
+	int queued = verification_start_files(w, r->param, p.files, p.nfiles, legacy, err, sizeof err);
+	if (queued < 0)
+		log_warn("cannot start the package's verification", "id", r->param, "why", err, NULL);
 	audit(w, &r->user, replaced ? "problem.replace" : "problem.import", r->param, NULL);
 	json_object *o = json_object_new_object();
 	json_object_object_add(o, "id", json_object_new_string(r->param));
@@ -150,6 +169,12 @@ static void do_import(struct worker *w, struct req *r)
 	json_object_object_add(o, "memory_limit", json_object_new_int(p.memory_mb));
 	json_object_object_add(o, "tests", json_object_new_int((int)p.ntests));
 	json_object_object_add(o, "validator", json_object_new_string(p.validator_kind));
+	json_object *ver = json_object_new_object();
+	json_object_object_add(ver, "queued", json_object_new_int(queued > 0 ? queued : 0));
+	char vurl[200];
+	snprintf(vurl, sizeof vurl, "/api/problems/%s/verification", r->param);
+	json_object_object_add(ver, "url", json_object_new_string(vurl));
+	json_object_object_add(o, "verification", ver);
 	log_info("problem imported", "id", r->param, "by", r->user.username, NULL);
 	pkg_free(&p);
 	http_reply_json(r, replaced ? 200 : 201, o);

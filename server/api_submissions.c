@@ -29,11 +29,12 @@ void audit(struct worker *w, const struct user *u, const char *action, const cha
 static json_object *problem_spec(struct worker *w, const char *pid, int *version)
 {
 	int e;
-	MYSQL_RES *res =
-		db_query(w->db, &e,
-			 "SELECT time_limit, memory_limit, output_limit, interactive, scoring, validator_kind, "
-			 "validator_lang, validator_path, run_all_tests, package_version FROM problems WHERE id = %q",
-			 pid);
+	MYSQL_RES *res = db_query(
+		w->db, &e,
+		"SELECT time_limit, memory_limit, output_limit, interactive, scoring, validator_kind, "
+		"validator_lang, validator_path, run_all_tests, package_version, validation_passes FROM problems "
+		"WHERE id = %q",
+		pid);
 	MYSQL_ROW row = res ? mysql_fetch_row(res) : NULL;
 	if (!row) {
 		mysql_free_result(res);
@@ -47,6 +48,7 @@ static json_object *problem_spec(struct worker *w, const char *pid, int *version
 	json_object_object_add(o, "interactive", json_object_new_boolean(atoi(row[3])));
 	json_object_object_add(o, "scoring", json_object_new_boolean(atoi(row[4])));
 	json_object_object_add(o, "run_all", json_object_new_boolean(atoi(row[8])));
+	json_object_object_add(o, "passes", json_object_new_int(atoi(row[10])));
 	*version = atoi(row[9]);
 	json_object_object_add(o, "version", json_object_new_int(*version));
 	char vpath[800] = "";
@@ -113,10 +115,11 @@ static json_object *problem_spec(struct worker *w, const char *pid, int *version
 int submission_enqueue(struct worker *w, const char *id, int attempt, int rejudge)
 {
 	int e;
-	MYSQL_RES *res = db_query(w->db, &e,
-				  "SELECT s.problem_id, s.language, s.code, COALESCE(u.premium, 0), s.contest_id FROM "
-				  "submissions s LEFT JOIN users u ON u.id = s.user_id WHERE s.id = %q",
-				  id);
+	MYSQL_RES *res =
+		db_query(w->db, &e,
+			 "SELECT s.problem_id, s.language, s.code, COALESCE(u.premium, 0), s.contest_id, "
+			 "s.run_all_tests FROM submissions s LEFT JOIN users u ON u.id = s.user_id WHERE s.id = %q",
+			 id);
 	MYSQL_ROW row = res ? mysql_fetch_row(res) : NULL;
 	if (!row) {
 		mysql_free_result(res);
@@ -129,6 +132,8 @@ int submission_enqueue(struct worker *w, const char *id, int attempt, int rejudg
 		mysql_free_result(res);
 		return -1;
 	}
+	if (atoi(row[5]))
+		json_object_object_add(spec, "run_all", json_object_new_boolean(1));
 	char att[16];
 	snprintf(att, sizeof att, "%d", attempt);
 	const char *s = json_object_to_json_string_ext(spec, JSON_C_TO_STRING_PLAIN);

@@ -183,6 +183,7 @@ int main(int argc, char **argv)
 	api_submissions_register();
 	api_admin_register();
 	api_contests_register();
+	api_verification_register();
 	feed_register();
 
 	struct lws_context_creation_info info;

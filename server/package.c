@@ -392,6 +392,8 @@ static void add_args(json_object *arr, json_object *v)
 	}
 }
 
+#define MAX_PASSES 100
+
 static json_object *get(json_object *o, const char *k)
 {
 	json_object *v;
@@ -576,6 +578,8 @@ int pkg_analyse(struct pkg *p, double default_tl, int default_memory_mb, char *e
 				p->scoring = 1, passfail = 0;
 			if (t && !strcmp(t, "interactive"))
 				p->interactive = 1;
+			if (t && !strcmp(t, "multi-pass"))
+				p->passes = 2;
 		}
 	} else if (v) {
 		const char *t = json_object_get_string(v);
@@ -583,7 +587,10 @@ int pkg_analyse(struct pkg *p, double default_tl, int default_memory_mb, char *e
 			p->scoring = 1, passfail = 0;
 		if (strstr(t, "interactive"))
 			p->interactive = 1;
-		if (!strstr(t, "scoring") && !strstr(t, "pass-fail") && !strstr(t, "interactive")) {
+		if (strstr(t, "multi-pass"))
+			p->passes = 2;
+		if (!strstr(t, "scoring") && !strstr(t, "pass-fail") && !strstr(t, "interactive") &&
+		    !strstr(t, "multi-pass")) {
 			snprintf(err, errlen, "problem.yaml: unknown type %.60s", t);
 			return -1;
 		}
@@ -592,8 +599,11 @@ int pkg_analyse(struct pkg *p, double default_tl, int default_memory_mb, char *e
 	const char *validation = v ? json_object_get_string(v) : "default";
 	if (strstr(validation, "interactive"))
 		p->interactive = 1;
-	snprintf(p->type, sizeof p->type, "%s%s", passfail ? "pass-fail" : "scoring",
-		 p->interactive ? " interactive" : "");
+	/* Legacy packages say multi-pass in validation ("custom multi-pass"). */
+	if (strstr(validation, "multi-pass"))
+		p->passes = 2;
+	snprintf(p->type, sizeof p->type, "%s%s%s", passfail ? "pass-fail" : "scoring",
+		 p->interactive ? " interactive" : "", p->passes ? " multi-pass" : "");
 
 	/* Limits. */
 	json_object *lim = get(y, "limits");
@@ -631,8 +641,16 @@ int pkg_analyse(struct pkg *p, double default_tl, int default_memory_mb, char *e
 		snprintf(err, errlen, "a time limit of %g s is more than the 60 s allowed", p->time_limit);
 		return -1;
 	}
+	if (p->passes && (v = get(lim, "validation_passes"))) {
+		p->passes = json_object_get_int(v);
+		if (p->passes < 2 || p->passes > MAX_PASSES) {
+			snprintf(err, errlen, "problem.yaml: limits.validation_passes must be 2 to %d", MAX_PASSES);
+			return -1;
+		}
+	}
 	p->memory_mb = (v = get(lim, "memory")) ? json_object_get_int(v) : default_memory_mb;
-	p->output_mb = (v = get(lim, "output")) ? json_object_get_int(v) : 64;
+	/* The format's default output limit. */
+	p->output_mb = (v = get(lim, "output")) ? json_object_get_int(v) : 8;
 	if (p->memory_mb <= 0 || p->memory_mb > 16384 || p->output_mb <= 0 || p->output_mb > 4096) {
 		snprintf(err, errlen, "problem.yaml: limits.memory or limits.output is out of range");
 		return -1;
@@ -651,11 +669,13 @@ int pkg_analyse(struct pkg *p, double default_tl, int default_memory_mb, char *e
 	find_validator(p, err, errlen);
 	if (!p->validator_path[0]) {
 		snprintf(p->validator_kind, sizeof p->validator_kind, "default");
-		if (strstr(validation, "custom") || p->interactive) {
+		if (strstr(validation, "custom") || p->interactive || p->passes) {
 			snprintf(err, errlen,
 				 "problem.yaml asks for a custom%s validator but the package has none "
 				 "(output_validator/ or output_validators/ with a .c, .cpp or .py file)",
-				 p->interactive ? " interactive" : "");
+				 p->interactive ? " interactive"
+				 : p->passes    ? " multi-pass"
+						: "");
 			return -1;
 		}
 	}

@@ -43,6 +43,7 @@ struct pkg {
 	char name[256];
 	char type[64];
 	int interactive, scoring;
+	int passes; /* multi-pass: the validation passes (2 by default); 0 when not */
 	double time_limit;
 	int memory_mb, output_mb;
 	json_object *validator_flags; /* array of strings; owned */

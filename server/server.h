@@ -150,6 +150,7 @@ void api_problems_register(void);
 void api_submissions_register(void);
 void api_admin_register(void);
 void api_contests_register(void);
+void api_verification_register(void);
 
 /*** The CLICS event feed (feed.c), service thread ***/
 
@@ -217,6 +218,7 @@ int job_enqueue(redisContext *kv, enum kv_lane lane, const char *id, const char 
 /*** Problems and submissions (api_problems.c, api_submissions.c, blobs.c) ***/
 
 struct pkg;
+struct pkg_file;
 int problem_id_valid(const char *s);
 int blob_put(MYSQL *db, const char *sha, const void *data, size_t len);
 int blob_get(MYSQL *db, const char *sha, char **out, size_t *len); /* *out malloc'd */
@@ -227,6 +229,11 @@ int submission_create(struct worker *w, struct req *r, const char *contest, cons
 		      const char *code, size_t code_len, char id_out[17]);
 json_object *submission_get(struct worker *w, const char *id, int with_code, int admin, int64_t *owner);
 int validator_check(struct worker *w, const struct pkg *p, char *err, size_t errlen);
+/* Package verification (api_verification.c): judges the package's own
+ * submissions/ of problem pid (files borrowed) in the rejudge lane. The
+ * number queued, or -1 with err. */
+int verification_start_files(struct worker *w, const char *pid, const struct pkg_file *files, size_t nfiles,
+			     int legacy, char *err, size_t errlen);
 void audit(struct worker *w, const struct user *u, const char *action, const char *target, const char *detail);
 
 /*** Events: topics and fan-out (events.c), service thread unless said ***/

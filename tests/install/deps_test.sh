@@ -24,8 +24,8 @@ done <"$LIST"
 # brings make, python3 brings python3-minimal).
 for pkg in "${!listed[@]}"; do
 	dpkg-query -W "$pkg" >/dev/null 2>&1 || continue
-	for dep in $(dpkg-query -W -f='${Depends} ${Pre-Depends}\n' "$pkg" 2>/dev/null |
-		tr ',|' '\n\n' | sed 's/([^)]*)//; s/:any//; s/^ *//; s/ .*//' | grep .); do
+	for dep in $(dpkg-query -W -f='${Depends}, ${Pre-Depends}\n' "$pkg" 2>/dev/null |
+		tr ',|' '\n\n' | sed 's/([^)]*)//g; s/:any//; s/^ *//; s/ .*//' | grep .); do
 		[ -n "${allowed[$dep]:-}" ] || allowed[$dep]="a dependency of $pkg"
 	done
 done

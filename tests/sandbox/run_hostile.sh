@@ -107,10 +107,18 @@ strays() {
 }
 
 # cgroups and state directories of instances that are no longer running.
+# What other boxes (a judge of `./verdict up`, another suite) hold is not
+# ours to judge: only what appeared during this suite counts. Judged by the
+# directories' names, not by their pids: a check in a PID namespace of its
+# own (scripts/fresh-check.sh) cannot see the host's judges.
+box_dirs() { ls -d /sys/fs/cgroup/*/verdict/* /sys/fs/cgroup/verdict/* /run/verdict-box/* 2>/dev/null; }
+declare -A PREEXISTING=()
+while read -r d; do [ -n "$d" ] && PREEXISTING[$d]=1; done < <(box_dirs)
 leftovers() {
 	local d pid
-	for d in /sys/fs/cgroup/*/verdict/* /sys/fs/cgroup/verdict/* /run/verdict-box/*; do
+	for d in $(box_dirs); do
 		[ -d "$d" ] || continue
+		[ -n "${PREEXISTING[$d]:-}" ] && continue
 		pid=$(basename "$d")
 		pid=${pid%%-*}
 		[[ $pid =~ ^[0-9]+$ ]] || continue

@@ -19,5 +19,8 @@ int main(void)
 	java("class Only { static void main(String[] a) {} }", "Only");
 	java("interface I {}", "Main");
 	java("", "Main");
+	java("package bin;\nclass Main { public static void main(String[] a) {} }", "bin.Main");
+	java("// a solution\n/* by us */\npackage a.b_c ;\nimport java.io.*;\npublic class Sol {}", "a.b_c.Sol");
+	java("class Main { String s = \"package x;\"; }", "Main");
 	return check_summary();
 }
