@@ -1801,6 +1801,10 @@ static void box_result(struct box_watch *w, struct box_result *res)
 	res->exit_code = -1;
 	res->signal = 0;
 	res->end_us = box_now_us();
+	/* A program we killed (time, output, wall limit) ended when we
+	 * condemned it: its pipes close only after, so whatever the other
+	 * box of an interactive run does from then on follows from the kill. */
+	int64_t killed_us = w->t_kill;
 	if (w->have_exit) {
 		wall_us = w->exit.wall_us;
 		res->end_us = w->exit.end_us;
@@ -1813,6 +1817,8 @@ static void box_result(struct box_watch *w, struct box_result *res)
 		 * the OOM killer. */
 		res->signal = SIGKILL;
 	}
+	if (w->why != BOX_KILL_NONE && w->why != BOX_KILL_REST && killed_us && killed_us < res->end_us)
+		res->end_us = killed_us;
 	res->wall_us = wall_us;
 	res->wall_ms = wall_us / 1000;
 	res->cpu_ms = (long)(w->cpu_ns / 1000000);

@@ -21,6 +21,7 @@
 #include <json-c/json.h>
 
 #include "check.h"
+#include "score.h"
 #include "fetch.h"
 #include "judge.h"
 #include "kv.h"
@@ -161,6 +162,25 @@ struct validator {
 	char lang[16];
 };
 
+/* The start of a validator's command line: its interpreter, if any, and
+ * itself. A program given with a run script runs from its own directory,
+ * as the format's programs do. Returns the count. */
+static int validator_argv(const struct validator *v, char **argv)
+{
+	int n = 0;
+	if (!strcmp(v->lang, "python3"))
+		argv[n++] = "/usr/bin/python3";
+	if (!strcmp(v->lang, "script")) {
+		argv[n++] = "/bin/sh";
+		argv[n++] = "-c";
+		argv[n++] = "cd /val && exec ./run \"$@\"";
+		argv[n++] = "run";
+		return n;
+	}
+	argv[n++] = (char *)v->argv0;
+	return n;
+}
+
 /* Writes files (relative names) into the clean work directory. */
 static int write_tree(struct slot *s, const char *rel, const char *data, size_t len)
 {
@@ -174,9 +194,14 @@ static int write_tree(struct slot *s, const char *rel, const char *data, size_t 
 		util_mkdirs(path);
 		*slash = '/';
 	}
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	/* The format's build and run scripts are programs: a zip does not
+	 * always keep their mode, and the box's user cannot chmod our files. */
+	const char *base = strrchr(rel, '/') ? strrchr(rel, '/') + 1 : rel;
+	mode_t mode = !strcmp(base, "build") || !strcmp(base, "run") ? 0755 : 0644;
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, mode);
 	if (fd < 0)
 		return -1;
+	fchmod(fd, mode); /* past the umask */
 	int bad = write(fd, data, len) != (ssize_t)len;
 	close(fd);
 	return bad ? -1 : 0;
@@ -186,6 +211,24 @@ static int write_tree(struct slot *s, const char *rel, const char *data, size_t 
  * dest. The compiler's output goes to o. 0 or -1. */
 static int build_validator(struct slot *s, const char *lang, json_object *names, const char *dest, struct outcome *o)
 {
+	if (!strcmp(lang, "script")) {
+		/* The format's build and run scripts: build (when there is one)
+		 * makes the program in its directory, run starts it. */
+		int has_build = 0;
+		for (size_t i = 0; i < json_object_array_length(names); i++)
+			has_build |= !strcmp(json_object_get_string(json_object_array_get_idx(names, i)), "build");
+		char *argv[] = {"/bin/sh", "-c",
+				has_build ? "exec ./build" : "exit 0", NULL};
+		struct box_result res;
+		int rc = judge_run_compiler(s, argv, NULL, 0, NULL, 60, 2048, o, &res);
+		if (rc || res.status != BOX_OK || res.exit_code != 0) {
+			snprintf(o->message, sizeof o->message, "the validator's build script failed%s%s%s",
+				 res.message[0] ? ": " : "", res.message,
+				 !rc && res.status == BOX_OK ? " (exit status not 0)" : "");
+			return -1;
+		}
+		return save_artifacts(s, dest);
+	}
 	const struct lang *l = lang_find(!strcmp(lang, "c") ? "c" : !strcmp(lang, "python3") ? "python3" : "cpp");
 	if (!l) {
 		snprintf(o->message, sizeof o->message, "this judge cannot compile a %s validator", lang);
@@ -359,10 +402,7 @@ static const char *run_validator(struct slot *s, const struct validator *v, cons
 	snprintf(in_path, sizeof in_path, "/data/%s", in_sha);
 	snprintf(ans_path, sizeof ans_path, "/data/%s", ans_sha);
 	char *argv[80];
-	int n = 0;
-	if (!strcmp(v->lang, "python3"))
-		argv[n++] = "/usr/bin/python3";
-	argv[n++] = (char *)v->argv0;
+	int n = validator_argv(v, argv);
 	int testlib = !strcmp(v->kind, "testlib");
 	if (testlib) {
 		argv[n++] = in_path;
@@ -537,10 +577,7 @@ static const char *run_interactive(struct slot *s, const struct validator *v, ch
 		return "JE";
 	}
 	char *vargv[80];
-	int n = 0;
-	if (!strcmp(v->lang, "python3"))
-		vargv[n++] = "/usr/bin/python3";
-	vargv[n++] = (char *)v->argv0;
+	int n = validator_argv(v, vargv);
 	vargv[n++] = in_path;
 	vargv[n++] = ans_path;
 	vargv[n++] = "/box/feedback/";
@@ -643,77 +680,6 @@ static const char *run_interactive(struct slot *s, const struct validator *v, ch
 	return vexit == 42 ? "AC" : "WA";
 }
 
-/*** Scoring ***/
-
-/* Scores a scoring problem from its groups (samples never count). Legacy
- * testdata.yaml: accept_score (1), grader_flags sum|min|max|avg; 2025-09
- * test_group.yaml: max_score and score_aggregation pass-fail|sum|min. */
-static void score_groups(json_object *groups, struct test_result *t, size_t nt, double *score, double *max)
-{
-	*score = 0;
-	*max = 0;
-	for (size_t g = 0; g < json_object_array_length(groups); g++) {
-		json_object *gr = json_object_array_get_idx(groups, g);
-		const char *name = json_object_get_string(get(gr, "name"));
-		json_object *set = get(gr, "settings");
-		if (!strncmp(name, "sample", 6))
-			continue;
-		const char *agg =
-			get(set, "score_aggregation") ? json_object_get_string(get(set, "score_aggregation")) : NULL;
-		const char *flags = get(set, "grader_flags") ? json_object_get_string(get(set, "grader_flags")) : "";
-		int modern = get(set, "max_score") || agg;
-		double accept = get(set, "accept_score") ? json_object_get_double(get(set, "accept_score")) : 1;
-		double gmax = get(set, "max_score") ? json_object_get_double(get(set, "max_score")) : -1;
-		if (!agg)
-			agg = strstr(flags, "min")   ? "min"
-			      : strstr(flags, "max") ? "max"
-			      : strstr(flags, "avg") ? "avg"
-						     : "sum";
-		if (modern && !get(set, "score_aggregation") && strcmp(name, "secret"))
-			agg = "pass-fail";
-		size_t n = 0, ac = 0;
-		for (size_t i = 0; i < nt; i++)
-			if (!strcmp(t[i].group, name))
-				n++;
-		if (!n)
-			continue;
-		double sum = 0, mn = INFINITY, mx = 0;
-		for (size_t i = 0; i < nt; i++) {
-			if (strcmp(t[i].group, name))
-				continue;
-			int ok = t[i].judged && !strcmp(t[i].verdict, "AC");
-			ac += ok;
-			double sc;
-			if (!ok)
-				sc = 0;
-			else if (t[i].has_score)
-				sc = t[i].score;
-			else if (modern && gmax >= 0)
-				sc = !strcmp(agg, "sum") ? gmax / (double)n : gmax; /* the case's share */
-			else
-				sc = accept;
-			t[i].score = sc;
-			sum += sc;
-			mn = sc < mn ? sc : mn;
-			mx = sc > mx ? sc : mx;
-		}
-		double gs;
-		if (!strcmp(agg, "pass-fail"))
-			gs = ac == n ? gmax : 0;
-		else if (!strcmp(agg, "min"))
-			gs = mn;
-		else if (!strcmp(agg, "max"))
-			gs = mx;
-		else if (!strcmp(agg, "avg"))
-			gs = sum / (double)n;
-		else
-			gs = sum;
-		double gm = gmax >= 0 ? gmax : !strcmp(agg, "sum") ? accept * (double)n : accept;
-		*score += gs;
-		*max += gm;
-	}
-}
-
 /*** One pass of a test ***/
 
 /* Runs the program on in_path (a host file) and checks its output: the
@@ -810,6 +776,9 @@ void judge_submission(struct slot *s, const redisReply *f, const char *id, const
 	struct test_result *tr = calloc(nt + 1, sizeof *tr);
 	int scoring = get(prob, "scoring") && json_object_get_boolean(get(prob, "scoring"));
 	int run_all = scoring || (get(prob, "run_all") && json_object_get_boolean(get(prob, "run_all")));
+	int legacy = get(prob, "legacy") && json_object_get_boolean(get(prob, "legacy"));
+	json_object *groups = get(prob, "groups");
+	struct score_test *sc_t = calloc(nt + 1, sizeof *sc_t);
 	double score = 0, max_score = 0;
 	long max_time = 0, max_mem = 0;
 	char err[512];
@@ -880,13 +849,24 @@ void judge_submission(struct slot *s, const redisReply *f, const char *id, const
 	const char *first_fail = NULL;
 	char fail_msg[512] = "";
 	int64_t last_progress = 0;
+	/* The scorer sees every test's place in the tree from the start. */
+	for (size_t i = 0; i < nt; i++) {
+		json_object *t = json_object_array_get_idx(tests, i);
+		tr[i].name = json_object_get_string(get(t, "name"));
+		tr[i].group = json_object_get_string(get(t, "group"));
+		if (!tr[i].name)
+			tr[i].name = "";
+		if (!tr[i].group)
+			tr[i].group = "";
+		tr[i].verdict = "JE";
+		sc_t[i] = (struct score_test){.name = tr[i].name, .group = tr[i].group};
+	}
 	for (size_t i = 0; i < nt; i++) {
 		json_object *t = json_object_array_get_idx(tests, i);
 		struct test_result *r = &tr[i];
-		r->name = json_object_get_string(get(t, "name"));
-		r->group = json_object_get_string(get(t, "group"));
-		r->verdict = "JE";
-		if (first_fail && !run_all) {
+		/* Legacy scoring: the groups' on_reject says; else the first
+		 * failure ends judging unless every test is to run. */
+		if (scoring && legacy ? !score_legacy_should_judge(groups, sc_t, nt, i) : first_fail && !run_all) {
 			r->judged = 0;
 			continue;
 		}
@@ -966,6 +946,10 @@ void judge_submission(struct slot *s, const redisReply *f, const char *id, const
 		max_time = r->time_ms > max_time ? r->time_ms : max_time;
 		max_mem = r->memory_kb > max_mem ? r->memory_kb : max_mem;
 	failed:
+		sc_t[i].verdict = r->verdict;
+		sc_t[i].judged = 1;
+		sc_t[i].score = r->score;
+		sc_t[i].has_score = r->has_score;
 		if (test_failed(r->verdict) && !first_fail) {
 			first_fail = r->verdict;
 			snprintf(fail_msg, sizeof fail_msg, "test %s: %s", r->name, r->verdict);
@@ -973,10 +957,19 @@ void judge_submission(struct slot *s, const redisReply *f, const char *id, const
 	}
 	o.verdict = first_fail ? first_fail : "AC";
 	snprintf(o.message, sizeof o.message, "%s", fail_msg);
-	if (scoring)
-		score_groups(get(prob, "groups"), tr, nt, &score, &max_score);
-	else
+	if (scoring && legacy) {
+		/* The default grader's verdict of secret: a group may accept
+		 * despite a rejected test (accept_if_any_accepted). */
+		score_legacy(groups, sc_t, nt, &o.verdict, &score, &max_score);
+		if (!strcmp(o.verdict, "AC"))
+			o.message[0] = 0;
+	} else if (scoring) {
+		score_modern(groups, sc_t, nt, &score, &max_score);
+	} else {
 		max_score = 1, score = first_fail ? 0 : 1;
+	}
+	for (size_t i = 0; i < nt; i++)
+		tr[i].score = sc_t[i].score;
 
 report:;
 	/* The per-test table, then the whole result on the results stream. */
@@ -1041,6 +1034,7 @@ report:;
 	json_object_put(arr);
 	json_object_put(prob);
 	free(tr);
+	free(sc_t);
 	outcome_free(&o);
 }
 

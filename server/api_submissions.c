@@ -32,7 +32,7 @@ static json_object *problem_spec(struct worker *w, const char *pid, int *version
 	MYSQL_RES *res = db_query(
 		w->db, &e,
 		"SELECT time_limit, memory_limit, output_limit, interactive, scoring, validator_kind, "
-		"validator_lang, validator_path, run_all_tests, package_version, validation_passes FROM problems "
+		"validator_lang, validator_path, run_all_tests, package_version, validation_passes, format FROM problems "
 		"WHERE id = %q",
 		pid);
 	MYSQL_ROW row = res ? mysql_fetch_row(res) : NULL;
@@ -49,6 +49,8 @@ static json_object *problem_spec(struct worker *w, const char *pid, int *version
 	json_object_object_add(o, "scoring", json_object_new_boolean(atoi(row[4])));
 	json_object_object_add(o, "run_all", json_object_new_boolean(atoi(row[8])));
 	json_object_object_add(o, "passes", json_object_new_int(atoi(row[10])));
+	/* Legacy packages grade by the tree of groups (on_reject, grader_flags). */
+	json_object_object_add(o, "legacy", json_object_new_boolean(!strncmp(row[11], "legacy", 6)));
 	*version = atoi(row[9]);
 	json_object_object_add(o, "version", json_object_new_int(*version));
 	char vpath[800] = "";

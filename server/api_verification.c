@@ -218,7 +218,8 @@ static void do_get(struct worker *w, struct req *r)
 		} else {
 			json_object *tests = json_object_new_array();
 			MYSQL_RES *tr = db_query(w->db, &e,
-						 "SELECT name, verdict FROM submission_tests WHERE submission_id = %q "
+						 "SELECT name, verdict, time_ms, memory_kb, judge_message FROM submission_tests "
+						 "WHERE submission_id = %q "
 						 "ORDER BY ord",
 						 row[4]);
 			MYSQL_ROW t;
@@ -226,10 +227,13 @@ static void do_get(struct worker *w, struct req *r)
 				json_object *o = json_object_new_object();
 				json_object_object_add(o, "name", json_object_new_string(t[0]));
 				json_object_object_add(o, "verdict", json_object_new_string(t[1]));
+				json_object_object_add(o, "time_ms", json_object_new_int(atoi(t[2])));
+				json_object_object_add(o, "memory_kb", json_object_new_int(atoi(t[3])));
+				json_object_object_add(o, "message", t[4] ? json_object_new_string(t[4]) : NULL);
 				json_object_array_add(tests, o);
 			}
 			mysql_free_result(tr);
-			char why[300];
+			char why[600];
 			int ok = verify_check(expect, row[6], row[7] ? strtod(row[7], NULL) : 0, row[7] != NULL,
 					      row[8] ? strtod(row[8], NULL) : 0, tests, why, sizeof why);
 			json_object_put(tests);

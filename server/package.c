@@ -400,12 +400,27 @@ static json_object *get(json_object *o, const char *k)
 	return o && json_object_object_get_ex(o, k, &v) ? v : NULL;
 }
 
+/* The format's order: samples first, then test cases and groups in
+ * lexicographic order of their names within each directory ("a.b" after
+ * the group "a", whatever '/' sorts as). */
 static int cmp_tests(const void *a, const void *b)
 {
 	const struct pkg_test *x = a, *y = b;
 	if (x->sample != y->sample)
 		return y->sample - x->sample;
-	return strcmp(x->name, y->name);
+	const char *p = x->name, *q = y->name;
+	for (;;) {
+		size_t m = strcspn(p, "/"), n = strcspn(q, "/");
+		int c = strncmp(p, q, m < n ? m : n);
+		if (c)
+			return c;
+		if (m != n)
+			return m < n ? -1 : 1;
+		if (!p[m] || !q[n])
+			return !p[m] ? (q[n] ? -1 : 0) : 1;
+		p += m + 1;
+		q += n + 1;
+	}
 }
 
 /* The settings of a group directory ("data/secret/g1"): its testdata.yaml
@@ -466,11 +481,17 @@ static int find_validator(struct pkg *p, char *err, size_t errlen)
 			const char *path = p->files[i].path;
 			if (!starts_with(path, roots[r]))
 				continue;
+			const char *rest = path + strlen(roots[r]);
 			const char *lang = lang_of(path);
+			/* A program with the format's build and run scripts. */
+			const char *base = strrchr(path, '/') + 1;
+			int script = (!strcmp(base, "build") || !strcmp(base, "run")) &&
+				     (r == 0 ? base == rest : strchr(rest, '/') == base - 1);
+			if (script)
+				lang = "script";
 			if (!lang)
 				continue;
 			/* The validator is the directory holding its sources (or the file). */
-			const char *rest = path + strlen(roots[r]);
 			if (r == 0) {
 				snprintf(p->validator_path, sizeof p->validator_path, "output_validator");
 			} else {
@@ -481,8 +502,11 @@ static int find_validator(struct pkg *p, char *err, size_t errlen)
 				else
 					snprintf(p->validator_path, sizeof p->validator_path, "%s", path);
 			}
-			/* C++ wins over C when both are there (a C++ file with helpers). */
-			if (!p->validator_lang[0] || !strcmp(lang, "cpp"))
+			/* Scripts win over sources; C++ wins over C when both are
+			 * there (a C++ file with helpers). */
+			if (!strcmp(p->validator_lang, "script"))
+				;
+			else if (!p->validator_lang[0] || script || !strcmp(lang, "cpp"))
 				snprintf(p->validator_lang, sizeof p->validator_lang, "%s", lang);
 			if (memmem(p->files[i].data, p->files[i].len, "testlib.h", 9))
 				snprintf(p->validator_kind, sizeof p->validator_kind, "testlib");
@@ -529,6 +553,72 @@ static void find_statement(struct pkg *p)
 		     starts_with(p->files[i].path, "problem_statement/problem.")) &&
 		    has_suffix(p->files[i].path, ".md"))
 			p->statement = file_text(&p->files[i]);
+}
+
+/* What the package asks for that Verdict does not do: judging it anyway
+ * could accept a wrong answer, so the import is refused, naming it. */
+static int pkg_unsupported(struct pkg *p, int legacy, char *err, size_t errlen)
+{
+	json_object *type = get(p->yaml, "type");
+	const char *ts = type && !json_object_is_type(type, json_type_array) ? json_object_get_string(type) : "";
+	for (size_t i = 0; type && json_object_is_type(type, json_type_array) && i < json_object_array_length(type);
+	     i++)
+		if (!strcmp(json_object_get_string(json_object_array_get_idx(type, i)), "submit-answer"))
+			ts = "submit-answer";
+	if (strstr(ts, "submit-answer")) {
+		snprintf(err, errlen, "problem.yaml: type submit-answer is not supported");
+		return -1;
+	}
+	for (size_t g = 0; g < p->ngroups; g++) {
+		json_object *set = p->groups[g].settings;
+		static const char *const keys[] = {"require_pass", "static_validation_score"};
+		for (int k = 0; k < 2; k++)
+			if (get(set, keys[k])) {
+				snprintf(err, errlen, "data/%s: %s is not supported", p->groups[g].name, keys[k]);
+				return -1;
+			}
+		json_object *grading = get(set, "grading");
+		if (grading && strcmp(json_object_get_string(grading), "default")) {
+			snprintf(err, errlen, "data/%s: grading: %s (a custom grader) is not supported", p->groups[g].name,
+				 json_object_get_string(grading));
+			return -1;
+		}
+		if (!legacy && get(set, "args")) {
+			snprintf(err, errlen, "data/%s: args for the submission are not supported", p->groups[g].name);
+			return -1;
+		}
+	}
+	for (size_t i = 0; i < p->nfiles; i++) {
+		const char *path = p->files[i].path;
+		if (starts_with(path, "include/")) {
+			snprintf(err, errlen, "%s: included files (include/) are not supported", path);
+			return -1;
+		}
+		if (starts_with(path, "data/") && (strstr(path, ".files/"))) {
+			snprintf(err, errlen, "%s: test case files (.files) are not supported", path);
+			return -1;
+		}
+		if (starts_with(path, "graders/")) {
+			snprintf(err, errlen, "%s: custom graders (graders/) are not supported", path);
+			return -1;
+		}
+	}
+	for (size_t t = 0; t < p->ntests; t++) {
+		char case_yaml[600];
+		snprintf(case_yaml, sizeof case_yaml, "data/%s.yaml", p->tests[t].name);
+		const struct pkg_file *cy = pkg_find(p, case_yaml);
+		if (!cy)
+			continue;
+		char e2[256];
+		json_object *o = pkg_yaml_to_json((const char *)cy->data, cy->len, e2, sizeof e2);
+		int has_args = get(o, "args") != NULL;
+		json_object_put(o);
+		if (has_args) {
+			snprintf(err, errlen, "%s: args for the submission are not supported", case_yaml);
+			return -1;
+		}
+	}
+	return 0;
 }
 
 int pkg_analyse(struct pkg *p, double default_tl, int default_memory_mb, char *err, size_t errlen)
@@ -713,7 +803,8 @@ int pkg_analyse(struct pkg *p, double default_tl, int default_memory_mb, char *e
 
 	/* Groups, in test order, with inherited settings; and each test's
 	 * validator arguments. */
-	p->groups = calloc(p->ntests + 2, sizeof *p->groups);
+	/* Each test's group, and each group's parents: at most 16 levels. */
+	p->groups = calloc(p->ntests * 16 + 2, sizeof *p->groups);
 	int bad = 0;
 	for (size_t i = 0; i < p->ntests; i++) {
 		struct pkg_test *t = &p->tests[i];
@@ -752,7 +843,29 @@ int pkg_analyse(struct pkg *p, double default_tl, int default_memory_mb, char *e
 			json_object_put(o);
 		}
 	}
+	/* The groups on the way down ("secret" above "secret/g1") grade their
+	 * subgroups with their own settings. */
+	for (size_t g = 0; !bad && g < p->ngroups; g++) {
+		char dir[512];
+		snprintf(dir, sizeof dir, "%s", p->groups[g].name);
+		for (char *slash; (slash = strrchr(dir, '/'));) {
+			*slash = 0;
+			size_t k;
+			for (k = 0; k < p->ngroups; k++)
+				if (!strcmp(p->groups[k].name, dir))
+					break;
+			if (k < p->ngroups)
+				continue;
+			char path[600];
+			snprintf(path, sizeof path, "data/%s", dir);
+			snprintf(p->groups[p->ngroups].name, sizeof p->groups[0].name, "%s", dir);
+			p->groups[p->ngroups].settings = group_settings(p, path, err, errlen, &bad);
+			p->ngroups++;
+		}
+	}
 	if (bad)
+		return -1;
+	if (pkg_unsupported(p, legacy, err, errlen))
 		return -1;
 	if (!legacy && p->scoring) {
 		/* 2025-09 defaults: secret sums to 100; a group is pass-fail. */

@@ -134,14 +134,18 @@ static json_object *folder_default(const char *folder, int legacy)
 	else if (!strcmp(folder, "brute_force"))
 		perm = BF_P, req = BF_R;
 	else if (!strcmp(folder, "partially_accepted"))
-		perm = AC, req = ALL, partial = 1;
+		/* "Overall verdict must be Accepted. Overall score must not be
+		 * max": its tests may fail, the grader accepts them anyway. */
+		perm = ALL, req = ALL, partial = 1;
 	else
 		return NULL;
 	json_object *o = json_object_new_object();
 	json_object_object_add(o, "permitted", verdicts(perm));
 	json_object_object_add(o, "required", verdicts(req));
-	if (partial)
+	if (partial) {
 		json_object_object_add(o, "partial", json_object_new_boolean(1));
+		json_object_object_add(o, "final", verdicts(AC));
+	}
 	return o;
 }
 
@@ -283,6 +287,22 @@ int verify_plan(const struct pkg_file *files, size_t nfiles, int legacy, struct 
 				return -1;
 			}
 		}
+	/* Every rule is checked, whether or not a submission matches it. */
+	if (rules) {
+		json_object_object_foreach(rules, pat, rule)
+		{
+			json_object *scratch = json_object_new_object();
+			int bad = !json_object_is_type(rule, json_type_object) ||
+				  apply_rule(scratch, rule, NULL, err, errlen, pat);
+			json_object_put(scratch);
+			if (bad) {
+				if (!json_object_is_type(rule, json_type_object))
+					snprintf(err, errlen, "submissions.yaml: %s is not a mapping", pat);
+				json_object_put(rules);
+				return -1;
+			}
+		}
+	}
 	struct verify_item *it = calloc(MAX_ITEMS, sizeof *it);
 	size_t k = 0;
 	for (size_t i = 0; i < nfiles && k < MAX_ITEMS; i++) {
@@ -382,7 +402,10 @@ static int check_sets(json_object *rule, json_object *tests, const char *glob, c
 			return 0;
 		}
 		if (perm && !in_list(perm, v)) {
-			snprintf(why, whylen, "test %s: %s, not one of the permitted %s", name ? name : "?", v,
+			const char *msg = json_object_get_string(get(t, "message"));
+			snprintf(why, whylen, "test %s: %s (%d ms, %d KiB%s%.200s), not one of the permitted %s",
+				 name ? name : "?", v, json_object_get_int(get(t, "time_ms")),
+				 json_object_get_int(get(t, "memory_kb")), msg && *msg ? ": " : "", msg ? msg : "",
 				 json_object_to_json_string_ext(perm, JSON_C_TO_STRING_PLAIN));
 			return 0;
 		}

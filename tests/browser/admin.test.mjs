@@ -10,7 +10,10 @@
 //
 // Prints one line per step and ends with "N passed, M failed"; exit code 0
 // only when every step passed.
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import {
   ADMIN_USER, ARTIFACTS, BASE, CHROMIUM, adminPassword, basicAuth, blockedHint, checkConsoleAndRequests, describePage, editorText,
   fail, http, launch, loadPlaywright, newContext, runTest, setActivePage, shot, step, text, typeProgram, until, watchPage, zipProblem,
@@ -21,6 +24,7 @@ const JUDGE_TIMEOUT_MS = 60_000;
 
 const PROBLEM = 'browser-sum';
 const DOOMED = 'browser-sum-delete';
+const VERIFIED = 'browser-sum-verified';
 const NEW_NAME = 'Sum of Two (edited in the browser)';
 const PREVIEW_LINE = 'Preview check: $x_1^2 + y_1^2$.';
 const C_SOLUTION = '#include <stdio.h>\nint main(void) {\nlong long a, b;\nif (scanf("%lld %lld", &a, &b) != 2) return 1;\nprintf("%lld\\n", a + b);\nreturn 0;\n}';
@@ -253,6 +257,39 @@ async function main() {
     }, href);
     if (r.status !== 200 || r.magic !== 'PK') fail(`downloading the package gave ${r.status}, ${r.size} bytes starting ${JSON.stringify(r.magic)}`);
   }, uploaded);
+
+  await step('the editor shows the verification of the package\'s submissions, mismatches first, and runs it again', async () => {
+    /* tests/problems/sum with two submissions: one where its folder says,
+     * one right answer filed under wrong_answer/. */
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'verdict-verify-'));
+    fs.cpSync(new URL('../problems/sum', import.meta.url), dir, { recursive: true });
+    fs.mkdirSync(path.join(dir, 'submissions/accepted'), { recursive: true });
+    fs.mkdirSync(path.join(dir, 'submissions/wrong_answer'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'submissions/accepted/sum.py'), 'a, b = map(int, input().split())\nprint(a + b)\n');
+    fs.writeFileSync(path.join(dir, 'submissions/wrong_answer/still_right.py'), 'a, b = map(int, input().split())\nprint(a + b)\n');
+    const zipped = execFileSync('/usr/bin/python3', [new URL('../../scripts/zipdir.py', import.meta.url).pathname, dir]);
+    const up = await http('PUT', `/api/problems/${VERIFIED}`, { raw: zipped, headers: { ...adminAuth, 'content-type': 'application/zip' } });
+    if (up.status !== 201 && up.status !== 200) fail(`importing ${VERIFIED} answered ${up.status}: ${up.text.slice(0, 200)}`);
+    await page.goto(`${BASE}/admin/problems/${VERIFIED}`);
+    await page.waitForSelector('#verification-section');
+    const settled = await until(() => page.evaluate(() => /^1 of 2 as expected, 1 not\.$/.test(document.querySelector('#verification-summary')?.textContent || '')), JUDGE_TIMEOUT_MS);
+    if (!settled) fail(`the verification says ${JSON.stringify(await text(page, '#verification-summary'))}, expected "1 of 2 as expected, 1 not."`);
+    const rows = await page.evaluate(() => [...document.querySelectorAll('#verification tr.verification-row')].map((tr) => ({
+      file: tr.dataset.file, mismatch: tr.classList.contains('mismatch'), text: tr.textContent, href: tr.querySelector('a')?.getAttribute('href') || '' })));
+    if (rows.length !== 2) fail(`the table has ${rows.length} rows: ${JSON.stringify(rows)}`);
+    if (rows[0].file !== 'wrong_answer/still_right.py' || !rows[0].mismatch || !/no test got one of the required \["WA"\]/.test(rows[0].text))
+      fail(`the first row is not the mismatch with its reason: ${JSON.stringify(rows[0])}`);
+    if (!/^\/submissions\/\w+$/.test(rows[0].href)) fail(`the mismatch links to ${JSON.stringify(rows[0].href)}, not its submission`);
+    if (rows[1].file !== 'accepted/sum.py' || rows[1].mismatch || !/as expected/.test(rows[1].text)) fail(`the second row: ${JSON.stringify(rows[1])}`);
+    await shot(page, 'admin-verification.png');
+    const before = rows[0].href;
+    await page.click('#verify-again');
+    const again = await until(() => page.evaluate((b) => {
+      const a = document.querySelector('#verification tr.verification-row a');
+      return /^1 of 2 as expected, 1 not\.$/.test(document.querySelector('#verification-summary')?.textContent || '') && a && a.getAttribute('href') !== b;
+    }, before), JUDGE_TIMEOUT_MS);
+    if (!again) fail(`"Verify again" did not judge them again (${JSON.stringify(await text(page, '#verification-summary'))})`);
+  }, loggedIn);
 
   await step('Users: find a new user, make them premium and disabled', async () => {
     const reg = await http('POST', '/api/auth/register', { body: { username: member, password: 'a long enough password' } });

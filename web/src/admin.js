@@ -10,7 +10,7 @@ import { h, showError, clearError, debounce, notice } from './dom.js';
 import { api } from './api.js';
 import { navigate } from './router.js';
 import { readQuery, writeQuery, pager, select, emptyRow } from './listing.js';
-import { formatDate, formatSeconds, plural } from './format.js';
+import { formatDate, formatSeconds, plural, verdictBadge } from './format.js';
 import { renderStatement } from './markdown.js';
 import { currentUser, isAdmin, loginHref } from './session.js';
 import { difficultyBadge, DIFFICULTIES } from './problems.js';
@@ -348,7 +348,8 @@ async function problemEditor(body, id, { signal, forbidden }) {
       h('a', { id: 'view-problem', href: `/problems/${encodeURIComponent(id)}` }, 'View the problem page')),
     form,
     h('section', { class: 'admin-section' }, h('h3', null, 'Package and submissions'),
-      problemActions(p, { signal, onDeleted: () => navigate('/admin/problems') })));
+      problemActions(p, { signal, onDeleted: () => navigate('/admin/problems') })),
+    verificationSection(id, { signal, forbidden, scoring: !!p.scoring }));
 
   fill(p);
   const typed = debounce(renderPreview, 200);
@@ -391,6 +392,73 @@ async function problemEditor(body, id, { signal, forbidden }) {
       save.disabled = false;
     }
   }, { signal });
+}
+
+/* The package's own submissions/, judged against what each expects:
+ * mismatches first, each with a link to its submission. Refreshes while
+ * some are still being judged. */
+function verificationSection(id, { signal, forbidden, scoring }) {
+  const summary = h('p', { id: 'verification-summary', class: 'muted', role: 'status', 'aria-live': 'polite' }, 'Loading…');
+  const tbody = h('tbody');
+  const table = h('table', { id: 'verification', class: 'table' },
+    h('thead', null, h('tr', null, h('th', null, 'Submission'), h('th', null, 'Language'), h('th', null, 'Expected'),
+      h('th', null, 'Verdict'), h('th', null, 'Result'))),
+    tbody);
+  const again = h('button', { id: 'verify-again', type: 'button' }, 'Verify again');
+  let timer = null;
+  signal.addEventListener('abort', () => clearTimeout(timer));
+
+  function row(it) {
+    const result = it.ok === true ? h('span', { class: 'is-ok' }, 'as expected')
+      : it.ok === false ? h('span', { class: 'is-bad' }, it.why || 'not as expected')
+        : h('span', { class: 'muted' }, it.status === 'not_run' ? `not run: ${it.why || ''}` : it.status || 'queued');
+    const name = it.submission ? h('a', { href: `/submissions/${encodeURIComponent(it.submission)}`, class: 'mono' }, it.file) : h('span', { class: 'mono' }, it.file);
+    return h('tr', { class: `verification-row ${it.ok === false ? 'mismatch' : ''}`, 'data-file': it.file },
+      h('td', null, name),
+      h('td', null, it.language || '—'),
+      h('td', null, (it.expected || []).join(', ') || '—'),
+      h('td', null, it.verdict ? verdictBadge(it.verdict) : '—', scoring && it.score != null ? ` ${it.score}` : ''),
+      h('td', null, result));
+  }
+
+  async function load() {
+    let v;
+    try {
+      v = await api.verification(id);
+    } catch (err) {
+      if (signal.aborted || forbidden(err)) return;
+      summary.textContent = `Could not load the verification: ${err.message}`;
+      return;
+    }
+    if (signal.aborted) return;
+    const s = v.summary || {};
+    const items = [...(v.items || [])];
+    const rank = (it) => (it.ok === false ? 0 : it.ok == null && it.status !== 'not_run' ? 1 : it.status === 'not_run' ? 2 : 3);
+    items.sort((a, b) => rank(a) - rank(b) || a.file.localeCompare(b.file));
+    tbody.replaceChildren(...(items.length ? items.map(row) : [emptyRow(5, 'The package has no submissions/ to verify.')]));
+    summary.textContent = !s.total ? 'Nothing to verify.'
+      : `${s.ok} of ${s.total} as expected` + (s.failed ? `, ${s.failed} not` : '') + (s.pending ? `, ${s.pending} being judged` : '') + (s.not_run ? `, ${s.not_run} not run` : '') + '.';
+    summary.className = s.failed ? 'is-bad' : s.pending ? 'muted' : 'is-ok';
+    clearTimeout(timer);
+    if (s.pending) timer = setTimeout(load, 2000);
+  }
+
+  again.addEventListener('click', async () => {
+    again.disabled = true;
+    try {
+      await api.verifyAgain(id);
+      await load();
+    } catch (err) {
+      if (!forbidden(err)) summary.textContent = `Could not start it: ${err.message}`;
+    } finally {
+      again.disabled = false;
+    }
+  }, { signal });
+  load();
+  return h('section', { class: 'admin-section', id: 'verification-section' },
+    h('h3', null, 'Verification of the package’s submissions'),
+    h('p', { class: 'muted' }, 'Each program in the package’s submissions/ is judged and checked against what its folder (or submissions.yaml) expects.'),
+    summary, table, h('div', { class: 'form-actions' }, again));
 }
 
 /*** Users ***/

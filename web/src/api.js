@@ -97,6 +97,8 @@ export const api = {
   deleteProblem: (id) => request('DELETE', `/api/problems/${enc(id)}`),
   rejudgeProblem: (id) => request('POST', `/api/problems/${enc(id)}/rejudge`),
   packageUrl: (id) => `/api/problems/${enc(id)}/package`,
+  verification: (id) => request('GET', `/api/problems/${enc(id)}/verification`),
+  verifyAgain: (id) => request('POST', `/api/problems/${enc(id)}/verification`),
 
   /* Submissions. */
   submissions: (params) => request('GET', `/api/submissions${queryString(params)}`),

@@ -1,0 +1,6 @@
+/* Never guesses: the interactor waits for it until the time limit. */
+int main(void)
+{
+	for (;;)
+		;
+}
