@@ -217,8 +217,7 @@ static int build_validator(struct slot *s, const char *lang, json_object *names,
 		int has_build = 0;
 		for (size_t i = 0; i < json_object_array_length(names); i++)
 			has_build |= !strcmp(json_object_get_string(json_object_array_get_idx(names, i)), "build");
-		char *argv[] = {"/bin/sh", "-c",
-				has_build ? "exec ./build" : "exit 0", NULL};
+		char *argv[] = {"/bin/sh", "-c", has_build ? "exec ./build" : "exit 0", NULL};
 		struct box_result res;
 		int rc = judge_run_compiler(s, argv, NULL, 0, NULL, 60, 2048, o, &res);
 		if (rc || res.status != BOX_OK || res.exit_code != 0) {

@@ -81,7 +81,8 @@ static const char *last_mode(const char *flags, const char *const *modes, int n,
 	for (int i = 0; i < n; i++) {
 		size_t len = strlen(modes[i]);
 		for (const char *p = flags; (p = strstr(p, modes[i])) != NULL; p += len)
-			if ((p == flags || p[-1] == ' ' || p[-1] == '\t') && (!p[len] || p[len] == ' ' || p[len] == '\t'))
+			if ((p == flags || p[-1] == ' ' || p[-1] == '\t') &&
+			    (!p[len] || p[len] == ' ' || p[len] == '\t'))
 				if (!at || p > at)
 					at = p, best = modes[i];
 	}
@@ -106,8 +107,8 @@ static const char *last_part(const char *name)
 	return slash ? slash + 1 : name;
 }
 
-static size_t children(json_object *groups, const struct score_test *t, size_t nt, const char *name,
-		       struct child *out, size_t cap)
+static size_t children(json_object *groups, const struct score_test *t, size_t nt, const char *name, struct child *out,
+		       size_t cap)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < nt && n < cap; i++)
@@ -201,16 +202,13 @@ static struct result grade(json_object *groups, struct score_test *t, size_t nt,
 	}
 	if (!n)
 		return (struct result){NULL, 0};
-	const char *v = all_ac				? "AC"
+	const char *v = all_ac                            ? "AC"
 			: !strcmp(vmode, "always_accept") ? "AC"
-			: !strcmp(vmode, "first_error")	  ? first_bad
+			: !strcmp(vmode, "first_error")   ? first_bad
 							  : worst;
 	if (any_ac_ok && any_ac)
 		v = "AC";
-	double sc = !strcmp(smode, "avg")   ? sum / n
-		    : !strcmp(smode, "min") ? mn
-		    : !strcmp(smode, "max") ? mx
-					    : sum;
+	double sc = !strcmp(smode, "avg") ? sum / n : !strcmp(smode, "min") ? mn : !strcmp(smode, "max") ? mx : sum;
 	json_object *range = get(set, "range");
 	if (range && json_object_get_string(range)) {
 		double lo = -INFINITY, hi = INFINITY;

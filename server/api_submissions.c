@@ -29,12 +29,13 @@ void audit(struct worker *w, const struct user *u, const char *action, const cha
 static json_object *problem_spec(struct worker *w, const char *pid, int *version)
 {
 	int e;
-	MYSQL_RES *res = db_query(
-		w->db, &e,
-		"SELECT time_limit, memory_limit, output_limit, interactive, scoring, validator_kind, "
-		"validator_lang, validator_path, run_all_tests, package_version, validation_passes, format FROM problems "
-		"WHERE id = %q",
-		pid);
+	MYSQL_RES *res =
+		db_query(w->db, &e,
+			 "SELECT time_limit, memory_limit, output_limit, interactive, scoring, validator_kind, "
+			 "validator_lang, validator_path, run_all_tests, package_version, validation_passes, format "
+			 "FROM problems "
+			 "WHERE id = %q",
+			 pid);
 	MYSQL_ROW row = res ? mysql_fetch_row(res) : NULL;
 	if (!row) {
 		mysql_free_result(res);

@@ -217,11 +217,12 @@ static void do_get(struct worker *w, struct req *r)
 			npending++;
 		} else {
 			json_object *tests = json_object_new_array();
-			MYSQL_RES *tr = db_query(w->db, &e,
-						 "SELECT name, verdict, time_ms, memory_kb, judge_message FROM submission_tests "
-						 "WHERE submission_id = %q "
-						 "ORDER BY ord",
-						 row[4]);
+			MYSQL_RES *tr = db_query(
+				w->db, &e,
+				"SELECT name, verdict, time_ms, memory_kb, judge_message FROM submission_tests "
+				"WHERE submission_id = %q "
+				"ORDER BY ord",
+				row[4]);
 			MYSQL_ROW t;
 			while (tr && (t = mysql_fetch_row(tr))) {
 				json_object *o = json_object_new_object();

@@ -579,8 +579,8 @@ static int pkg_unsupported(struct pkg *p, int legacy, char *err, size_t errlen)
 			}
 		json_object *grading = get(set, "grading");
 		if (grading && strcmp(json_object_get_string(grading), "default")) {
-			snprintf(err, errlen, "data/%s: grading: %s (a custom grader) is not supported", p->groups[g].name,
-				 json_object_get_string(grading));
+			snprintf(err, errlen, "data/%s: grading: %s (a custom grader) is not supported",
+				 p->groups[g].name, json_object_get_string(grading));
 			return -1;
 		}
 		if (!legacy && get(set, "args")) {

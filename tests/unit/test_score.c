@@ -20,7 +20,10 @@ static json_object *groups(const char *const *spec)
 	return a;
 }
 
-#define T(n, g, v) {.name = n, .group = g, .verdict = v, .judged = 1}
+#define T(n, g, v)                                               \
+	{                                                        \
+		.name = n, .group = g, .verdict = v, .judged = 1 \
+	}
 
 static int near(double a, double b)
 {
@@ -31,10 +34,15 @@ int main(void)
 {
 	/* The package of tests/packages/nested_groups. */
 	static const char *const nested[] = {
-		"sample", "{}", "secret", "{}",
-		"secret/subtask1", "{\"on_reject\":\"break\",\"accept_score\":40,\"range\":\"0 40\",\"grader_flags\":\"min\"}",
+		"sample",
+		"{}",
+		"secret",
+		"{}",
+		"secret/subtask1",
+		"{\"on_reject\":\"break\",\"accept_score\":40,\"range\":\"0 40\",\"grader_flags\":\"min\"}",
 		"secret/subtask2",
-		"{\"on_reject\":\"continue\",\"accept_score\":20,\"range\":\"0 60\",\"grader_flags\":\"first_error accept_if_any_accepted\"}",
+		"{\"on_reject\":\"continue\",\"accept_score\":20,\"range\":\"0 60\",\"grader_flags\":\"first_error "
+		"accept_if_any_accepted\"}",
 		NULL};
 	json_object *g = groups(nested);
 	const char *v;
@@ -94,8 +102,8 @@ int main(void)
 
 	/* worst_error picks by kind, first_error by order; reject_score;
 	 * avg; range clamps. */
-	static const char *const flat[] = {"secret", "{\"grader_flags\":\"avg\",\"reject_score\":0.5,\"on_reject\":\"continue\"}",
-					   NULL};
+	static const char *const flat[] = {
+		"secret", "{\"grader_flags\":\"avg\",\"reject_score\":0.5,\"on_reject\":\"continue\"}", NULL};
 	json_object *f = groups(flat);
 	struct score_test w[] = {T("secret/a", "secret", "WA"), T("secret/b", "secret", "TLE"),
 				 T("secret/c", "secret", "AC")};
@@ -103,8 +111,8 @@ int main(void)
 	CHECK_STR(v, "TLE"); /* TLE comes before WA in worst_error's list */
 	CHECK(near(sc, (0.5 + 0.5 + 1) / 3));
 	json_object_put(f);
-	static const char *const first[] = {"secret", "{\"grader_flags\":\"sum worst_error first_error\",\"range\":\"0 1.5\"}",
-					    NULL};
+	static const char *const first[] = {
+		"secret", "{\"grader_flags\":\"sum worst_error first_error\",\"range\":\"0 1.5\"}", NULL};
 	f = groups(first);
 	score_legacy(f, w, 3, &v, &sc, &mx);
 	CHECK_STR(v, "WA"); /* the last mode given wins: first_error */
@@ -115,15 +123,16 @@ int main(void)
 	/* A validator's score.txt replaces accept_score. */
 	static const char *const own[] = {"secret", "{}", NULL};
 	f = groups(own);
-	struct score_test s1[] = {{.name = "secret/a", .group = "secret", .verdict = "AC", .judged = 1, .score = 2.5, .has_score = 1},
-				  T("secret/b", "secret", "AC")};
+	struct score_test s1[] = {
+		{.name = "secret/a", .group = "secret", .verdict = "AC", .judged = 1, .score = 2.5, .has_score = 1},
+		T("secret/b", "secret", "AC")};
 	score_legacy(f, s1, 2, &v, &sc, &mx);
 	CHECK(near(sc, 3.5));
 	json_object_put(f);
 
 	/* 2025-09: groups of secret are pass-fail with their max_score. */
-	static const char *const modern[] = {"secret", "{\"max_score\":100}", "secret/g1", "{\"max_score\":30}",
-					     "secret/g2", "{\"max_score\":70}", NULL};
+	static const char *const modern[] = {"secret",    "{\"max_score\":100}", "secret/g1", "{\"max_score\":30}",
+					     "secret/g2", "{\"max_score\":70}",  NULL};
 	f = groups(modern);
 	struct score_test m[] = {T("secret/g1/1", "secret/g1", "AC"), T("secret/g1/2", "secret/g1", "AC"),
 				 T("secret/g2/1", "secret/g2", "AC"), T("secret/g2/2", "secret/g2", "WA")};

@@ -42,7 +42,7 @@ int main(void)
 	CHECK(!verify_glob_match("secret/*", "sample/1"));
 	CHECK(verify_glob_match("secret/group1", "secret/group1/03"));
 	CHECK(!verify_glob_match("s*/g1", "secret/group1/3")); /* * stays within a component */
-	CHECK(verify_glob_match("*", "secret/group1"));	     /* ... but a parent group matches */
+	CHECK(verify_glob_match("*", "secret/group1"));        /* ... but a parent group matches */
 
 	struct pkg_file files[] = {
 		f("problem.yaml", "name: x\n"),
@@ -55,7 +55,8 @@ int main(void)
 		f("submissions/other/x.py", "print(2)\n"),
 		f("submissions/accepted/two/a.c", "int main(){}\n"),
 		f("submissions/accepted/two/b.c", "int x;\n"),
-		f("submissions/submissions.yaml", "accepted/a.py:\n  score: [40, 60]\n  secret/g2:\n    required: [AC]\n"),
+		f("submissions/submissions.yaml",
+		  "accepted/a.py:\n  score: [40, 60]\n  secret/g2:\n    required: [AC]\n"),
 	};
 	struct verify_item *it;
 	size_t n;
@@ -64,12 +65,13 @@ int main(void)
 	CHECK(n == 7);
 	const struct verify_item *a = find(it, n, "accepted/a.py"), *d = find(it, n, "run_time_error/dir"),
 				 *r = find(it, n, "rejected/r.py"), *o = find(it, n, "other/x.py"),
-				 *two = find(it, n, "accepted/two"), *tle = find(it, n, "time_limit_exceeded/slow.java");
+				 *two = find(it, n, "accepted/two"),
+				 *tle = find(it, n, "time_limit_exceeded/slow.java");
 	CHECK(a && !strcmp(a->lang, "python3") && !a->note[0]);
 	CHECK(d && !strcmp(d->lang, "c") && !d->note[0]);
 	CHECK(tle && !strcmp(tle->lang, "java"));
 	CHECK(two && two->note[0]); /* several source files */
-	CHECK(o && o->note[0]);	    /* an unknown folder: nothing expected */
+	CHECK(o && o->note[0]);     /* an unknown folder: nothing expected */
 	char why[300];
 	/* accepted: every test AC, and the score in range. */
 	const char *const ac[] = {"sample/1", "AC", "secret/g1/1", "AC", "secret/g2/1", "AC", NULL};
