@@ -35,7 +35,9 @@ struct conn {
 	size_t rxlen;
 	int64_t rate_window;
 	int rate_count;
-	int close_code; /* non-zero: close with it at the next writeable */
+	int close_code;        /* non-zero: close with it at the next writeable */
+	const char *close_why; /* the close frame's reason text */
+	int close_sent;        /* our close frame is out; waiting for the client's */
 	char ip[48];
 	struct conn *prev, *next;
 };
@@ -68,11 +70,22 @@ static void conn_unref(struct conn *c)
 	free(c);
 }
 
-static void conn_close(struct conn *c, int code)
+/* Every close the server starts goes the same way: the close frame is
+ * written from the next writeable, what the client sends until it answers
+ * is read and dropped, and the socket ends when its close arrives (or 5 s
+ * later). lws 4.1.6's own close (a -1 from a callback) shuts the socket at
+ * once with the client's unread messages still in it: the kernel answers
+ * with a reset, which can overtake the close frame (1006 at the client). */
+/* The close opcode of lws_write: lws 4.1.6 keeps it in a private header
+ * (lib/roles/ws/private-lib-roles-ws.h) and writes the frame as given. */
+#define WS_WRITE_CLOSE ((enum lws_write_protocol)4)
+
+static void conn_close(struct conn *c, int code, const char *why)
 {
 	if (!c->wsi || c->close_code)
 		return;
 	c->close_code = code;
+	c->close_why = why;
 	lws_callback_on_writable(c->wsi);
 }
 
@@ -82,7 +95,7 @@ void ws_send(struct conn *c, struct msg *m)
 		return;
 	if (c->qlen == cfg.ws_max_queue) {
 		atomic_fetch_add(&metric_ws_dropped, 1);
-		conn_close(c, LWS_CLOSE_STATUS_POLICY_VIOLATION);
+		conn_close(c, LWS_CLOSE_STATUS_POLICY_VIOLATION, "too slow");
 		return;
 	}
 	m->refs++;
@@ -123,7 +136,7 @@ static void send_error(struct conn *c, json_object *req, const char *code, const
 void ws_close_all(void)
 {
 	for (struct conn *c = conns; c; c = c->next)
-		conn_close(c, LWS_CLOSE_STATUS_GOINGAWAY);
+		conn_close(c, LWS_CLOSE_STATUS_GOINGAWAY, "going away");
 }
 
 /*** Tasks on workers ***/
@@ -499,16 +512,16 @@ int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, v
 				c->rate_count = 0;
 			}
 			if (++c->rate_count > cfg.ws_max_msgs_per_s) {
-				static const char why[] = "too many messages";
-				lws_close_reason(wsi, LWS_CLOSE_STATUS_POLICY_VIOLATION, (unsigned char *)why,
-						 sizeof why - 1);
-				return -1;
+				conn_close(c, LWS_CLOSE_STATUS_POLICY_VIOLATION, "too many messages");
+				return 0;
 			}
 		}
 		if (c->rxlen + len > (size_t)cfg.ws_max_message) {
-			static const char why[] = "message too large";
-			lws_close_reason(wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, (unsigned char *)why, sizeof why - 1);
-			return -1;
+			free(c->rx);
+			c->rx = NULL;
+			c->rxlen = 0;
+			conn_close(c, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, "message too large");
+			return 0;
 		}
 		if (lws_is_first_fragment(wsi) && lws_is_final_fragment(wsi)) {
 			handle_message(c, in, len);
@@ -532,9 +545,18 @@ int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, v
 		if (!c)
 			return 0;
 		if (c->close_code) {
-			const char *w = c->close_code == LWS_CLOSE_STATUS_GOINGAWAY ? "going away" : "too slow";
-			lws_close_reason(wsi, (enum lws_close_status)c->close_code, (unsigned char *)w, strlen(w));
-			return -1;
+			if (c->close_sent)
+				return 0;
+			unsigned char frame[LWS_PRE + 2 + 64];
+			size_t wl = strlen(c->close_why);
+			frame[LWS_PRE] = (unsigned char)(c->close_code >> 8);
+			frame[LWS_PRE + 1] = (unsigned char)(c->close_code & 0xff);
+			memcpy(frame + LWS_PRE + 2, c->close_why, wl);
+			if (lws_write(wsi, frame + LWS_PRE, 2 + wl, WS_WRITE_CLOSE) < 0)
+				return -1;
+			c->close_sent = 1;
+			lws_set_timeout(wsi, PENDING_TIMEOUT_CLOSE_ACK, 5);
+			return 0;
 		}
 		if (c->qlen) {
 			struct msg *m = c->q[c->qhead];
@@ -548,6 +570,9 @@ int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, v
 				lws_callback_on_writable(wsi);
 		}
 		return 0;
+	case LWS_CALLBACK_WS_PEER_INITIATED_CLOSE:
+		/* The answer to our close: nothing more will come, end now. */
+		return c && c->close_sent ? -1 : 0;
 	case LWS_CALLBACK_CLOSED:
 		if (!c)
 			return 0;
