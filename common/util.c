@@ -201,21 +201,36 @@ static size_t utf8_seq(const unsigned char *s, size_t n)
 	return len;
 }
 
+static char *sanitize(const char *src, size_t len, size_t max, int keep_nul, size_t *outlen);
+
 char *utf8_sanitize(const char *src, size_t len, size_t *outlen)
 {
+	return sanitize(src, len, (size_t)-1, 1, outlen);
+}
+
+char *utf8_sanitize_max(const char *src, size_t len, size_t max, size_t *outlen)
+{
+	return sanitize(src, len, max, 0, outlen);
+}
+
+static char *sanitize(const char *src, size_t len, size_t max, int keep_nul, size_t *outlen)
+{
 	const unsigned char *s = (const unsigned char *)src;
-	char *out = malloc(len * 3 + 1), *o = out;
+	size_t cap = len * 3 < max ? len * 3 : max;
+	char *out = malloc(cap + 1), *o = out;
+	if (!out)
+		return NULL;
 	for (size_t i = 0; i < len;) {
 		size_t k = utf8_seq(s + i, len - i);
-		if (k) {
-			memcpy(o, s + i, k);
-			o += k;
-			i += k;
-		} else {
-			memcpy(o, "\xEF\xBF\xBD", 3);
-			o += 3;
-			i++;
-		}
+		const char *from = k ? (const char *)s + i : "\xEF\xBF\xBD";
+		size_t w = k ? k : 3;
+		if (k == 1 && !s[i] && !keep_nul)
+			from = "\xEF\xBF\xBD", w = 3; /* a NUL ends a C string: replaced too */
+		if ((size_t)(o - out) + w > cap)
+			break;
+		memcpy(o, from, w);
+		o += w;
+		i += k ? k : 1;
 	}
 	*o = 0;
 	*outlen = (size_t)(o - out);

@@ -37,5 +37,8 @@ char *util_read_file(const char *path, size_t *len);
 /* A copy of bytes as valid UTF-8 (bad sequences become U+FFFD), for text
  * a program printed on its way into JSON. Caller frees. */
 char *utf8_sanitize(const char *s, size_t len, size_t *outlen);
+/* The same, at most max bytes of output, cut at a character's end, and a
+ * NUL byte replaced too: text for a MySQL column or a C string. */
+char *utf8_sanitize_max(const char *s, size_t len, size_t max, size_t *outlen);
 
 #endif

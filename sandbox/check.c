@@ -95,13 +95,26 @@ static int token_eq(const char *a, size_t an, const char *b, size_t bn, int cs)
 	return 1;
 }
 
+/* A token for a message: at most 40 bytes of it, printable ASCII as is and
+ * every other byte as \xNN, so that the message says exactly what was
+ * there and is plain text whatever the program wrote. */
 static void quote(char *dst, size_t cap, const char *s, size_t n)
 {
-	if (n > 40) {
-		snprintf(dst, cap, "'%.40s…'", s);
+	size_t o = 0, lim = n > 40 ? 40 : n;
+	if (cap < 8)
 		return;
+	dst[o++] = '\'';
+	for (size_t i = 0; i < lim && o + 8 < cap; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		if (ch >= 0x20 && ch < 0x7f && ch != '\\')
+			dst[o++] = (char)ch;
+		else
+			o += (size_t)snprintf(dst + o, cap - o, "\\x%02x", ch);
 	}
-	snprintf(dst, cap, "'%.*s'", (int)n, s);
+	if (n > lim && o + 5 < cap)
+		o += (size_t)snprintf(dst + o, cap - o, "...");
+	dst[o++] = '\'';
+	dst[o] = 0;
 }
 
 int check_default(const char *team, size_t tn, const char *ans, size_t an, const struct check_flags *f, char *msg,
@@ -148,7 +161,7 @@ int check_default(const char *team, size_t tn, const char *ans, size_t an, const
 		int tolerant = f->abs_tol >= 0 || f->rel_tol >= 0;
 		if (tolerant && parse_float(as, al, &av)) {
 			if (!parse_float(ts, tl, &tv)) {
-				char q[64];
+				char q[200];
 				quote(q, sizeof q, ts, tl);
 				snprintf(msg, msglen, "token %ld (line %ld): expected a number, got %s", tok, line, q);
 				return 0;
@@ -162,7 +175,7 @@ int check_default(const char *team, size_t tn, const char *ans, size_t an, const
 				return 0;
 			}
 		} else if (!token_eq(ts, tl, as, al, f->case_sensitive)) {
-			char q1[64], q2[64];
+			char q1[200], q2[200];
 			quote(q1, sizeof q1, as, al);
 			quote(q2, sizeof q2, ts, tl);
 			snprintf(msg, msglen, "token %ld (line %ld): expected %s, got %s", tok, line, q1, q2);

@@ -7,8 +7,8 @@
 #include "server.h"
 #include "util.h"
 
-atomic_long metric_http_requests, metric_http_errors, metric_runs_created, metric_results_recorded, metric_ws_messages,
-	metric_events_pushed, metric_ws_dropped;
+atomic_long metric_http_requests, metric_http_errors, metric_runs_created, metric_results_recorded,
+	metric_results_rejected, metric_ws_messages, metric_events_pushed, metric_ws_dropped;
 
 static void do_livez(struct req *r)
 {
@@ -61,6 +61,10 @@ static void do_metrics(struct req *r)
 			 "# HELP verdict_results_recorded_total Results written to MySQL by this replica.\n"
 			 "# TYPE verdict_results_recorded_total counter\n"
 			 "verdict_results_recorded_total %ld\n"
+			 "# HELP verdict_results_rejected_total Results MySQL refused for good, recorded as JE with "
+			 "the reason.\n"
+			 "# TYPE verdict_results_rejected_total counter\n"
+			 "verdict_results_rejected_total %ld\n"
 			 "# HELP verdict_ws_connections Open WebSocket connections.\n"
 			 "# TYPE verdict_ws_connections gauge\n"
 			 "verdict_ws_connections %ld\n"
@@ -80,9 +84,10 @@ static void do_metrics(struct req *r)
 			 "# TYPE verdict_worker_tasks gauge\n"
 			 "verdict_worker_tasks %d\n",
 			 atomic_load(&metric_http_requests), atomic_load(&metric_http_errors),
-			 atomic_load(&metric_runs_created), atomic_load(&metric_results_recorded), ws_count(),
-			 atomic_load(&metric_ws_messages), atomic_load(&metric_events_pushed),
-			 atomic_load(&metric_ws_dropped), events_topics(), db_pending());
+			 atomic_load(&metric_runs_created), atomic_load(&metric_results_recorded),
+			 atomic_load(&metric_results_rejected), ws_count(), atomic_load(&metric_ws_messages),
+			 atomic_load(&metric_events_pushed), atomic_load(&metric_ws_dropped), events_topics(),
+			 db_pending());
 	http_reply(r, 200, "text/plain; version=0.0.4; charset=utf-8", buf, (size_t)n);
 }
 

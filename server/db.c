@@ -5,6 +5,7 @@
  * from another thread. */
 #include <errmsg.h>
 #include <stdarg.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,6 +112,18 @@ int db_exec(MYSQL *db, const char *sql)
 	return 0;
 }
 
+int db_error_transient(MYSQL *db)
+{
+	unsigned e = mysql_errno(db);
+	/* 2000 and up: the client's own errors (connection lost, server gone,
+	 * out of sync); then a deadlock, a lock wait, a killed connection or
+	 * query, a server shutting down, too many connections, a read-only
+	 * server (a failover under way). Anything else is about the statement
+	 * or its data and would fail the same way again. */
+	return e >= 2000 || e == 1205 || e == 1213 || e == 1927 || e == 1053 || e == 1040 || e == 1317 || e == 1290 ||
+	       e == 1792 || e == 0;
+}
+
 char *db_escape(MYSQL *db, const char *s, size_t len)
 {
 	char *out = malloc(len * 2 + 1);
@@ -211,7 +224,8 @@ void db_stop(void)
 
 /* Builds and runs a query. Conversions: %q a NUL-terminated string, quoted
  * and escaped; %Q bytes (const char *, size_t), quoted and escaped; %d int;
- * %L int64_t; %s trusted text inserted as is; %% a percent sign. Returns
+ * %L int64_t; %g a double (NULL when not finite); %s trusted text inserted
+ * as is; %% a percent sign. Returns
  * the result set (caller frees with mysql_free_result) or NULL; *err set to
  * 1 on failure, so NULL from a statement without rows is not an error. */
 MYSQL_RES *db_query(MYSQL *db, int *err, const char *fmt, ...)
@@ -250,6 +264,13 @@ MYSQL_RES *db_query(MYSQL *db, int *err, const char *fmt, ...)
 			char num[32];
 			int k = *p == 'd' ? snprintf(num, sizeof num, "%d", va_arg(ap, int))
 					  : snprintf(num, sizeof num, "%lld", (long long)va_arg(ap, int64_t));
+			NEED((size_t)k);
+			memcpy(sql + n, num, (size_t)k);
+			n += (size_t)k;
+		} else if (*p == 'g') {
+			char num[40];
+			double d = va_arg(ap, double);
+			int k = isfinite(d) ? snprintf(num, sizeof num, "%.17g", d) : snprintf(num, sizeof num, "NULL");
 			NEED((size_t)k);
 			memcpy(sql + n, num, (size_t)k);
 			n += (size_t)k;

@@ -3,6 +3,7 @@
  * publishes it to the run's topic. Also the sweeper, which queues again any
  * run left queued with no job (a crash between INSERT and XADD, or a Redis
  * that lost its data). Runs on its own thread with its own connections. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,63 +54,213 @@ static void publish_submission(struct worker *w, const char *id)
 	json_object_put(o);
 }
 
-static int record_submission(struct worker *w, const char *id, const char *kind, const char *judge,
-			     const redisReply *fields)
+/*** What a judge sent, made safe for MySQL ***
+ *
+ * A result carries what a contestant's program and a package's validator
+ * wrote: any byte, any length, any number. Every text field goes in as valid
+ * UTF-8 cut to its column, every number is parsed (a score that is not a
+ * finite number makes the result JE), a verdict is letters or JE. A result
+ * MySQL still refuses for good is recorded as JE with MySQL's reason and
+ * acknowledged: one entry never stops the stream for everyone after it. */
+
+struct text {
+	char *s;
+	size_t len;
+};
+
+static struct text text_of(const char *s, size_t len, size_t max)
+{
+	struct text t = {0};
+	t.s = utf8_sanitize_max(s ? s : "", s ? len : 0, max, &t.len);
+	if (!t.s)
+		t.s = strdup(""), t.len = 0;
+	return t;
+}
+
+static struct text field_text(const redisReply *fields, const char *name, size_t max)
+{
+	size_t len;
+	const char *s = field(fields, name, &len);
+	return text_of(s, len, max);
+}
+
+/* An int field: 0 when absent or not a number, clamped to [lo, hi]. */
+static int int_of(const char *s, int lo, int hi)
+{
+	if (!s || !*s)
+		return 0;
+	char *end;
+	long long v = strtoll(s, &end, 10);
+	if (*end)
+		return 0;
+	return v < lo ? lo : v > hi ? hi : (int)v;
+}
+
+/* 1 when s is absent or empty (*d = NaN: NULL in SQL) or a finite number;
+ * 0 when it is something else. */
+static int score_of(const char *s, double *d)
+{
+	*d = NAN;
+	if (!s || !*s)
+		return 1;
+	char *end;
+	double v = strtod(s, &end);
+	if (*end || !isfinite(v))
+		return 0;
+	*d = v;
+	return 1;
+}
+
+static const char *verdict_of(const char *v)
+{
+	size_t n = v ? strlen(v) : 0;
+	if (n < 2 || n > 8)
+		return "JE";
+	for (size_t i = 0; i < n; i++)
+		if (v[i] < 'A' || v[i] > 'Z')
+			return "JE";
+	return v;
+}
+
+/* The column limits (bytes; a character is at least one). */
+enum { MESSAGE_MAX = 512, JUDGE_MAX = 128, TEST_NAME_MAX = 500, JUDGE_MESSAGE_MAX = 60000 };
+/* Bytes kept of a program's output and of compiler output: escaped, one
+ * statement stays well inside MariaDB's 16 MiB max_allowed_packet (a
+ * statement beyond it drops the connection, which would look transient and
+ * be tried again for ever). The judge keeps much less (64 KiB). */
+enum { OUTPUT_MAX = 2 << 20, COMPILE_MAX = 1 << 20 };
+
+/* The last resort for a result MySQL refused for good: JE with its reason.
+ * 0 when recorded (or the row was done already), -1 to try again later. */
+static int record_refused(struct worker *w, const char *table, const char *id, const char *why)
+{
+	char msg[MESSAGE_MAX];
+	snprintf(msg, sizeof msg, "judge error: the result could not be stored (%s)", why);
+	struct text t = text_of(msg, strlen(msg), MESSAGE_MAX);
+	int err;
+	atomic_fetch_add(&metric_results_rejected, 1);
+	log_error("result refused by MySQL, recorded as JE", "id", id, "error", why, NULL);
+	if (!strcmp(table, "submissions")) {
+		if (db_exec(w->db, "START TRANSACTION"))
+			return -1;
+		mysql_free_result(db_query(w->db, &err,
+					   "UPDATE submissions SET status = 'done', verdict = 'JE', message = %q, "
+					   "finished_at = NOW(3) WHERE id = %q AND status <> 'done'",
+					   t.s, id));
+		int fresh = !err && mysql_affected_rows(w->db) == 1;
+		if (!err)
+			mysql_free_result(
+				db_query(w->db, &err, "DELETE FROM submission_tests WHERE submission_id = %q", id));
+		if (err || db_exec(w->db, "COMMIT")) {
+			int again = db_error_transient(w->db);
+			db_exec(w->db, "ROLLBACK");
+			free(t.s);
+			return again ? -1 : 0;
+		}
+		free(t.s);
+		if (fresh)
+			publish_submission(w, id);
+		return 0;
+	}
+	mysql_free_result(
+		db_query(w->db, &err,
+			 "UPDATE runs SET status = 'done', verdict = 'JE', message = %q, finished_at = NOW(3) "
+			 "WHERE id = %q AND status <> 'done'",
+			 t.s, id));
+	free(t.s);
+	if (err)
+		return db_error_transient(w->db) ? -1 : 0;
+	if (mysql_affected_rows(w->db) == 1)
+		publish_run(w, id);
+	return 0;
+}
+
+/* After a failed statement: -1 to try the entry again, or the JE fallback. */
+static int failed(struct worker *w, const char *table, const char *id)
+{
+	if (db_error_transient(w->db))
+		return -1;
+	char why[200];
+	snprintf(why, sizeof why, "MySQL %u: %s", mysql_errno(w->db), mysql_error(w->db));
+	return record_refused(w, table, id, why);
+}
+
+static int record_submission(struct worker *w, const char *id, const char *kind, const redisReply *fields)
 {
 	int err;
+	struct text judge = field_text(fields, "judge", JUDGE_MAX);
 	if (!strcmp(kind, "started")) {
 		mysql_free_result(db_query(w->db, &err,
 					   "UPDATE submissions SET status = 'judging', started_at = NOW(3), judge = %q "
 					   "WHERE id = %q AND status = 'queued'",
-					   judge, id));
+					   judge.s, id));
+		free(judge.s);
 		if (err)
-			return -1;
+			return db_error_transient(w->db) ? -1 : 0;
 		if (mysql_affected_rows(w->db) == 1)
 			publish_submission(w, id);
 		return 0;
 	}
 	size_t lc;
-	const char *verdict = field(fields, "verdict", NULL), *message = field(fields, "message", NULL);
+	const char *verdict = verdict_of(field(fields, "verdict", NULL));
+	struct text msg = field_text(fields, "message", MESSAGE_MAX);
 	const char *comp = field(fields, "compile_output", &lc), *tests = field(fields, "tests", NULL);
-	const char *score = field(fields, "score", NULL), *max = field(fields, "max_score", NULL);
-	const char *tm = field(fields, "time_ms", NULL), *mem = field(fields, "memory_kb", NULL);
-	char msg[512];
-	snprintf(msg, sizeof msg, "%s", message ? message : "");
+	if (lc > COMPILE_MAX)
+		lc = COMPILE_MAX;
+	double score, max;
+	if (!score_of(field(fields, "score", NULL), &score) || !score_of(field(fields, "max_score", NULL), &max)) {
+		verdict = "JE";
+		free(msg.s);
+		msg = text_of("judge error: the score is not a finite number", 45, MESSAGE_MAX);
+		score = max = NAN;
+	}
+	int tm = int_of(field(fields, "time_ms", NULL), 0, 1 << 30);
+	int mem = int_of(field(fields, "memory_kb", NULL), 0, 1 << 30);
+	json_object *arr = NULL;
 	if (db_exec(w->db, "START TRANSACTION"))
-		return -1;
+		goto fail;
 	mysql_free_result(
 		db_query(w->db, &err,
 			 "UPDATE submissions SET status = 'done', verdict = %q, message = %q, compile_output = %Q, "
-			 "score = %s, max_score = %s, time_ms = %d, memory_kb = %d, judge = %q, finished_at = NOW(3) "
+			 "score = %g, max_score = %g, time_ms = %d, memory_kb = %d, judge = %q, finished_at = NOW(3) "
 			 "WHERE id = %q AND status <> 'done'",
-			 verdict ? verdict : "JE", msg, comp ? comp : "", lc, score && *score ? score : "NULL",
-			 max && *max ? max : "NULL", tm ? atoi(tm) : 0, mem ? atoi(mem) : 0, judge, id));
+			 verdict, msg.s, comp ? comp : "", lc, score, max, tm, mem, judge.s, id));
 	if (err)
 		goto fail;
 	int fresh = mysql_affected_rows(w->db) == 1;
-	json_object *arr = fresh && tests ? json_tokener_parse(tests) : NULL;
+	arr = fresh && tests ? json_tokener_parse(tests) : NULL;
 	if (fresh)
 		mysql_free_result(db_query(w->db, &err, "DELETE FROM submission_tests WHERE submission_id = %q", id));
-	for (size_t i = 0; !err && arr && i < json_object_array_length(arr); i++) {
+	size_t ntests = json_object_is_type(arr, json_type_array) ? json_object_array_length(arr) : 0;
+	for (size_t i = 0; !err && i < ntests; i++) {
 		json_object *t = json_object_array_get_idx(arr, i), *v;
-		const char *sc = json_object_object_get_ex(t, "score", &v) && !json_object_is_type(v, json_type_null)
-					 ? json_object_get_string(v)
-					 : "NULL";
+		double sc = NAN;
+		if (json_object_object_get_ex(t, "score", &v) && !json_object_is_type(v, json_type_null))
+			sc = json_object_get_double(v);
 		int64_t tms = 0, mkb = 0;
 		util_json_int(t, "time_ms", &tms);
 		util_json_int(t, "memory_kb", &mkb);
+		const char *name = util_json_str(t, "name"), *group = util_json_str(t, "group");
+		const char *jm = util_json_str(t, "judge_message");
+		struct text tn = text_of(name, name ? strlen(name) : 0, TEST_NAME_MAX);
+		struct text tg = text_of(group, group ? strlen(group) : 0, TEST_NAME_MAX);
+		struct text tj = text_of(jm, jm ? strlen(jm) : 0, JUDGE_MESSAGE_MAX);
 		mysql_free_result(db_query(
 			w->db, &err,
 			"INSERT INTO submission_tests (submission_id, ord, name, group_name, verdict, time_ms, "
-			"memory_kb, score, judge_message) VALUES (%q, %d, %q, %q, %q, %L, %L, %s, %q)",
-			id, (int)i, util_json_str(t, "name") ? util_json_str(t, "name") : "",
-			util_json_str(t, "group") ? util_json_str(t, "group") : "",
-			util_json_str(t, "verdict") ? util_json_str(t, "verdict") : "JE", tms, mkb, sc,
-			util_json_str(t, "judge_message")));
+			"memory_kb, score, judge_message) VALUES (%q, %d, %q, %q, %q, %L, %L, %g, %q)",
+			id, (int)i, tn.s, tg.s, verdict_of(util_json_str(t, "verdict")), tms < 0 ? 0 : tms,
+			mkb < 0 ? 0 : mkb, sc, jm ? tj.s : NULL));
+		free(tn.s);
+		free(tg.s);
+		free(tj.s);
 	}
 	json_object_put(arr);
+	arr = NULL;
 	if (err || db_exec(w->db, "COMMIT"))
 		goto fail;
+	free(msg.s);
+	free(judge.s);
 	if (fresh) {
 		atomic_fetch_add(&metric_results_recorded, 1);
 		publish_submission(w, id);
@@ -122,31 +273,41 @@ static int record_submission(struct worker *w, const char *id, const char *kind,
 		mysql_free_result(cr);
 	}
 	return 0;
-fail:
+fail:;
+	/* The reason is read before ROLLBACK, which clears it. */
+	int again = db_error_transient(w->db);
+	char why[200];
+	snprintf(why, sizeof why, "MySQL %u: %s", mysql_errno(w->db), mysql_error(w->db));
 	db_exec(w->db, "ROLLBACK");
-	return -1;
+	json_object_put(arr);
+	free(msg.s);
+	free(judge.s);
+	return again ? -1 : record_refused(w, "submissions", id, why);
 }
 
 /* 0 when the entry is handled (recorded now, or before: a replay changes
- * nothing), -1 when MySQL failed and the entry must be tried again. */
+ * nothing; or refused for good and recorded as JE), -1 when MySQL failed in
+ * a way that may pass and the entry must be tried again. */
 static int record(struct worker *w, const redisReply *fields)
 {
 	const char *id = field(fields, "id", NULL), *kind = field(fields, "kind", NULL);
-	const char *judge = field(fields, "judge", NULL), *job = field(fields, "job", NULL);
+	const char *job = field(fields, "job", NULL);
 	if (!id || !kind || !util_id_valid(id, 16)) {
 		log_warn("malformed result dropped", NULL);
 		return 0;
 	}
 	if (job && !strcmp(job, "submission"))
-		return record_submission(w, id, kind, judge, fields);
+		return record_submission(w, id, kind, fields);
 	int err;
+	struct text judge = field_text(fields, "judge", JUDGE_MAX);
 	if (!strcmp(kind, "started")) {
 		mysql_free_result(db_query(w->db, &err,
 					   "UPDATE runs SET status = 'running', started_at = NOW(3), judge = %q "
 					   "WHERE id = %q AND status = 'queued'",
-					   judge, id));
+					   judge.s, id));
+		free(judge.s);
 		if (err)
-			return -1;
+			return db_error_transient(w->db) ? -1 : 0;
 		if (mysql_affected_rows(w->db) == 1)
 			publish_run(w, id);
 		return 0;
@@ -154,22 +315,29 @@ static int record(struct worker *w, const redisReply *fields)
 	size_t lo, le, lc;
 	const char *out = field(fields, "stdout", &lo), *errs = field(fields, "stderr", &le);
 	const char *comp = field(fields, "compile_output", &lc);
-	const char *verdict = field(fields, "verdict", NULL), *message = field(fields, "message", NULL);
-	const char *ot = field(fields, "stdout_truncated", NULL), *et = field(fields, "stderr_truncated", NULL);
-	const char *ec = field(fields, "exit_code", NULL), *tm = field(fields, "time_ms", NULL);
-	const char *mem = field(fields, "memory_kb", NULL);
-	char msg[512];
-	snprintf(msg, sizeof msg, "%s", message ? message : "");
+	int otrunc = int_of(field(fields, "stdout_truncated", NULL), 0, 1) || lo > OUTPUT_MAX;
+	int etrunc = int_of(field(fields, "stderr_truncated", NULL), 0, 1) || le > OUTPUT_MAX;
+	lo = lo > OUTPUT_MAX ? OUTPUT_MAX : lo;
+	le = le > OUTPUT_MAX ? OUTPUT_MAX : le;
+	lc = lc > COMPILE_MAX ? COMPILE_MAX : lc;
+	const char *verdict = verdict_of(field(fields, "verdict", NULL));
+	struct text msg = field_text(fields, "message", MESSAGE_MAX);
+	const char *ec = field(fields, "exit_code", NULL);
+	char exit_code[16] = "NULL";
+	if (ec && *ec)
+		snprintf(exit_code, sizeof exit_code, "%d", int_of(ec, -(1 << 30), 1 << 30));
 	mysql_free_result(db_query(
 		w->db, &err,
 		"UPDATE runs SET status = 'done', verdict = %q, message = %q, stdout = %Q, stderr = %Q, "
 		"compile_output = %Q, stdout_truncated = %d, stderr_truncated = %d, exit_code = %s, time_ms = %d, "
 		"memory_kb = %d, judge = %q, finished_at = NOW(3) WHERE id = %q AND status <> 'done'",
-		verdict ? verdict : "JE", msg, out ? out : "", lo, errs ? errs : "", le, comp ? comp : "", lc,
-		ot ? atoi(ot) : 0, et ? atoi(et) : 0, ec && *ec ? ec : "NULL", tm ? atoi(tm) : 0, mem ? atoi(mem) : 0,
-		judge, id));
+		verdict, msg.s, out ? out : "", lo, errs ? errs : "", le, comp ? comp : "", lc, otrunc, etrunc,
+		exit_code, int_of(field(fields, "time_ms", NULL), 0, 1 << 30),
+		int_of(field(fields, "memory_kb", NULL), 0, 1 << 30), judge.s, id));
+	free(msg.s);
+	free(judge.s);
 	if (err)
-		return -1;
+		return failed(w, "runs", id);
 	if (mysql_affected_rows(w->db) == 1) {
 		atomic_fetch_add(&metric_results_recorded, 1);
 		publish_run(w, id);

@@ -84,6 +84,10 @@ int worker_ready(struct worker *w);
 /* Prepared-statement-free helpers: escaped query building. */
 int db_exec(MYSQL *db, const char *sql);
 char *db_escape(MYSQL *db, const char *s, size_t len); /* caller frees */
+/* After a failed statement: 1 when trying again may succeed (the
+ * connection, a deadlock, a failover), 0 when the statement or its data is
+ * at fault and would fail the same way. */
+int db_error_transient(MYSQL *db);
 MYSQL_RES *db_query(MYSQL *db, int *err, const char *fmt, ...);
 
 /*** HTTP (http.c) ***/
@@ -232,8 +236,8 @@ int validator_check(struct worker *w, const struct pkg *p, char *err, size_t err
 /* Package verification (api_verification.c): judges the package's own
  * submissions/ of problem pid (files borrowed) in the rejudge lane. The
  * number queued, or -1 with err. */
-int verification_start_files(struct worker *w, const char *pid, const struct pkg_file *files, size_t nfiles,
-			     int legacy, char *err, size_t errlen);
+int verification_start_files(struct worker *w, const char *pid, const struct pkg_file *files, size_t nfiles, int legacy,
+			     char *err, size_t errlen);
 void audit(struct worker *w, const struct user *u, const char *action, const char *target, const char *detail);
 
 /*** Events: topics and fan-out (events.c), service thread unless said ***/
@@ -283,6 +287,6 @@ void recorder_stop(void);
 /*** Metrics (api_misc.c) ***/
 
 extern atomic_long metric_http_requests, metric_http_errors, metric_runs_created, metric_results_recorded,
-	metric_ws_messages, metric_events_pushed, metric_ws_dropped;
+	metric_results_rejected, metric_ws_messages, metric_events_pushed, metric_ws_dropped;
 
 #endif

@@ -1,6 +1,10 @@
 /* Unit tests of the default output validator (sandbox/check.c). */
+#include <string.h>
+
 #include "check.h"
 #include "check_harness.h"
+
+static char last_msg[256];
 
 static int run(const char *team, const char *ans, const char *flags)
 {
@@ -15,7 +19,18 @@ static int run(const char *team, const char *ans, const char *flags)
 	json_object_put(args);
 	if (rc)
 		return -1;
-	return check_default(team, strlen(team), ans, strlen(ans), &f, msg, sizeof msg);
+	rc = check_default(team, strlen(team), ans, strlen(ans), &f, msg, sizeof msg);
+	snprintf(last_msg, sizeof last_msg, "%s", msg);
+	return rc;
+}
+
+/* 1 when every byte of s is printable ASCII (or a tab or newline). */
+static int plain(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s >= 0x7f || ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t'))
+			return 0;
+	return 1;
 }
 
 int main(void)
@@ -44,6 +59,15 @@ int main(void)
 	CHECK(run("abc", "1.5", "float_tolerance 1e-3") == 0);
 	CHECK(run("x 1.5004", "x 1.5", "float_tolerance 1e-3") == 1);
 	CHECK(run("inf", "1.0", "float_tolerance 1") == 0);
+	/* The message quotes what the program wrote as plain text: bytes that
+	 * are not printable ASCII as \xNN, a long token cut. */
+	CHECK(run("\xff\xfe\xfd\xff\xfe\xfd", "3", "") == 0);
+	CHECK(plain(last_msg) && strstr(last_msg, "'\\xff\\xfe\\xfd"));
+	char longtok[200];
+	memset(longtok, 0x80, sizeof longtok - 1);
+	longtok[sizeof longtok - 1] = 0;
+	CHECK(run(longtok, "3", "") == 0);
+	CHECK(plain(last_msg) && strstr(last_msg, "...'"));
 	/* Bad flags are the problem's fault, not the submission's. */
 	CHECK(run("1", "1", "float_tolerance") == -1);
 	CHECK(run("1", "1", "bogus_flag") == -1);

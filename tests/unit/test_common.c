@@ -73,6 +73,20 @@ static void test_utf8(void)
 	s = utf8_sanitize("\xe2\x82", 2, &n); /* cut short */
 	CHECK(n == 6);
 	free(s);
+	/* Bounded, for a column: cut at a character's end, NUL replaced. */
+	s = utf8_sanitize_max("ab\xc3\xa9", 4, 3, &n);
+	CHECK(n == 2 && !strcmp(s, "ab"));
+	free(s);
+	s = utf8_sanitize_max("\xff\xff\xff", 3, 7, &n);
+	CHECK(n == 6);
+	free(s);
+	s = utf8_sanitize_max("a\0b", 3, 100, &n);
+	CHECK(n == 5 && !strcmp(s, "a\xef\xbf\xbd"
+				   "b"));
+	free(s);
+	s = utf8_sanitize_max("", 0, 0, &n);
+	CHECK(n == 0 && s && !*s);
+	free(s);
 }
 
 static const struct config_key keys[] = {
