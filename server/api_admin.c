@@ -275,14 +275,17 @@ static void do_patch_problem(struct worker *w, struct req *r)
 		return;
 	}
 	/* Check everything first: a bad field changes nothing. */
-	static const char *const allowed[] = {"name", "time_limit", "memory_limit", "difficulty", "tags", "statement"};
+	static const char *const allowed[] = {"name", "time_limit", "memory_limit", "difficulty",
+					      "tags", "statement",  "public"};
 	json_object_object_foreach(o, key, val)
 	{
 		size_t i;
-		for (i = 0; i < 6; i++)
+		for (i = 0; i < sizeof allowed / sizeof allowed[0]; i++)
 			if (!strcmp(key, allowed[i]))
 				break;
-		int ok = i < 6;
+		int ok = i < sizeof allowed / sizeof allowed[0];
+		if (ok && !strcmp(key, "public"))
+			ok = json_object_is_type(val, json_type_boolean);
 		if (ok && !strcmp(key, "name"))
 			ok = json_object_is_type(val, json_type_string) && json_object_get_string_len(val) > 0 &&
 			     json_object_get_string_len(val) <= 255;
@@ -326,6 +329,9 @@ static void do_patch_problem(struct worker *w, struct req *r)
 		} else if (!strcmp(k2, "tags")) {
 			mysql_free_result(db_query(w->db, &e, "UPDATE problems SET tags = %q WHERE id = %q",
 						   json_object_to_json_string(v2), r->param));
+		} else if (!strcmp(k2, "public")) {
+			mysql_free_result(db_query(w->db, &e, "UPDATE problems SET made_public = %d WHERE id = %q",
+						   json_object_get_boolean(v2), r->param));
 		} else if (!strcmp(k2, "difficulty") && json_object_is_type(v2, json_type_null)) {
 			mysql_free_result(
 				db_query(w->db, &e, "UPDATE problems SET difficulty = NULL WHERE id = %q", r->param));

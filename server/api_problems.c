@@ -23,6 +23,25 @@ int problem_id_valid(const char *s)
 	return 1;
 }
 
+int problem_visible(struct worker *w, const char *pid, const struct user *u, int *held)
+{
+	int e;
+	MYSQL_RES *res = db_query(
+		w->db, &e,
+		"SELECT " SQL_PROBLEM_HELD(
+			"p") ", EXISTS (SELECT 1 FROM contest_problems tcp JOIN contests tc "
+			     "ON tc.id = tcp.contest_id JOIN contest_teams tt ON tt.contest_id = tc.id AND tt.user_id "
+			     "= %L "
+			     "WHERE tcp.problem_id = p.id AND tc.start_time <= NOW(3)) FROM problems p WHERE p.id = %q",
+		u ? u->id : (int64_t)0, pid);
+	MYSQL_ROW row = res ? mysql_fetch_row(res) : NULL;
+	int v = e ? -1 : !row ? 0 : !atoi(row[0]) || atoi(row[1]) || (u && !strcmp(u->role, "admin"));
+	if (held)
+		*held = row && atoi(row[0]);
+	mysql_free_result(res);
+	return v;
+}
+
 static const char *json_text(json_object *o)
 {
 	return json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
@@ -203,12 +222,21 @@ static void add_blob_text(struct worker *w, json_object *o, const char *key, con
 
 static void do_get(struct worker *w, struct req *r)
 {
-	int e;
-	MYSQL_RES *res =
-		db_query(w->db, &e,
-			 "SELECT id, name, type, statement, statement_html, statement_file, time_limit, "
-			 "memory_limit, difficulty, tags, interactive, scoring, format FROM problems WHERE id = %q",
-			 r->param);
+	int e, held = 0;
+	int vis = problem_visible(w, r->param, &r->user, &held);
+	if (vis < 0) {
+		http_error(r, 503, "unavailable", "cannot read the problem now");
+		return;
+	}
+	if (!vis) {
+		http_error(r, 404, "not_found", "no problem %s", r->param);
+		return;
+	}
+	MYSQL_RES *res = db_query(
+		w->db, &e,
+		"SELECT id, name, type, statement, statement_html, statement_file, time_limit, "
+		"memory_limit, difficulty, tags, interactive, scoring, format, made_public FROM problems WHERE id = %q",
+		r->param);
 	MYSQL_ROW row = res ? mysql_fetch_row(res) : NULL;
 	if (!row) {
 		mysql_free_result(res);
@@ -233,6 +261,10 @@ static void do_get(struct worker *w, struct req *r)
 	json_object_object_add(o, "interactive", json_object_new_boolean(atoi(row[10])));
 	json_object_object_add(o, "scoring", json_object_new_boolean(atoi(row[11])));
 	int interactive = atoi(row[10]);
+	if (!strcmp(r->user.role, "admin")) {
+		json_object_object_add(o, "public", json_object_new_boolean(atoi(row[13])));
+		json_object_object_add(o, "held", json_object_new_boolean(held));
+	}
 	mysql_free_result(res);
 	json_object *samples = json_object_new_array();
 	res = db_query(
@@ -261,6 +293,14 @@ static void do_file(struct worker *w, struct req *r)
 	      strncmp(path, "attachments/", 12) == 0) ||
 	    strstr(path, "..")) {
 		http_error(r, 404, "not_found", "no such file");
+		return;
+	}
+	int vis = problem_visible(w, r->param, &r->user, NULL);
+	if (vis <= 0) {
+		if (vis < 0)
+			http_error(r, 503, "unavailable", "cannot read the problem now");
+		else
+			http_error(r, 404, "not_found", "no such file");
 		return;
 	}
 	int e;
@@ -338,8 +378,8 @@ static void do_list(struct worker *w, struct req *r)
 	http_query_arg(r, "tag", tag, sizeof tag);
 	int page = http_query_arg(r, "page", pg, sizeof pg) ? atoi(pg) : 1;
 	int per = http_query_arg(r, "per_page", pp, sizeof pp) ? atoi(pp) : 50;
-	if (page < 1 || per < 1 || per > 200) {
-		http_error(r, 400, "bad_request", "page is at least 1; per_page is 1 to 200");
+	if (page < 1 || page > 1000000 || per < 1 || per > 200) {
+		http_error(r, 400, "bad_request", "page is 1 to 1000000; per_page is 1 to 200");
 		return;
 	}
 	/* LIKE patterns: escape the wildcards the user typed. */
@@ -357,26 +397,37 @@ static void do_list(struct worker *w, struct req *r)
 	char where[2048];
 	char *el = db_escape(w->db, like, strlen(like)), *ed = db_escape(w->db, diff, strlen(diff)),
 	     *et = db_escape(w->db, tagq, strlen(tagq));
-	snprintf(where, sizeof where, "WHERE 1%s%s%s%s%s%s%s%s%s", q[0] ? " AND LOWER(name) LIKE LOWER('" : "",
-		 q[0] ? el : "", q[0] ? "')" : "", diff[0] ? " AND difficulty = '" : "", diff[0] ? ed : "",
-		 diff[0] ? "'" : "", tag[0] ? " AND JSON_CONTAINS(tags, '" : "", tag[0] ? et : "", tag[0] ? "')" : "");
+	int admin = !strcmp(r->user.role, "admin");
+	snprintf(where, sizeof where, "WHERE %s%s%s%s%s%s%s%s%s%s", admin ? "1" : "NOT " SQL_PROBLEM_HELD("p"),
+		 q[0] ? " AND LOWER(name) LIKE LOWER('" : "", q[0] ? el : "", q[0] ? "')" : "",
+		 diff[0] ? " AND difficulty = '" : "", diff[0] ? ed : "", diff[0] ? "'" : "",
+		 tag[0] ? " AND JSON_CONTAINS(tags, '" : "", tag[0] ? et : "", tag[0] ? "')" : "");
 	free(el);
 	free(ed);
 	free(et);
 	int e;
-	MYSQL_RES *res = db_query(w->db, &e, "SELECT COUNT(*) FROM problems %s", where);
+	MYSQL_RES *res = db_query(w->db, &e, "SELECT COUNT(*) FROM problems p %s", where);
 	MYSQL_ROW row = res ? mysql_fetch_row(res) : NULL;
 	long total = row ? atol(row[0]) : 0;
 	mysql_free_result(res);
 	res = db_query(
 		w->db, &e,
 		"SELECT p.id, p.name, p.difficulty, p.tags, "
-		"(SELECT COUNT(DISTINCT user_id) FROM submissions s WHERE s.problem_id = p.id AND s.verdict = 'AC'), "
-		"(SELECT COUNT(DISTINCT user_id) FROM submissions s WHERE s.problem_id = p.id), "
-		"EXISTS (SELECT 1 FROM submissions s WHERE s.problem_id = p.id AND s.user_id = %L AND s.verdict = "
-		"'AC') "
-		"FROM problems p %s ORDER BY p.id LIMIT %d OFFSET %d",
-		r->user.id, where, per, (page - 1) * per);
+		"(SELECT COUNT(DISTINCT user_id) FROM submissions s WHERE s.problem_id = p.id AND s.verdict = 'AC' "
+		"AND NOT " SQL_SUBMISSION_FROZEN(
+			"s") "), "
+			     "(SELECT COUNT(DISTINCT user_id) FROM submissions s WHERE s.problem_id = p.id "
+			     "AND NOT " SQL_SUBMISSION_FROZEN(
+				     "s") "), "
+					  "EXISTS (SELECT 1 FROM submissions s WHERE s.problem_id = p.id AND s.user_id "
+					  "= %L AND s.verdict = "
+					  "'AC' AND NOT " SQL_SUBMISSION_FROZEN(
+						  "s") "), "
+						       "p.made_public, " SQL_PROBLEM_HELD(
+							       "p") " "
+								    "FROM problems p %s ORDER BY p.id LIMIT %d OFFSET "
+								    "%L",
+		r->user.id, where, per, (int64_t)(page - 1) * per);
 	if (e) {
 		mysql_free_result(res);
 		http_error(r, 503, "unavailable", "cannot list problems now");
@@ -392,6 +443,10 @@ static void do_list(struct worker *w, struct req *r)
 		json_object_object_add(o, "solved_count", json_object_new_int(atoi(row[4])));
 		json_object_object_add(o, "attempt_count", json_object_new_int(atoi(row[5])));
 		json_object_object_add(o, "solved", json_object_new_boolean(atoi(row[6])));
+		if (admin) {
+			json_object_object_add(o, "public", json_object_new_boolean(atoi(row[7])));
+			json_object_object_add(o, "held", json_object_new_boolean(atoi(row[8])));
+		}
 		json_object_array_add(items, o);
 	}
 	mysql_free_result(res);

@@ -240,9 +240,17 @@ int submission_create(struct worker *w, struct req *r, const char *contest, cons
 	mysql_free_result(res);
 	char cmsg[160];
 	long wait;
-	int cst;
-	if (!known) {
+	int cst, held = 0, vis = known ? problem_visible(w, pid, &r->user, &held) : 0;
+	int admin = !strcmp(r->user.role, "admin");
+	if (!known || (!vis && !contest)) {
 		http_error(r, 404, "not_found", "no problem %.64s", pid);
+	} else if (vis < 0) {
+		http_error(r, 503, "unavailable", "cannot read the problem now");
+	} else if (!contest && held && !admin) {
+		/* Practice on a contest's problem, with per-test verdicts and
+		 * no penalty, would be an advantage in that contest. */
+		http_error(r, 403, "forbidden",
+			   "problem %.64s is in a contest that has not ended: submit through the contest", pid);
 	} else if (code_len > (size_t)cfg.max_code_bytes) {
 		http_error(r, 413, "too_large", "the code is larger than %ld bytes", cfg.max_code_bytes);
 	} else if (!language_known(w->kv, lang)) {

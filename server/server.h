@@ -279,6 +279,31 @@ struct pss {
 };
 int ws_filter(struct lws *wsi); /* 0 accepts the upgrade */
 
+/*** Who may see a problem (api_problems.c) ***
+ *
+ * A problem in a contest that has not ended is held back: the jury sees it
+ * always, that contest's teams from its start (through the contest), and
+ * everyone else once every contest holding it has ended, or when an admin
+ * makes it public. Held back, it is absent from the bank and search, its
+ * page, samples and files are 404, and normal submissions to it are 403. */
+
+/* SQL: the problem row aliased p is held back. */
+#define SQL_PROBLEM_HELD(p)                                                                                  \
+	"(NOT " p ".made_public AND EXISTS (SELECT 1 FROM contest_problems hcp JOIN contests hc ON hc.id = " \
+	"hcp.contest_id WHERE hcp.problem_id = " p ".id AND (hc.start_time IS NULL OR hc.start_time + "      \
+	"INTERVAL hc.duration_s SECOND > NOW(3))))"
+/* SQL: the submission row aliased s is hidden by its contest's freeze (sent
+ * from the freeze on, before a thaw): it counts for no public figure. */
+#define SQL_SUBMISSION_FROZEN(s)                                                                               \
+	"EXISTS (SELECT 1 FROM contests fc WHERE fc.id = " s ".contest_id AND fc.freeze_s IS NOT NULL AND "    \
+	"fc.thawed_at IS NULL AND " s ".created_at >= fc.start_time + INTERVAL (fc.duration_s - fc.freeze_s) " \
+	"SECOND)"
+
+/* 1 when u may see problem pid (it exists and is not held back from u), 0
+ * when not, -1 when MySQL failed. held: set to 1 when it is held back from
+ * the public (when not NULL). */
+int problem_visible(struct worker *w, const char *pid, const struct user *u, int *held);
+
 /*** Recorder and sweeper (recorder.c) ***/
 
 int recorder_start(char *err, size_t errlen);

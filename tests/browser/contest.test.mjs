@@ -22,9 +22,11 @@ import {
 const TOTAL_TIMEOUT_MS = 170_000;
 const LIVE_TIMEOUT_MS = 20_000;
 
-const PROBLEM = 'sum';
 const CORRECT = 'a, b = map(int, input().split())\nprint(a + b)';
 const STAMP = Date.now().toString(36);
+// A copy of 'sum' of our own: a contest's problems are held back from
+// everyone else until it ends, and other tests use 'sum'.
+const PROBLEM = `sum-${STAMP}`;
 const CONTEST = `bt${STAMP}`;
 const FROZEN = `btf${STAMP}`;
 const USERNAME = `team${STAMP}`;
@@ -43,7 +45,7 @@ async function main() {
   const auth = { authorization: basicAuth(ADMIN_USER, password) };
 
   await step(`the problem "${PROBLEM}" exists`, async () => {
-    console.log(`       ${await ensureProblem(auth, PROBLEM)}`);
+    console.log(`       ${await ensureProblem(auth, PROBLEM, 'sum')}`);
   });
 
   await step(`the admin creates the running contest ${CONTEST} (A = ${PROBLEM}, started 5 min ago, 2 h, freeze 1 h)`, async () => {

@@ -14,6 +14,8 @@ const SCHEMAS = needOutside(process.env.VERDICT_CLICS_SCHEMAS || `${ROOT}../shar
   'VERDICT_CLICS_SCHEMAS', 'the CLICS 2026-01 JSON schemas');
 const stamp = Date.now().toString(36);
 const C = `clics-${stamp}`;
+// A copy of our own: a problem in a contest that has not ended is held back.
+const SUM = `sum-${stamp}`;
 const admin = () => basic('admin', adminPassword());
 let team, validate;
 
@@ -32,10 +34,10 @@ function schemas() {
 test('setup: a running contest with a submission', async () => {
   validate = schemas();
   const zip = execFileSync('/usr/bin/python3', [`${ROOT}scripts/zipdir.py`, `${ROOT}tests/problems/sum`]);
-  await api('PUT', '/api/problems/sum', zip, { headers: { ...admin(), 'content-type': 'application/zip' } });
+  await api('PUT', `/api/problems/${SUM}`, zip, { headers: { ...admin(), 'content-type': 'application/zip' } });
   const r = await api('PUT', `/api/contests/${C}`, {
     name: 'CLICS ' + stamp, start_time: new Date(Date.now() - 60000).toISOString(), duration: '5:00:00',
-    scoreboard_freeze_duration: '1:00:00', penalty_time: 20, problems: [{ id: 'sum', label: 'A', color: 'red', rgb: '#f00' }],
+    scoreboard_freeze_duration: '1:00:00', penalty_time: 20, problems: [{ id: SUM, label: 'A', color: 'red', rgb: '#f00' }],
   }, { headers: admin() });
   eq(r.status, 201, 'contest');
   const name = 'clics' + stamp;
@@ -43,7 +45,7 @@ test('setup: a running contest with a submission', async () => {
   eq((await api('POST', '/api/auth/register', { username: name, password: 'clics password' })).status, 201, 'user');
   team = basic(name, 'clics password');
   eq((await api('POST', `/api/contests/${C}/register`, undefined, { headers: team })).status, 201, 'register');
-  const s = await api('POST', '/api/submissions', { contest: C, problem: 'sum', language: 'python3', code: 'print(sum(map(int, input().split())))\n' }, { headers: team });
+  const s = await api('POST', '/api/submissions', { contest: C, problem: SUM, language: 'python3', code: 'print(sum(map(int, input().split())))\n' }, { headers: team });
   eq(s.status, 202, 'submit');
   for (let i = 0; i < 300; i++) {
     const g = await api('GET', `/api/submissions/${s.json.id}`, undefined, { headers: team });
@@ -99,7 +101,7 @@ test('single objects by id, as each collection has them', async () => {
     [`/api/contests/${C}/submissions/${sid}`, 'submission.json', sid],
     [`/api/contests/${C}/judgements/${sid}`, 'judgement.json', sid],
     [`/api/contests/${C}/runs/${runs[0].id}`, 'run.json', runs[0].id],
-    [`/api/contests/${C}/problems/sum`, 'problem.json', 'sum'],
+    [`/api/contests/${C}/problems/${SUM}`, 'problem.json', SUM],
     [`/api/contests/${C}/languages/python3`, 'language.json', 'python3'],
     [`/api/contests/${C}/judgement-types/AC`, 'judgement-type.json', 'AC'],
     [`/api/contests/${C}/teams/${subs[0].team_id}`, 'team.json', subs[0].team_id],
@@ -127,7 +129,7 @@ test('filtering on id properties, ANDed; an empty value means null', async () =>
   const q = async (p) => (await api('GET', p, undefined, { headers: admin() })).json;
   eq((await q(`/api/contests/${C}/submissions?team_id=${tid}`)).length, all.filter((s) => s.team_id === tid).length, 'by team');
   eq((await q(`/api/contests/${C}/submissions?team_id=nobody`)).length, 0, 'no such team');
-  eq((await q(`/api/contests/${C}/submissions?team_id=${tid}&problem_id=sum`)).length, 1, 'team and problem');
+  eq((await q(`/api/contests/${C}/submissions?team_id=${tid}&problem_id=${SUM}`)).length, 1, 'team and problem');
   eq((await q(`/api/contests/${C}/submissions?team_id=${tid}&problem_id=other`)).length, 0, 'AND');
   const sid = all[0].id;
   eq((await q(`/api/contests/${C}/judgements?submission_id=${sid}`)).length, 1, 'judgement by submission');
@@ -223,7 +225,7 @@ test('changes arrive live with tokens; a team sees only its own', async () => {
   try {
     for (const f of Object.values(feeds)) await f.until(snapshotDone, 'first objects');
     const marks = Object.fromEntries(Object.entries(feeds).map(([k, f]) => [k, f.lines.length]));
-    const s = await api('POST', '/api/submissions', { contest: C, problem: 'sum', language: 'python3', code: 'print(sum(map(int, input().split())))\n' }, { headers: team });
+    const s = await api('POST', '/api/submissions', { contest: C, problem: SUM, language: 'python3', code: 'print(sum(map(int, input().split())))\n' }, { headers: team });
     eq(s.status, 202, 'submit');
     const sid = s.json.id;
     for (const k of ['admin', 'pub']) {
@@ -283,14 +285,14 @@ test('a public feed opened before the start gets the problems when the clock sta
   const E = `clicse-${stamp}`;
   eq((await api('PUT', `/api/contests/${E}`, {
     name: 'Early ' + stamp, start_time: new Date(Date.now() + 4000).toISOString(), duration: '1:00:00',
-    problems: [{ id: 'sum', label: 'A' }],
+    problems: [{ id: SUM, label: 'A' }],
   }, { headers: admin() })).status, 201, 'contest');
   const f = feed(`/api/contests/${E}/event-feed`);
   try {
     await f.until(snapshotDone, 'first objects');
     eq(f.find('problems').length, 0, 'no problems before the start');
     await f.until((x) => x.find('state', (d) => d.started).length, 'the start', 20000);
-    const p = await f.until((x) => x.find('problems', (d) => Array.isArray(d) && d.some((q) => q.id === 'sum')).length, 'the problems');
+    const p = await f.until((x) => x.find('problems', (d) => Array.isArray(d) && d.some((q) => q.id === SUM)).length, 'the problems');
     assert(p, 'problems');
     validateLines(f.lines);
   } finally {
@@ -303,7 +305,7 @@ test('the freeze hides a judgement from the public feed, the thaw shows it, fina
   // Frozen now, ending in half a minute.
   const r = await api('PUT', `/api/contests/${F}`, {
     name: 'Frozen ' + stamp, start_time: new Date(Date.now() - 5 * 3600e3 + 30000).toISOString(), duration: '5:00:00',
-    scoreboard_freeze_duration: '1:00:00', penalty_time: 20, problems: [{ id: 'sum', label: 'A', color: 'red', rgb: '#f00' }],
+    scoreboard_freeze_duration: '1:00:00', penalty_time: 20, problems: [{ id: SUM, label: 'A', color: 'red', rgb: '#f00' }],
   }, { headers: admin() });
   eq(r.status, 201, 'contest');
   eq((await api('POST', `/api/contests/${F}/register`, undefined, { headers: team })).status, 201, 'register');
@@ -311,7 +313,7 @@ test('the freeze hides a judgement from the public feed, the thaw shows it, fina
   try {
     await pub.until(snapshotDone, 'first objects');
     await jury.until(snapshotDone, 'first objects');
-    const s = await api('POST', '/api/submissions', { contest: F, problem: 'sum', language: 'python3', code: 'print(sum(map(int, input().split())))\n' }, { headers: team });
+    const s = await api('POST', '/api/submissions', { contest: F, problem: SUM, language: 'python3', code: 'print(sum(map(int, input().split())))\n' }, { headers: team });
     eq(s.status, 202, 'submit');
     const sid = s.json.id;
     await jury.until((x) => x.find('judgements', (d) => d.id === sid && d.judgement_type_id === 'AC').length, 'the verdict (jury)');

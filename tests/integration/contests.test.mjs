@@ -17,6 +17,9 @@ const BAD = 'print(3)\n';
 const CE = 'int main( {\n';
 const teams = {};
 const C1 = `icpc-${stamp}`;
+// Copies of the problems of our own: a problem in a contest that has not
+// ended is held back from everyone else, and other tests use SUM.
+const SUM = `sum-${stamp}`, DIVIDE = `divide-${stamp}`;
 
 async function user(name) {
   const r = await api('POST', '/api/auth/register', { username: name, password: 'pw of ' + name + '!' });
@@ -42,19 +45,19 @@ async function submit(contest, problem, language, code, as) {
 const reltimeMin = (s) => { const [h, m] = s.split(':').map(Number); return h * 60 + m; };
 
 test('setup: problems and a running contest', async () => {
-  for (const p of ['sum', 'divide']) {
-    const r = await api('PUT', `/api/problems/${p}`, zip(`${ROOT}tests/problems/${p}`), { headers: { ...admin(), 'content-type': 'application/zip' } });
+  for (const [p, dir] of [[SUM, 'sum'], [DIVIDE, 'divide']]) {
+    const r = await api('PUT', `/api/problems/${p}`, zip(`${ROOT}tests/problems/${dir}`), { headers: { ...admin(), 'content-type': 'application/zip' } });
     assert(r.status === 200 || r.status === 201, `import ${p}`);
   }
   const start = Date.now() - 10 * 60000;
   const r = await api('PUT', `/api/contests/${C1}`, {
     name: 'Weekly ' + stamp, start_time: iso(start), duration: '2:00:00', scoreboard_freeze_duration: '1:00:00',
     penalty_time: 20, scoreboard_type: 'pass-fail',
-    problems: [{ id: 'sum', label: 'A', color: 'red', rgb: '#ff0000' }, { id: 'divide', label: 'B', color: 'blue' }],
+    problems: [{ id: SUM, label: 'A', color: 'red', rgb: '#ff0000' }, { id: DIVIDE, label: 'B', color: 'blue' }],
   }, { headers: admin() });
   eq(r.status, 201, `create ${r.text}`);
   eq([r.json.id, r.json.duration, r.json.scoreboard_freeze_duration, r.json.penalty_time], [C1, '2:00:00.000', '1:00:00.000', '0:20:00.000'], 'contest object');
-  const again = await api('PUT', `/api/contests/${C1}`, { name: 'Weekly ' + stamp, start_time: iso(start), duration: 7200, scoreboard_freeze_duration: '1:00:00', problems: [{ id: 'sum', label: 'A' }, { id: 'divide', label: 'B' }] }, { headers: admin() });
+  const again = await api('PUT', `/api/contests/${C1}`, { name: 'Weekly ' + stamp, start_time: iso(start), duration: 7200, scoreboard_freeze_duration: '1:00:00', problems: [{ id: SUM, label: 'A' }, { id: DIVIDE, label: 'B' }] }, { headers: admin() });
   eq(again.status, 200, 'edit');
   isError(await api('PUT', `/api/contests/bad-${stamp}`, { name: 'x', duration: 'soon', problems: [] }, { headers: admin() }), 400, 'bad duration');
   isError(await api('PUT', `/api/contests/bad-${stamp}`, { name: 'x', duration: 60, problems: [{ id: 'nope', label: 'A' }] }, { headers: admin() }), 400, 'unknown problem');
@@ -63,7 +66,7 @@ test('setup: problems and a running contest', async () => {
 });
 
 test('registration and who may submit', async () => {
-  isError(await api('POST', '/api/submissions', { contest: C1, problem: 'sum', language: 'python3', code: GOOD }, { headers: teams.ann }), 403, 'not registered');
+  isError(await api('POST', '/api/submissions', { contest: C1, problem: SUM, language: 'python3', code: GOOD }, { headers: teams.ann }), 403, 'not registered');
   for (const t of Object.values(teams)) eq((await api('POST', `/api/contests/${C1}/register`, undefined, { headers: t })).status, 201, 'register');
   eq((await api('POST', `/api/contests/${C1}/register`, undefined, { headers: teams.ann })).status, 200, 'again');
   isError(await api('POST', `/api/contests/${C1}/register`), 401, 'anonymous');
@@ -71,7 +74,7 @@ test('registration and who may submit', async () => {
   const t = await api('GET', `/api/contests/${C1}/teams`);
   eq(t.json.map((x) => x.id).sort(), Object.keys(teams).map((n) => n + stamp).sort(), 'teams');
   const p = await api('GET', `/api/contests/${C1}/problems`);
-  eq(p.json.map((x) => [x.id, x.label, x.ordinal]), [['sum', 'A', 0], ['divide', 'B', 1]], 'problems');
+  eq(p.json.map((x) => [x.id, x.label, x.ordinal]), [[SUM, 'A', 0], [DIVIDE, 'B', 1]], 'problems');
 });
 
 test('ICPC standings match a hand computation', async () => {
@@ -81,13 +84,13 @@ test('ICPC standings match a hand computation', async () => {
   eq(snap.data.rows.length, 4, 'snapshot rows for every team');
   const subs = [];
   const add = async (team, problem, code) => subs.push({ team, problem, s: await submit(C1, problem, 'python3', code, teams[team]) });
-  await add('ann', 'sum', GOOD);             // A at once
-  await add('ben', 'sum', BAD);              // A after a wrong try: +20
-  await add('ben', 'sum', CE);               // a compile error is free
-  await add('ben', 'sum', GOOD);
-  await add('cid', 'sum', GOOD);             // like ann: a tie if in the same minute
-  await add('cid', 'divide', BAD);
-  await add('dot', 'divide', CE);            // nothing solved
+  await add('ann', SUM, GOOD);             // A at once
+  await add('ben', SUM, BAD);              // A after a wrong try: +20
+  await add('ben', SUM, CE);               // a compile error is free
+  await add('ben', SUM, GOOD);
+  await add('cid', SUM, GOOD);             // like ann: a tie if in the same minute
+  await add('cid', DIVIDE, BAD);
+  await add('dot', DIVIDE, CE);            // nothing solved
   const update = await c.next((m) => m.type === 'update' && m.topic === `contest/${C1}/scoreboard` && m.data.rows && !m.data.state);
   assert(update.data.rows.length >= 1 && update.data.rows.every((r) => r.team_id && r.rank >= 1), 'changed rows with their ranks');
   c.close();
@@ -114,13 +117,13 @@ test('ICPC standings match a hand computation', async () => {
   const norm = (rows) => rows.map((r) => r.join(' ')).sort();
   eq(norm(got), norm(want), 'rows (team rank solved penalty)');
   const ben = board.json.rows.find((r) => r.team_id === 'ben' + stamp);
-  const benA = ben.problems.find((p) => p.problem_id === 'sum');
+  const benA = ben.problems.find((p) => p.problem_id === SUM);
   eq([benA.num_judged, benA.num_pending, benA.solved], [2, 0, true], 'ben: two judged tries (the CE is free), solved');
   const dot = board.json.rows.find((r) => r.team_id === 'dot' + stamp);
   eq(dot.score.num_solved, 0, 'dot solved nothing');
   assert(!dot.problems.some((p) => p.num_judged > 0), 'a compile error is not a judged try');
   const firsts = board.json.rows.flatMap((r) => r.problems.filter((p) => p.first_to_solve).map((p) => `${r.team_id}/${p.problem_id}`));
-  assert(firsts.includes('ann' + stamp + '/sum'), `ann was first to solve A: ${firsts}`);
+  assert(firsts.includes('ann' + stamp + '/' + SUM), `ann was first to solve A: ${firsts}`);
   const state = await api('GET', `/api/contests/${C1}/state`);
   assert(state.json.started && !state.json.ended && !state.json.frozen, `state ${state.text}`);
 });
@@ -170,11 +173,11 @@ test('the freeze hides later runs from the public; the jury sees them; thaw and 
   // Started 30 minutes ago, frozen after 20, ends in 20 seconds.
   const r = await api('PUT', `/api/contests/${C2}`, {
     name: 'Frozen ' + stamp, start_time: iso(now - 30 * 60000), duration: 30 * 60 + 20, scoreboard_freeze_duration: 10 * 60 + 20,
-    problems: [{ id: 'sum', label: 'A' }],
+    problems: [{ id: SUM, label: 'A' }],
   }, { headers: admin() });
   eq(r.status, 201, 'create');
   eq((await api('POST', `/api/contests/${C2}/register`, undefined, { headers: teams.ann })).status, 201, 'register');
-  const s = await submit(C2, 'sum', 'python3', GOOD, teams.ann);
+  const s = await submit(C2, SUM, 'python3', GOOD, teams.ann);
   eq(s.verdict, 'AC', 'judged');
   const pub = await api('GET', `/api/contests/${C2}/scoreboard`);
   const cell = pub.json.rows[0].problems[0];
@@ -185,7 +188,7 @@ test('the freeze hides later runs from the public; the jury sees them; thaw and 
   isError(await api('POST', `/api/contests/${C2}/thaw`, undefined, { headers: admin() }), 409, 'no thaw before the end');
   const wait = Date.parse(r.json.start_time) + (30 * 60 + 20) * 1000 - Date.now();
   if (wait > 0) await sleep(wait + 500);
-  isError(await api('POST', '/api/submissions', { contest: C2, problem: 'sum', language: 'python3', code: GOOD }, { headers: teams.ann }), 403, 'over');
+  isError(await api('POST', '/api/submissions', { contest: C2, problem: SUM, language: 'python3', code: GOOD }, { headers: teams.ann }), 403, 'over');
   const still = await api('GET', `/api/contests/${C2}/scoreboard`);
   eq(still.json.rows[0].score.num_solved, 0, 'still frozen after the end');
   assert(still.json.state.ended && !still.json.state.thawed, 'ended, not thawed');
@@ -211,7 +214,7 @@ test('scoreboard updates are coalesced: a burst of verdicts is a few messages, e
   const burst = [];
   for (const t of ['ann', 'ben', 'cid', 'dot'])
     for (let i = 0; i < 2; i++)
-      burst.push(api('POST', '/api/submissions', { contest: C1, problem: 'divide', language: 'python3', code: BAD + `# ${i}\n` }, { headers: teams[t] }));
+      burst.push(api('POST', '/api/submissions', { contest: C1, problem: DIVIDE, language: 'python3', code: BAD + `# ${i}\n` }, { headers: teams[t] }));
   const ids = (await Promise.all(burst)).map((r) => r.json.id);
   for (const [i, id] of ids.entries()) await done(id, teams[['ann', 'ben', 'cid', 'dot'][Math.floor(i / 2)]]);
   await sleep(800);
@@ -222,13 +225,13 @@ test('scoreboard updates are coalesced: a burst of verdicts is a few messages, e
 
 test('team_submit: files as a base64 zip, as CLICS says', async () => {
   const zip = execFileSync('/usr/bin/python3', ['-c', 'import io,sys,zipfile\nb=io.BytesIO()\nz=zipfile.ZipFile(b,"w")\nz.writestr("a.py", sys.stdin.read())\nz.close()\nsys.stdout.buffer.write(b.getvalue())'], { input: GOOD });
-  const r = await api('POST', `/api/contests/${C1}/submissions`, { problem_id: 'divide', language_id: 'python3', files: [{ data: zip.toString('base64') }] }, { headers: teams.dot });
+  const r = await api('POST', `/api/contests/${C1}/submissions`, { problem_id: DIVIDE, language_id: 'python3', files: [{ data: zip.toString('base64') }] }, { headers: teams.dot });
   eq(r.status, 202, `team submit ${r.text}`);
   const s = await done(r.json.id, teams.dot);
-  eq([s.problem, s.verdict], ['divide', 'WA'], 'judged (a sum is no division)');
-  isError(await api('POST', `/api/contests/${C1}/submissions`, { problem_id: 'divide', language_id: 'python3', files: [{ data: '!!!' }] }, { headers: teams.dot }), 400, 'not base64');
-  isError(await api('POST', `/api/contests/${C1}/submissions`, { problem_id: 'divide', language_id: 'python3', files: [{ data: Buffer.from('no zip').toString('base64') }] }, { headers: teams.dot }), 400, 'not a zip');
-  isError(await api('POST', `/api/contests/${C1}/submissions`, { problem_id: 'divide', language_id: 'python3', files: [{ data: zip.toString('base64') }] }), 401, 'anonymous');
+  eq([s.problem, s.verdict], [DIVIDE, 'WA'], 'judged (a sum is no division)');
+  isError(await api('POST', `/api/contests/${C1}/submissions`, { problem_id: DIVIDE, language_id: 'python3', files: [{ data: '!!!' }] }, { headers: teams.dot }), 400, 'not base64');
+  isError(await api('POST', `/api/contests/${C1}/submissions`, { problem_id: DIVIDE, language_id: 'python3', files: [{ data: Buffer.from('no zip').toString('base64') }] }, { headers: teams.dot }), 400, 'not a zip');
+  isError(await api('POST', `/api/contests/${C1}/submissions`, { problem_id: DIVIDE, language_id: 'python3', files: [{ data: zip.toString('base64') }] }), 401, 'anonymous');
   const subs = await api('GET', `/api/contests/${C1}/submissions`, undefined, { headers: teams.dot });
   assert(subs.json.some((x) => x.id === r.json.id && x.team_id === 'dot' + stamp), 'listed for the team');
 });
@@ -242,9 +245,9 @@ test('clarifications: asked, answered to one team or all, pushed live', async ()
   const spectator = await connect();
   spectator.send({ type: 'subscribe', topic: `contest/${C1}/clarifications` });
   await spectator.next((m) => m.type === 'update');
-  const q = await api('POST', `/api/contests/${C1}/clarifications`, { text: 'Can a and b be negative?', problem_id: 'sum' }, { headers: teams.ann });
+  const q = await api('POST', `/api/contests/${C1}/clarifications`, { text: 'Can a and b be negative?', problem_id: SUM }, { headers: teams.ann });
   eq(q.status, 201, `ask ${q.text}`);
-  eq([q.json.from_team_id, q.json.to_team_id, q.json.problem_id], ['ann' + stamp, null, 'sum'], 'question');
+  eq([q.json.from_team_id, q.json.to_team_id, q.json.problem_id], ['ann' + stamp, null, SUM], 'question');
   const jury = await api('GET', `/api/contests/${C1}/clarifications`, undefined, { headers: admin() });
   assert(jury.json.some((c) => c.id === q.json.id), 'the jury sees it');
   const ben = await api('GET', `/api/contests/${C1}/clarifications`, undefined, { headers: teams.ben });

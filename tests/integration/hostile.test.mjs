@@ -145,4 +145,82 @@ test('a result MySQL refuses for good is recorded as JE with the reason, acknowl
   }
 });
 
+// --- A contest's problems are open only through it until it ends ---
+
+const stamp = Date.now().toString(36);
+const iso = (ms) => new Date(ms).toISOString();
+const importCopy = async (id) => {
+  const r = await api('PUT', `/api/problems/${id}`, zipDir(`${ROOT}tests/problems/sum`), { headers: { ...admin(), 'content-type': 'application/zip' } });
+  assert([200, 201].includes(r.status), `import ${id}: ${r.status} ${r.text}`);
+};
+const putContest = async (id, body) => {
+  const r = await api('PUT', `/api/contests/${id}`, body, { headers: admin() });
+  assert([200, 201].includes(r.status), `contest ${id}: ${r.status} ${r.text}`);
+};
+const bankIds = async (headers, q = '') =>
+  (await api('GET', `/api/problems?per_page=200${q ? '&q=' + encodeURIComponent(q) : ''}`, undefined, { headers })).json.items.map((p) => p.id);
+const FILE = 'files/problem_statement/problem.en.md';
+
+test('a problem of a contest that has not started is nobody\'s but the jury\'s', async () => {
+  const P = `early-${stamp}`, C = `early-${stamp}`;
+  await importCopy(P);
+  await putContest(C, { name: 'Starts in an hour', start_time: iso(Date.now() + 3600_000), duration: '2:00:00', problems: [{ id: P, label: 'A' }] });
+  eq((await api('POST', `/api/contests/${C}/register`, undefined, { headers: user })).status, 201, 'register');
+  for (const [who, h] of [['anonymous', {}], ['a registered team', user]]) {
+    isError(await api('GET', `/api/problems/${P}`, undefined, { headers: h }), 404, `${who}: the problem`);
+    isError(await api('GET', `/api/problems/${P}/${FILE}`, undefined, { headers: h }), 404, `${who}: its statement file`);
+    assert(!(await bankIds(h)).includes(P), `${who}: listed in the bank`);
+    assert(!(await bankIds(h, 'Sum of')).includes(P), `${who}: found by search`);
+  }
+  isError(await api('POST', '/api/submissions', { problem: P, language: 'python3', code: AC_SUM }, { headers: user }), 404, 'a normal submission');
+  isError(await api('POST', '/api/submissions', { contest: C, problem: P, language: 'python3', code: AC_SUM }, { headers: user }), 403, 'a contest submission before the start');
+  const j = await api('GET', `/api/problems/${P}`, undefined, { headers: admin() });
+  eq([j.status, j.json.held, j.json.public], [200, true, false], 'the jury sees it, marked held back');
+  eq((await api('GET', `/api/problems/${P}/${FILE}`, undefined, { headers: admin() })).status, 200, 'the jury reads its files');
+  const listed = (await api('GET', '/api/problems?per_page=200', undefined, { headers: admin() })).json.items.find((p) => p.id === P);
+  eq(listed && listed.held, true, 'the jury\'s bank lists it as held back');
+  // The admin opens it to everyone.
+  eq((await api('PATCH', `/api/problems/${P}`, { public: true }, { headers: admin() })).status, 200, 'make public');
+  eq((await api('GET', `/api/problems/${P}`)).status, 200, 'public now');
+  assert((await bankIds({})).includes(P), 'in the bank now');
+  isError(await api('PATCH', `/api/problems/${P}`, { public: 'yes' }, { headers: admin() }), 400, 'public must be a boolean');
+});
+
+test('during the contest its teams read it through the contest; nobody practises on it', async () => {
+  const P = `running-${stamp}`, C = `running-${stamp}`;
+  await importCopy(P);
+  await putContest(C, { name: 'Running', start_time: iso(Date.now() - 5 * 60_000), duration: '2:00:00', problems: [{ id: P, label: 'A' }] });
+  eq((await api('POST', `/api/contests/${C}/register`, undefined, { headers: user })).status, 201, 'register');
+  eq((await api('GET', `/api/problems/${P}`, undefined, { headers: user })).status, 200, 'the team reads the statement');
+  eq((await api('GET', `/api/problems/${P}/${FILE}`, undefined, { headers: user })).status, 200, 'and its files');
+  isError(await api('GET', `/api/problems/${P}`), 404, 'anonymous');
+  assert(!(await bankIds(user)).includes(P), 'not in the bank, even for its team');
+  const r = await api('POST', '/api/submissions', { problem: P, language: 'python3', code: AC_SUM }, { headers: user });
+  isError(r, 403, 'practice on it');
+  const c = await api('POST', '/api/submissions', { contest: C, problem: P, language: 'python3', code: AC_SUM }, { headers: user });
+  eq(c.status, 202, `through the contest: ${c.text}`);
+});
+
+test('once the contest has ended it is open to all; solves hidden by the freeze count only after the thaw', async () => {
+  const P = `frozen-${stamp}`, C = `frozen-${stamp}`;
+  await importCopy(P);
+  // Started 30 minutes ago, frozen after 20, ends in 15 seconds.
+  const end = Date.now() + 15_000;
+  await putContest(C, { name: 'Ends soon', start_time: iso(end - 30 * 60_000), duration: 30 * 60, scoreboard_freeze_duration: 10 * 60, problems: [{ id: P, label: 'A' }] });
+  eq((await api('POST', `/api/contests/${C}/register`, undefined, { headers: user })).status, 201, 'register');
+  const s = await api('POST', '/api/submissions', { contest: C, problem: P, language: 'python3', code: AC_SUM }, { headers: user });
+  eq(s.status, 202, 'a solve in the freeze');
+  eq((await waitSubmission(s.json.id)).verdict, 'AC', 'judged');
+  while (Date.now() < end + 500) await sleep(250);
+  eq((await api('GET', `/api/problems/${P}`)).status, 200, 'open to anonymous after the end');
+  const mine = async () => (await api('GET', `/api/problems?per_page=200&q=${encodeURIComponent('Sum of')}`, undefined, { headers: user })).json.items.find((p) => p.id === P);
+  let b = await mine();
+  assert(b, 'in the bank after the end');
+  eq([b.solved_count, b.attempt_count, b.solved], [0, 0, false], 'the frozen solve does not show');
+  eq((await api('POST', `/api/contests/${C}/thaw`, undefined, { headers: admin() })).status, 200, 'thaw');
+  b = await mine();
+  eq([b.solved_count, b.attempt_count, b.solved], [1, 1, true], 'after the thaw');
+  eq((await api('POST', '/api/submissions', { problem: P, language: 'python3', code: AC_SUM }, { headers: user })).status, 202, 'practice after the end');
+});
+
 run();

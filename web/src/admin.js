@@ -209,7 +209,8 @@ async function problemsTab(body, { signal, forbidden }) {
     const tr = h('tr', { class: 'admin-problem-row', 'data-id': p.id });
     tr.append(
       h('td', { class: 'mono' }, p.id),
-      h('td', null, h('a', { href: `/problems/${encodeURIComponent(p.id)}` }, p.name || p.id)),
+      h('td', null, h('a', { href: `/problems/${encodeURIComponent(p.id)}` }, p.name || p.id),
+        p.held ? [' ', h('span', { class: 'tag held', title: 'In a contest that has not ended: only the jury and, from its start, its teams see it' }, 'held back')] : null),
       h('td', null, difficultyBadge(p.difficulty)),
       h('td', { class: 'tags' }, (Array.isArray(p.tags) ? p.tags : []).map((t) => h('span', { class: 'tag' }, t))),
       h('td', { class: 'num' }, `${p.solved_count ?? 0} / ${p.attempt_count ?? 0}`),
@@ -279,6 +280,7 @@ async function problemEditor(body, id, { signal, forbidden }) {
   const difficulty = select({ id: 'edit-difficulty' }, [['', '(none)'], ...DIFFICULTIES.map((d) => [d, d])], '');
   const tags = h('input', { id: 'edit-tags', type: 'text', placeholder: 'math, greedy', autocomplete: 'off' });
   const statement = h('textarea', { id: 'edit-statement', rows: 18, spellcheck: 'true' });
+  const isPublic = h('input', { id: 'edit-public', type: 'checkbox' });
   const preview = h('div', { id: 'statement-preview', class: 'statement preview', 'aria-live': 'off' });
   const save = h('button', { id: 'save-problem', type: 'submit', class: 'primary' }, 'Save changes');
   const saveResult = h('p', { id: 'save-result', class: 'save-result', role: 'status', 'aria-live': 'polite' });
@@ -295,6 +297,7 @@ async function problemEditor(body, id, { signal, forbidden }) {
     }
     tags.value = (Array.isArray(p.tags) ? p.tags : []).join(', ');
     statement.value = p.statement || '';
+    isPublic.checked = !!p.public;
     renderPreview();
   }
 
@@ -326,6 +329,7 @@ async function problemEditor(body, id, { signal, forbidden }) {
     const t = parseTags(tags.value);
     if (JSON.stringify(t) !== JSON.stringify(Array.isArray(p.tags) ? p.tags : [])) out.tags = t;
     if (statement.value !== (p.statement || '')) out.statement = statement.value;
+    if (isPublic.checked !== !!p.public) out.public = isPublic.checked;
     return { fields: out };
   }
 
@@ -335,7 +339,12 @@ async function problemEditor(body, id, { signal, forbidden }) {
       field('Time limit (seconds)', timeLimit),
       field('Memory limit (MiB)', memoryLimit),
       field('Difficulty', difficulty),
-      field('Tags', tags, 'Comma-separated.')),
+      field('Tags', tags, 'Comma-separated.'),
+      h('div', { class: 'field' },
+        h('label', { for: 'edit-public' }, isPublic, ' Open to everyone now'),
+        h('p', { class: 'field-hint muted', id: 'edit-public-hint' },
+          p.held ? 'Held back: it is in a contest that has not ended, so only the jury and, from the start, that contest’s teams see it. Open it to everyone only if the contest does not need it secret.'
+            : 'A problem in a contest that has not ended is held back until the contest ends, unless opened here.'))),
     h('div', { class: 'statement-edit' },
       h('div', null, h('label', { for: 'edit-statement' }, 'Statement (Markdown, math in $…$ and $$…$$)'), statement),
       h('div', null, h('span', { class: 'label' }, 'Preview ', h('span', { class: 'muted' }, '(a leading “# title” is not shown: the page shows the name)')), preview)),
