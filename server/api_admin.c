@@ -29,10 +29,9 @@ static const struct {
 	const char *name;
 	long *defval;
 } settings[] = {
-	{"rate_submissions_per_min", &cfg.rate_submissions},
-	{"rate_runs_per_min", &cfg.rate_runs},
-	{"rate_login_failures_per_user", &cfg.rate_login_user},
-	{"rate_login_failures_per_ip", &cfg.rate_login_ip},
+	{"rate_submissions_per_min", &cfg.rate_submissions},      {"rate_runs_per_min", &cfg.rate_runs},
+	{"rate_login_failures_per_user", &cfg.rate_login_user},   {"rate_login_failures_per_ip", &cfg.rate_login_ip},
+	{"rate_registrations_per_hour", &cfg.rate_registrations},
 };
 #define NSETTINGS (sizeof settings / sizeof settings[0])
 

@@ -44,12 +44,16 @@ static void do_register(struct worker *w, struct req *r)
 	if (!o)
 		return;
 	const char *name = util_json_str(o, "username"), *pw = util_json_str(o, "password");
+	long wait;
 	if (!name || !pw) {
 		http_error(r, 400, "bad_request", "username and password are required strings");
 	} else if (!username_ok(name)) {
 		http_error(r, 400, "bad_username", "a username is 3 to 32 letters, digits, '_', '.' or '-'");
 	} else if (strlen(pw) < 8 || strlen(pw) > 128) {
 		http_error(r, 400, "weak_password", "a password is 8 to 128 characters");
+	} else if ((wait = rate_check(w->kv, "register", r->ip, setting(w->kv, "rate_registrations_per_hour"),
+				      3600000)) >= 0) {
+		http_rate_limited(r, wait, "accounts from this address");
 	} else {
 		char hash[128];
 		int err;
@@ -75,25 +79,6 @@ static void do_register(struct worker *w, struct req *r)
 	json_object_put(o);
 }
 
-/* Failed logins count per user and per address over five minutes; past
- * the limit, further attempts wait until the window ends. */
-#define LOGIN_WINDOW_MS 300000
-
-static long login_wait(redisContext *kv, const char *bucket, const char *who, long limit)
-{
-	char key[200];
-	snprintf(key, sizeof key, "verdict:rate:%s:%s", bucket, who);
-	redisReply *r = redisCommand(kv, "GET %s", key);
-	long n = r && r->type == REDIS_REPLY_STRING ? atol(r->str) : 0;
-	freeReplyObject(r);
-	if (n < limit)
-		return -1;
-	r = redisCommand(kv, "PTTL %s", key);
-	long t = r && r->type == REDIS_REPLY_INTEGER && r->integer > 0 ? (long)r->integer : 1000;
-	freeReplyObject(r);
-	return t;
-}
-
 static void do_login(struct worker *w, struct req *r)
 {
 	json_object *o = req_json(r);
@@ -105,9 +90,7 @@ static void do_login(struct worker *w, struct req *r)
 		json_object_put(o);
 		return;
 	}
-	long wait = login_wait(w->kv, "loginu", name, setting(w->kv, "rate_login_failures_per_user"));
-	if (wait < 0)
-		wait = login_wait(w->kv, "loginip", r->ip, setting(w->kv, "rate_login_failures_per_ip"));
+	long wait = auth_login_wait(w, name, r->ip);
 	if (wait >= 0) {
 		http_rate_limited(r, wait, "failed logins");
 		json_object_put(o);
@@ -119,9 +102,15 @@ static void do_login(struct worker *w, struct req *r)
 				  "username = %q",
 				  name);
 	MYSQL_ROW row = res ? mysql_fetch_row(res) : NULL;
-	if (!row || !auth_verify_password(row[4], pw)) {
-		rate_check(w->kv, "loginu", name, 1L << 40, LOGIN_WINDOW_MS);
-		rate_check(w->kv, "loginip", r->ip, 1L << 40, LOGIN_WINDOW_MS);
+	/* Exactly the name: the column's collation pads with spaces. */
+	if (row && strcmp(row[1], name))
+		row = NULL;
+	int ok = row ? auth_check_password(row[4], pw) : 0;
+	if (ok < 0) {
+		http_add_header(r, "retry-after", "1");
+		http_error(r, 503, "busy", "too many logins at once, try again in a second");
+	} else if (!ok) {
+		auth_login_failed(w, name, r->ip);
 		http_error(r, 401, "bad_credentials", "wrong username or password");
 	} else if (atoi(row[5])) {
 		http_error(r, 403, "disabled", "this account is disabled");

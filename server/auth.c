@@ -2,6 +2,8 @@
  * Everything here blocks (hashing on purpose costs tens of milliseconds):
  * it runs on workers only. */
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <fcntl.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -27,8 +29,71 @@ int auth_verify_password(const char *hash, const char *pw)
 	return crypto_pwhash_str_verify(hash, pw, strlen(pw)) == 0;
 }
 
+/* Argon2id costs tens of milliseconds of a worker: at most half of the
+ * workers verify passwords at once, so that a flood of guesses gets 503s
+ * while runs, submissions and pages still have workers. */
+static atomic_int verifying;
+
+int auth_check_password(const char *hash, const char *pw)
+{
+	int max = cfg.workers / 2 > 0 ? cfg.workers / 2 : 1;
+	if (atomic_fetch_add(&verifying, 1) >= max) {
+		atomic_fetch_sub(&verifying, 1);
+		return -1;
+	}
+	int ok = auth_verify_password(hash, pw);
+	atomic_fetch_sub(&verifying, 1);
+	return ok;
+}
+
+/* Failed logins (the form and Basic credentials alike) count per user and
+ * address together, and per address, over five minutes; past a limit the
+ * next attempts wait for the window to end. Per user and address: a
+ * stranger's guesses cannot lock the account's owner out from elsewhere. */
+#define LOGIN_WINDOW_MS 300000
+
+static long wait_of(redisContext *kv, const char *key, long limit)
+{
+	redisReply *r = redisCommand(kv, "GET %s", key);
+	long n = r && r->type == REDIS_REPLY_STRING ? atol(r->str) : 0;
+	freeReplyObject(r);
+	if (n < limit)
+		return -1;
+	r = redisCommand(kv, "PTTL %s", key);
+	long t = r && r->type == REDIS_REPLY_INTEGER && r->integer > 0 ? (long)r->integer : 1000;
+	freeReplyObject(r);
+	return t;
+}
+
+static void login_keys(const char *name, const char *ip, char *ku, size_t nu, char *ki, size_t ni)
+{
+	snprintf(ku, nu, "verdict:rate:loginu:%.64s@%s", name, ip);
+	snprintf(ki, ni, "verdict:rate:loginip:%s", ip);
+}
+
+long auth_login_wait(struct worker *w, const char *name, const char *ip)
+{
+	char ku[200], ki[120];
+	login_keys(name, ip, ku, sizeof ku, ki, sizeof ki);
+	long wait = wait_of(w->kv, ku, setting(w->kv, "rate_login_failures_per_user"));
+	return wait >= 0 ? wait : wait_of(w->kv, ki, setting(w->kv, "rate_login_failures_per_ip"));
+}
+
+void auth_login_failed(struct worker *w, const char *name, const char *ip)
+{
+	char ku[200], ki[120];
+	login_keys(name, ip, ku, sizeof ku, ki, sizeof ki);
+	const char *keys[] = {ku, ki};
+	for (int i = 0; i < 2; i++) {
+		freeReplyObject(redisCommand(w->kv, "INCR %s", keys[i]));
+		/* The window starts at the first failure. */
+		freeReplyObject(redisCommand(w->kv, "PEXPIRE %s %d NX", keys[i], LOGIN_WINDOW_MS));
+	}
+}
+
 /* Basic credentials would cost a hash per request: a verified pair is
- * remembered by its SHA-256 for a few minutes. */
+ * remembered for a few minutes by a keyed hash (BLAKE2b under a key of this
+ * process, so the cache holds nothing a stolen copy could test guesses on). */
 #define BASIC_CACHE  256
 #define BASIC_TTL_MS 300000
 static struct {
@@ -60,6 +125,13 @@ static void basic_store(const unsigned char key[32], const struct user *u)
 	basic_cache[slot].u = *u;
 	basic_cache[slot].until = util_mono_ms() + BASIC_TTL_MS;
 	pthread_mutex_unlock(&basic_lock);
+}
+
+static unsigned char basic_key[crypto_generichash_KEYBYTES];
+
+static void basic_key_init(void)
+{
+	randombytes_buf(basic_key, sizeof basic_key);
 }
 
 void auth_forget(int64_t user_id)
@@ -129,22 +201,37 @@ int auth_resolve(struct worker *w, struct req *r)
 			return -1;
 		*colon = 0;
 		const char *name = (const char *)raw, *pw = colon + 1;
+		static pthread_once_t once = PTHREAD_ONCE_INIT;
+		pthread_once(&once, basic_key_init);
 		unsigned char key[32];
-		crypto_hash_sha256(key, raw, rawlen);
+		crypto_generichash(key, sizeof key, raw, rawlen, basic_key, sizeof basic_key);
 		if (basic_lookup(key, &r->user))
 			return 0;
+		long wait = auth_login_wait(w, name, r->ip);
+		if (wait >= 0) {
+			r->retry_ms = wait;
+			return AUTH_LIMITED;
+		}
 		int err;
 		MYSQL_RES *res = db_query(w->db, &err,
 					  "SELECT id, username, role, premium, password_hash FROM users "
 					  "WHERE username = %q AND NOT disabled",
 					  name);
 		MYSQL_ROW row = res ? mysql_fetch_row(res) : NULL;
-		int ok = row && auth_verify_password(row[4], pw);
-		if (ok) {
+		/* Exactly the name: the column's collation pads with spaces, so
+		 * "admin   " would find admin. */
+		if (row && strcmp(row[1], name))
+			row = NULL;
+		int ok = row ? auth_check_password(row[4], pw) : 0;
+		if (ok > 0) {
 			fill_user(row, &r->user);
 			basic_store(key, &r->user);
 		}
 		mysql_free_result(res);
+		if (ok < 0)
+			return AUTH_BUSY;
+		if (!ok)
+			auth_login_failed(w, name, r->ip);
 		return ok ? 0 : -1;
 	}
 	if (r->cookie[0])

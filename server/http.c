@@ -230,7 +230,12 @@ static void auth_hop_done(void *arg)
 		req_send(r);
 		return;
 	}
-	if (bad) {
+	if (bad == AUTH_LIMITED) {
+		http_rate_limited(r, r->retry_ms, "failed logins");
+	} else if (bad == AUTH_BUSY) {
+		http_add_header(r, "retry-after", "1");
+		http_error(r, 503, "busy", "too many logins at once, try again in a second");
+	} else if (bad) {
 		http_add_header(r, "www-authenticate", "Basic realm=\"verdict\"");
 		http_error(r, 401, "unauthorized", "wrong username or password");
 	} else if (rt->auth >= AUTH_USER && !r->user.id) {
@@ -261,6 +266,7 @@ static int origin_ok(struct req *r)
 /* Returns -1 when lws should close the connection. */
 static int req_dispatch(struct req *r)
 {
+	r->body_done = 1;
 	atomic_fetch_add(&metric_http_requests, 1);
 	if (r->body_too_big) {
 		http_error(r, 413, "too_large", "the request body is larger than %zu bytes", r->body_max);
@@ -537,6 +543,18 @@ int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		if (r->method == HM_POST || r->method == HM_PUT || r->method == HM_PATCH) {
 			char cl[32];
 			copy_hdr(wsi, cl, sizeof cl, WSI_TOKEN_HTTP_CONTENT_LENGTH);
+			/* A body of unknown length (chunked): lws 4.1.6 does not
+			 * decode it on the server side, and a request is handed to
+			 * a worker only with its whole body. */
+			if (lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_TRANSFER_ENCODING) > 0) {
+				atomic_fetch_add(&metric_http_requests, 1);
+				r->body_done = 1;
+				http_add_header(r, "connection", "close");
+				http_error(r, 411, "length_required",
+					   "a request body needs a Content-Length (chunked bodies are not taken)");
+				req_send(r);
+				return 0;
+			}
 			if (cl[0] && strtoull(cl, NULL, 10) > r->body_max) {
 				r->body_too_big = 1;
 				return req_dispatch(r);
@@ -548,7 +566,9 @@ int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 	}
 	case LWS_CALLBACK_HTTP_BODY:
 		r = pss->req;
-		if (!r || r->body_too_big || !len)
+		/* Once dispatched, the body is the worker's: bytes lws hands
+		 * over after that are not part of this request. */
+		if (!r || r->body_done || r->body_too_big || !len)
 			return 0;
 		if (r->body_len + len > r->body_max) {
 			r->body_too_big = 1;

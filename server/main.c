@@ -47,6 +47,7 @@ static const struct config_key keys[] = {
 	{"rate_runs_per_min", "30", "runs a user (or an address, anonymous) may make per minute"},
 	{"rate_login_failures_per_user", "10", "failed logins per user per 5 minutes before a wait"},
 	{"rate_login_failures_per_ip", "50", "failed logins per address per 5 minutes before a wait"},
+	{"rate_registrations_per_hour", "20", "accounts one address may create per hour"},
 	{"log_level", "info", "debug, info, warn or error"},
 	{NULL, NULL, NULL},
 };
@@ -167,6 +168,7 @@ int main(int argc, char **argv)
 	cfg.rate_runs = config_long("rate_runs_per_min");
 	cfg.rate_login_user = config_long("rate_login_failures_per_user");
 	cfg.rate_login_ip = config_long("rate_login_failures_per_ip");
+	cfg.rate_registrations = config_long("rate_registrations_per_hour");
 	if (cfg.workers < 1 || cfg.ws_max_queue < 1 || cfg.port < 0 || cfg.sweep_after_s < 1) {
 		fprintf(stderr, "verdict-server: bad configuration\n");
 		return 2;

@@ -44,7 +44,7 @@ struct server_config {
 	long default_memory_mb;
 	const char *judge_token;
 	int validator_check_s;
-	long rate_submissions, rate_runs, rate_login_user, rate_login_ip;
+	long rate_submissions, rate_runs, rate_login_user, rate_login_ip, rate_registrations;
 	long feed_keepalive_s;
 };
 extern struct server_config cfg;
@@ -108,6 +108,8 @@ struct req {
 	char *body;
 	size_t body_len, body_cap, body_max;
 	int body_too_big;
+	int body_done; /* dispatched: the body is complete and no longer grows */
+	long retry_ms; /* AUTH_LIMITED: how long to wait */
 	/* Filled by the handler (any thread while it owns the req). */
 	struct user user;
 	int status;
@@ -194,10 +196,21 @@ void http_rate_limited(struct req *r, long wait_ms, const char *what);
 
 /* Resolves the session cookie or basic credentials of r into r->user. 0 ok
  * (maybe anonymous), -1 when credentials were given but are wrong. */
+/* 0 resolved (r->user set, or anonymous), -1 bad credentials, AUTH_LIMITED
+ * too many failures (r->retry_ms), AUTH_BUSY no slot to verify a password. */
+#define AUTH_LIMITED (-2)
+#define AUTH_BUSY    (-3)
 int auth_resolve(struct worker *w, struct req *r);
 int auth_resolve_token(struct worker *w, const char *cookie_header, struct user *u);
 int auth_hash_password(const char *pw, char out[128]);
 int auth_verify_password(const char *hash, const char *pw);
+/* auth_verify_password within the bound on concurrent verifications: 1
+ * right, 0 wrong, -1 no slot free now (answer 503). */
+int auth_check_password(const char *hash, const char *pw);
+/* Failed logins: the wait in ms before name may try again from ip (-1:
+ * none), and counting one more failure. */
+long auth_login_wait(struct worker *w, const char *name, const char *ip);
+void auth_login_failed(struct worker *w, const char *name, const char *ip);
 int auth_new_session(struct worker *w, int64_t user_id, char token_out[64]);
 void auth_ensure_admin(MYSQL *db);
 void auth_forget(int64_t user_id); /* drops cached basic credentials of a changed user */

@@ -48,6 +48,56 @@ test('a body far over every limit → 413 without reading it all', async () => {
   assert(/"code":"too_large"/.test(reply), reply);
 });
 
+// A raw exchange on one connection: writes the parts with a pause between
+// them, returns what came back until the server closed or 5 s passed.
+function rawExchange(parts, pauseMs = 30) {
+  const u = new URL(S.url);
+  return new Promise((resolve, reject) => {
+    let data = '';
+    const sock = net.connect(Number(u.port), u.hostname, async () => {
+      for (const p of parts) {
+        if (sock.destroyed) break;
+        sock.write(p);
+        await new Promise((r) => setTimeout(r, pauseMs));
+      }
+    });
+    sock.on('data', (d) => { data += d; });
+    sock.on('close', () => resolve(data));
+    sock.on('error', () => resolve(data));
+    setTimeout(() => { sock.destroy(); resolve(data); }, 5000);
+  });
+}
+
+test('a body without Content-Length (chunked) → 411, and the server lives on', async () => {
+  const name = 'chunk' + Date.now().toString(36);
+  const reg = await api('POST', '/api/auth/register', { username: name, password: 'chunked body pw' });
+  eq(reg.status, 201, 'register');
+  const login = await api('POST', '/api/auth/login', { username: name, password: 'chunked body pw' });
+  const cookie = (login.headers.get('set-cookie') || '').split(';')[0];
+  assert(/verdict_session=/.test(cookie), `cookie: ${cookie}`);
+  const u = new URL(S.url);
+  const body = JSON.stringify({ problem: 'sum', language: 'python3', code: 'print(1)\n' + '#'.repeat(60000) });
+  const chunks = [];
+  for (let i = 0; i < body.length; i += 4000) {
+    const c = body.slice(i, i + 4000);
+    chunks.push(`${c.length.toString(16)}\r\n${c}\r\n`);
+  }
+  for (const method of ['POST', 'PUT', 'PATCH']) {
+    const path = method === 'POST' ? '/api/submissions' : method === 'PUT' ? '/api/contests/chunked' : '/api/problems/sum';
+    const reply = await rawExchange([
+      `${method} ${path} HTTP/1.1\r\nHost: ${u.host}\r\nCookie: ${cookie}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n`,
+      ...chunks, '0\r\n\r\n']);
+    assert(/^HTTP\/1\.1 411/.test(reply), `${method}: ${reply.slice(0, 200)}`);
+    assert(/"code":"length_required"/.test(reply), `${method}: ${reply}`);
+  }
+  // No length and no body at all is an empty body: a clear 400, not a hang.
+  const empty = await rawExchange([`POST /api/runs HTTP/1.1\r\nHost: ${u.host}\r\nContent-Type: application/json\r\n\r\n`]);
+  assert(/^HTTP\/1\.1 400/.test(empty), `no length: ${empty.slice(0, 200)}`);
+  eq((await api('GET', '/livez')).status, 200, 'alive');
+  const r = await api('POST', '/api/runs', { language: 'python3', code: 'print(7)', input: '' });
+  eq(r.status, 202, 'a run after it');
+});
+
 test('unknown ids and slugs → 404', async () => {
   isError(await api('GET', '/api/runs/doesnotexist1'), 404, 'unknown run');
   isError(await api('GET', '/api/runs/bad$id'), 404, 'malformed run id');

@@ -2,6 +2,7 @@
 // package's validator or an anonymous client sends can delay its own answer,
 // never stop work for anyone else, and never open what is not yet open.
 import { execFileSync } from 'node:child_process';
+import http from 'node:http';
 import net from 'node:net';
 import { S, adminPassword, api, assert, basic, createRun, eq, isError, run, sh, sleep, test, waitRun } from '../lib.mjs';
 
@@ -221,6 +222,56 @@ test('once the contest has ended it is open to all; solves hidden by the freeze 
   b = await mine();
   eq([b.solved_count, b.attempt_count, b.solved], [1, 1, true], 'after the thaw');
   eq((await api('POST', '/api/submissions', { problem: P, language: 'python3', code: AC_SUM }, { headers: user })).status, 202, 'practice after the end');
+});
+
+// --- Every way in is throttled ---
+
+// A request from another loopback address: a different client to the server.
+function fromAddress(local, method, path, headers = {}, body) {
+  const u = new URL(S.url);
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: u.hostname, port: u.port, method, path, localAddress: local, headers }, (res) => {
+      let text = '';
+      res.on('data', (d) => { text += d; });
+      res.on('end', () => resolve({ status: res.statusCode, text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+test('"admin   " is not admin: names are compared exactly', async () => {
+  isError(await api('GET', '/api/me', undefined, { headers: basic('admin   ', adminPassword()) }), 401, 'padded name over Basic');
+  isError(await api('POST', '/api/auth/login', { username: 'admin   ', password: adminPassword() }), 401, 'padded name at the login form');
+  eq((await api('GET', '/api/me', undefined, { headers: admin() })).json.username, 'admin', 'the admin itself');
+});
+
+test('Basic password guesses share the login limit; the owner still gets in from elsewhere', async () => {
+  const name = 'guessed' + stamp;
+  eq((await api('POST', '/api/auth/register', { username: name, password: 'the right one' })).status, 201, 'register');
+  const statuses = [];
+  for (let i = 0; i < 13; i++) statuses.push((await api('GET', '/api/me', undefined, { headers: basic(name, `guess ${i}`) })).status);
+  eq(statuses.slice(0, 10), Array(10).fill(401), 'the first ten guesses');
+  eq(statuses.slice(10), [429, 429, 429], 'then a wait');
+  const limited = await api('GET', '/api/me', undefined, { headers: basic(name, 'the right one') });
+  isError(limited, 429, 'even the right password from the guessing address');
+  assert(Number(limited.headers.get('retry-after')) > 0, 'Retry-After');
+  isError(await api('POST', '/api/auth/login', { username: name, password: 'guess again' }), 429, 'the login form shares the count');
+  const owner = await fromAddress('127.0.0.2', 'GET', '/api/me', basic(name, 'the right one'));
+  eq(owner.status, 200, `the owner from another address: ${owner.text}`);
+});
+
+test('registrations are limited per address', async () => {
+  const saved = (await api('GET', '/api/admin/settings', undefined, { headers: admin() })).json;
+  try {
+    eq((await api('PUT', '/api/admin/settings', { rate_registrations_per_hour: 1 }, { headers: admin() })).status, 200, 'settings');
+    const r = await api('POST', '/api/auth/register', { username: 'many' + stamp, password: 'one too many' });
+    isError(r, 429, 'one account too many from this address');
+    eq((await fromAddress('127.0.0.3', 'POST', '/api/auth/register', { 'content-type': 'application/json' },
+      JSON.stringify({ username: 'other' + stamp, password: 'from elsewhere' }))).status, 201, 'another address');
+  } finally {
+    await api('PUT', '/api/admin/settings', { rate_registrations_per_hour: saved.rate_registrations_per_hour }, { headers: admin() });
+  }
 });
 
 run();
