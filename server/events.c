@@ -40,6 +40,8 @@ struct sub {
 	struct sub *tprev, *tnext; /* the topic's subscribers */
 	struct sub *cnext;         /* the connection's subscriptions */
 	int delivered;             /* an update went out since subscribing */
+	int pending;               /* the permission check has not answered yet */
+	int missed;                /* an update came while pending (not sent) */
 };
 
 struct topic {
@@ -100,15 +102,18 @@ static struct sub *sub_find(struct conn *c, const char *topic)
 	return NULL;
 }
 
-void events_subscribe(struct conn *c, const char *name)
+int events_subscribe(struct conn *c, const char *name, int max)
 {
-	struct sub *s = sub_find(c, name);
-	if (s) {
-		s->delivered = 0;
-		return;
-	}
+	if (sub_find(c, name))
+		return 0;
+	int n = 0;
+	for (struct sub *x = *ws_subs(c); x; x = x->cnext)
+		n++;
+	if (n >= max)
+		return -1;
 	struct topic *t = topic_find(name, 1);
-	s = calloc(1, sizeof *s);
+	struct sub *s = calloc(1, sizeof *s);
+	s->pending = 1;
 	s->t = t;
 	s->c = c;
 	s->tnext = t->subs;
@@ -118,6 +123,24 @@ void events_subscribe(struct conn *c, const char *name)
 	struct sub **head = ws_subs(c);
 	s->cnext = *head;
 	*head = s;
+	return 1;
+}
+
+int events_activate(struct conn *c, const char *name)
+{
+	struct sub *s = sub_find(c, name);
+	if (!s || !s->pending)
+		return 0;
+	int missed = s->missed;
+	s->pending = s->missed = s->delivered = 0;
+	return missed;
+}
+
+void events_drop_pending(struct conn *c, const char *name)
+{
+	struct sub *s = sub_find(c, name);
+	if (s && s->pending)
+		events_unsubscribe(c, name);
 }
 
 static void sub_unlink(struct sub *s)
@@ -188,7 +211,11 @@ static void deliver(const char *topic, const char *data, size_t dlen)
 	if (!m)
 		return;
 	for (struct sub *s = t->subs, *next; s; s = next) {
-		next = s->tnext; /* ws_send may drop a slow connection */
+		next = s->tnext;  /* ws_send may drop a slow connection */
+		if (s->pending) { /* not allowed (yet): nothing goes out */
+			s->missed = 1;
+			continue;
+		}
 		s->delivered = 1;
 		ws_send(s->c, m);
 		atomic_fetch_add(&metric_events_pushed, 1);

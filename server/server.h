@@ -271,7 +271,13 @@ void events_stop(void);
 void events_drain(void); /* service thread: deliver received events */
 /* Any thread: publishes data (JSON text) on topic through Redis. */
 int events_publish(redisContext *kv, const char *topic, const char *data);
-void events_subscribe(struct conn *c, const char *topic);
+/* A socket's subscription starts pending: nothing reaches it until its
+ * permission check passes (events_activate, which says whether an update
+ * was held back meanwhile) or fails (events_drop_pending removes it, and
+ * only it). 1 added, 0 already subscribed (a no-op), -1 max reached. */
+int events_subscribe(struct conn *c, const char *topic, int max);
+int events_activate(struct conn *c, const char *topic);
+void events_drop_pending(struct conn *c, const char *topic);
 void events_unsubscribe(struct conn *c, const char *topic);
 void events_unsubscribe_all(struct conn *c);
 int events_subscribed(struct conn *c, const char *topic);

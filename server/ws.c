@@ -139,6 +139,9 @@ void ws_close_all(void)
 		conn_close(c, LWS_CLOSE_STATUS_GOINGAWAY, "going away");
 }
 
+/* Topics one socket may follow at once: a contest page needs a handful. */
+#define WS_MAX_SUBS 64
+
 /*** Tasks on workers ***/
 
 struct ws_task {
@@ -213,11 +216,20 @@ static void snapshot_done(void *arg)
 	struct ws_task *t = arg;
 	struct conn *c = t->c;
 	if (c->wsi) {
+		if (t->status == 200 && events_activate(c, t->topic)) {
+			/* An update came while the check ran: read it again, now
+			 * that updates reach the socket. */
+			json_object_put(t->data);
+			t->data = NULL;
+			db_submit(snapshot_run, snapshot_done, t);
+			return;
+		}
 		int sub = events_subscribed(c, t->topic);
 		if (t->status == 404) {
-			events_unsubscribe(c, t->topic);
+			events_drop_pending(c, t->topic);
 			send_error(c, t->req, "not_found", "no such topic: %s", t->topic);
 		} else if (t->status != 200) {
+			events_drop_pending(c, t->topic);
 			send_error(c, t->req, "unavailable", "cannot read %s now, try again", t->topic);
 		} else if (sub == 0) {
 			/* Only when no newer update went out in the meantime. */
@@ -397,7 +409,14 @@ static void handle_message(struct conn *c, const char *text, size_t len)
 		} else if (type[0] == 'u') {
 			events_unsubscribe(c, topic);
 		} else {
-			events_subscribe(c, topic);
+			int added = events_subscribe(c, topic, WS_MAX_SUBS);
+			if (added < 0)
+				send_error(c, req, "too_many_subscriptions", "at most %d topics per socket",
+					   WS_MAX_SUBS);
+			if (added <= 0) { /* a repeat is a no-op */
+				json_object_put(o);
+				return;
+			}
 			struct ws_task *t = task_new(c, req);
 			snprintf(t->topic, sizeof t->topic, "%s", topic);
 			snprintf(t->id, sizeof t->id, "%s", id);

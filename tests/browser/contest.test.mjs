@@ -1,5 +1,5 @@
 // Browser test of a contest, as its people would use it: the admin creates a
-// running contest over HTTP (problem "sum" as A, started 5 minutes ago, 2 h,
+// running contest over HTTP (a copy of problem "sum" as A, started 5 minutes ago, 2 h,
 // freeze 1 h); a contestant registers for it on /contests/<id>, opens
 // problem A from there, submits a correct Python solution and sees AC; a
 // spectator (another browser, not logged in) watching /contests/<id>/spectator
@@ -124,10 +124,10 @@ async function main() {
     if (!(await page.$('#contest-problems tr[data-label="A"] .color-chip:not(.no-color)'))) fail('problem A has no colour chip');
     await page.click('#contest-problems tr[data-label="A"] .contest-problem-link');
     try {
-      await page.waitForFunction((c) => location.pathname === '/problems/sum' && new URLSearchParams(location.search).get('contest') === c, CONTEST, { timeout: 10000 });
+      await page.waitForFunction(([c, p]) => location.pathname === `/problems/${p}` && new URLSearchParams(location.search).get('contest') === c, [CONTEST, PROBLEM], { timeout: 10000 });
       await page.waitForSelector('#contest-mode', { timeout: 10000 });
     } catch {
-      fail(`expected /problems/sum?contest=${CONTEST} in contest mode (${await describePage(page)})`);
+      fail(`expected /problems/${PROBLEM}?contest=${CONTEST} in contest mode (${await describePage(page)})`);
     }
   }, registered);
 

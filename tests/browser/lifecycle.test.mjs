@@ -1,7 +1,7 @@
 // Browser test of a whole contest, from its creation to its final standings,
 // with its people each in a browser of their own:
 //   - the admin creates the contest in the admin contest editor (2 h, freeze
-//     1 h, problem "sum" as A, starting now);
+//     1 h, a copy of problem "sum" as A, starting now);
 //   - two contestants sign up and register on the contest page; Ada submits
 //     a wrong answer, then a right one; a spectator (not logged in) sees her
 //     row go to 1 solved, 2 tries, live;

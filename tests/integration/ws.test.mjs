@@ -1,7 +1,10 @@
 // The same API over the WebSocket: run.create, subscribe with the current
 // state at once and every change after; errors keep the socket up; abuse
 // closes only the abuser's socket.
-import { S, WebSocket, api, assert, connect, createRun, eq, run, test, waitRun } from '../lib.mjs';
+import { execFileSync } from 'node:child_process';
+import { S, WebSocket, adminPassword, api, assert, basic, connect, createRun, eq, run, test, waitRun } from '../lib.mjs';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
 
 test('run.create replies run.created; subscribe streams the run to done', async () => {
   const c = await connect();
@@ -80,6 +83,60 @@ test('an oversized message closes only that socket', async () => {
   bystander.send({ type: 'ping', req: 1 });
   await bystander.next((m) => m.type === 'pong', 5000);
   bystander.close();
+});
+
+test('a repeated subscribe is a no-op; at most 64 topics per socket', async () => {
+  const id = await createRun('c', 'int main(void){return 0;}\n');
+  await waitRun(id);
+  const c = await connect();
+  for (let i = 0; i < 5; i++) c.send({ type: 'subscribe', topic: `run/${id}` });
+  c.send({ type: 'ping', req: 'after' });
+  await c.next((m) => m.type === 'pong' && m.req === 'after', 5000);
+  await new Promise((r) => setTimeout(r, 500));
+  eq(c.messages.filter((m) => m.type === 'update').length, 1, 'one snapshot for five subscribes');
+  // Unknown runs are refused (and removed) at once; runs that exist stay.
+  // Sent 20 a second, inside the socket's message rate.
+  const ids = [];
+  for (let i = 0; i < 63; i++) ids.push(await createRun('c', `int main(void){return ${i % 2};}\n`));
+  for (let i = 0; i < ids.length; i++) {
+    c.send({ type: 'subscribe', topic: `run/${ids[i]}` });
+    if (i % 20 === 19) await new Promise((r) => setTimeout(r, 1000));
+  }
+  await new Promise((r) => setTimeout(r, 1000));
+  c.send({ type: 'subscribe', topic: `run/${id}x` });
+  const e = await c.next((m) => m.type === 'error' && m.code === 'too_many_subscriptions', 10000);
+  assert(/64/.test(e.message), e.message);
+  c.send({ type: 'ping', req: 'alive' });
+  await c.next((m) => m.type === 'pong' && m.req === 'alive', 5000);
+  c.close();
+});
+
+test('a topic refused by its check delivers nothing, and the refusal takes away nothing else', async () => {
+  const owner = 'wsown' + Date.now().toString(36);
+  eq((await api('POST', '/api/auth/register', { username: owner, password: 'owner of it' })).status, 201, 'register');
+  const as = basic(owner, 'owner of it');
+  const zip = execFileSync('/usr/bin/python3', [`${ROOT}scripts/zipdir.py`, `${ROOT}tests/problems/sum`]);
+  const imp = await api('PUT', '/api/problems/sum', zip, { headers: { ...basic('admin', adminPassword()), 'content-type': 'application/zip' } });
+  assert([200, 201].includes(imp.status), `import: ${imp.text}`);
+  const code = 'import time\nfor i in range(3):\n    time.sleep(0.2)\na, b = map(int, input().split())\nprint(a + b)\n';
+  const r = await api('POST', '/api/submissions', { problem: 'sum', language: 'python3', code }, { headers: as });
+  eq(r.status, 202, `submit ${r.text}`);
+  const spy = await connect();
+  const topic = `submission/${r.json.id}`;
+  // Refused many times over while the submission is judged, test by test.
+  for (let i = 0; i < 40; i++) {
+    spy.send({ type: 'subscribe', topic });
+    await spy.next((m) => m.type === 'error' && m.code === 'not_found', 5000);
+  }
+  eq(spy.messages.filter((m) => m.type === 'update').length, 0, "no update of another's submission");
+  spy.close();
+  // The owner's own subscription survives a refused second try on another.
+  const c = await connect({ headers: as });
+  c.send({ type: 'subscribe', topic });
+  await c.next((m) => m.type === 'update' && m.topic === topic, 10000);
+  c.send({ type: 'subscribe', topic: 'submission/nosuchsub0001' });
+  await c.next((m) => m.type === 'error' && m.code === 'not_found', 5000);
+  c.close();
 });
 
 test('a flood closes only that socket', async () => {
