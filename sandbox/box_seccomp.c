@@ -43,7 +43,7 @@ static const char *const box_sc_refused[] = {
 	"reboot", "bpf", "keyctl", "add_key", "request_key", "perf_event_open", "io_uring_setup", "io_uring_enter",
 	"io_uring_register", "process_vm_readv", "process_vm_writev", "init_module", "finit_module", "delete_module",
 	"swapon", "swapoff", "acct", "settimeofday", "clock_settime", "open_by_handle_at", "name_to_handle_at",
-	"userfaultfd", "quotactl", "quotactl_fd",
+	"userfaultfd", "quotactl", "quotactl_fd", "modify_ldt", "fanotify_init", "fanotify_mark",
 	/* The new mount API does what mount(2) does. Not fsconfig: it needs a
 	 * context from fsopen or fspick, both refused. */
 	"open_tree", "move_mount", "fsopen", "fsmount", "fspick", "mount_setattr", "iopl", "ioperm"};
