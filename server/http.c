@@ -218,6 +218,8 @@ static void auth_hop_run(struct worker *w, void *arg)
 	h->bad = auth_resolve(w, h->r);
 }
 
+static int req_dispatch(struct req *r);
+
 static void auth_hop_done(void *arg)
 {
 	struct auth_hop *h = arg;
@@ -227,8 +229,29 @@ static void auth_hop_done(void *arg)
 	free(h);
 	r->busy = 0;
 	if (r->ready || !r->wsi) {
+		if (r->wsi && !rt) {
+			http_add_header(r, "connection", "close");
+			lws_rx_flow_control(r->wsi, 1);
+		}
 		req_send(r);
 		return;
+	}
+	/* Before a large body (rt NULL): only an admin may send it. Past the
+	 * checks, the body is read from here on and dispatched as usual. */
+	if (!rt && !bad && !strcmp(r->user.role, "admin")) {
+		r->authed = 1;
+		r->body_max = (size_t)cfg.max_package_bytes;
+		lws_rx_flow_control(r->wsi, 1);
+		if (r->body_complete)
+			req_dispatch(r);
+		return;
+	}
+	if (!rt) {
+		/* Refused: reading goes on (what comes is dropped) so that lws
+		 * writes the reply; the connection closes after it. */
+		http_add_header(r, "connection", "close");
+		r->body_done = 1;
+		lws_rx_flow_control(r->wsi, 1);
 	}
 	if (bad == AUTH_LIMITED) {
 		http_rate_limited(r, r->retry_ms, "failed logins");
@@ -238,11 +261,11 @@ static void auth_hop_done(void *arg)
 	} else if (bad) {
 		http_add_header(r, "www-authenticate", "Basic realm=\"verdict\"");
 		http_error(r, 401, "unauthorized", "wrong username or password");
-	} else if (rt->auth >= AUTH_USER && !r->user.id) {
+	} else if ((!rt || rt->auth >= AUTH_USER) && !r->user.id) {
 		/* No Basic challenge here: a browser would open its own sign-in
 		 * dialog over the page for every anonymous fetch. */
 		http_error(r, 401, "unauthorized", "log in first");
-	} else if (rt->auth == AUTH_ADMIN && strcmp(r->user.role, "admin")) {
+	} else if ((!rt || rt->auth == AUTH_ADMIN) && strcmp(r->user.role, "admin")) {
 		http_error(r, 403, "forbidden", "admins only");
 	} else {
 		req_run_handler(r, rt);
@@ -291,7 +314,8 @@ static int req_dispatch(struct req *r)
 			req_send(r);
 			return 0;
 		}
-		if (routes[i].auth == AUTH_NONE || (routes[i].auth == AUTH_OPTIONAL && !r->cookie[0] && !r->authz[0])) {
+		if (routes[i].auth == AUTH_NONE || r->authed ||
+		    (routes[i].auth == AUTH_OPTIONAL && !r->cookie[0] && !r->authz[0])) {
 			req_run_handler(r, &routes[i]);
 		} else {
 			struct auth_hop *h = calloc(1, sizeof *h);
@@ -497,12 +521,17 @@ static void copy_hdr(struct lws *wsi, char *dst, size_t cap, enum lws_token_inde
 		lws_hdr_copy(wsi, dst, (int)cap, t);
 }
 
-/* The largest body a route may take: runs carry code and input. */
-static size_t body_limit(const char *path)
+/* The largest body any request may send before it is authenticated: runs
+ * carry code and input. Only an admin's package upload may be larger (up
+ * to max_package_mb), and only once the admin is known. */
+static size_t body_limit(void)
 {
-	if (!strncmp(path, "/api/problems/", 14))
-		return (size_t)cfg.max_package_bytes;
 	return (size_t)(cfg.max_code_bytes + cfg.max_input_bytes + 65536);
+}
+
+static int package_upload(const struct req *r)
+{
+	return r->method == HM_PUT && !strncmp(r->path, "/api/problems/", 14) && !strchr(r->path + 14, '/');
 }
 
 int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
@@ -539,7 +568,7 @@ int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		copy_hdr(wsi, r->host, sizeof r->host, WSI_TOKEN_HOST);
 		copy_hdr(wsi, r->ctype_in, sizeof r->ctype_in, WSI_TOKEN_HTTP_CONTENT_TYPE);
 		lws_get_peer_simple(wsi, r->ip, sizeof r->ip);
-		r->body_max = body_limit(r->path);
+		r->body_max = body_limit();
 		if (r->method == HM_POST || r->method == HM_PUT || r->method == HM_PATCH) {
 			char cl[32];
 			copy_hdr(wsi, cl, sizeof cl, WSI_TOKEN_HTTP_CONTENT_LENGTH);
@@ -555,8 +584,29 @@ int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 				req_send(r);
 				return 0;
 			}
-			if (cl[0] && strtoull(cl, NULL, 10) > r->body_max) {
+			unsigned long long want = cl[0] ? strtoull(cl, NULL, 10) : 0;
+			if (want > r->body_max && package_upload(r) &&
+			    want <= (unsigned long long)cfg.max_package_bytes && (r->cookie[0] || r->authz[0])) {
+				/* Who sends it first, the body after (rx paused). */
+				lws_rx_flow_control(wsi, 0);
+				struct auth_hop *h = calloc(1, sizeof *h);
+				h->r = r;
+				r->busy = 1;
+				atomic_fetch_add(&metric_http_requests, 1);
+				db_submit(auth_hop_run, auth_hop_done, h);
+				return 0;
+			}
+			if (want > r->body_max) {
 				r->body_too_big = 1;
+				if (package_upload(r) && want <= (unsigned long long)cfg.max_package_bytes) {
+					/* Large enough for a package, but nobody logged in. */
+					r->body_done = 1;
+					atomic_fetch_add(&metric_http_requests, 1);
+					http_add_header(r, "connection", "close");
+					http_error(r, 401, "unauthorized", "log in as an admin to upload a package");
+					req_send(r);
+					return 0;
+				}
 				return req_dispatch(r);
 			}
 			if (cl[0] && strtoull(cl, NULL, 10) > 0)
@@ -590,6 +640,8 @@ int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		return 0;
 	case LWS_CALLBACK_HTTP_BODY_COMPLETION:
 		r = pss->req;
+		if (r && r->busy && !r->authed)
+			r->body_complete = 1; /* dispatched when the admin check ends */
 		if (!r || r->ready || r->busy)
 			return 0;
 		return req_dispatch(r);

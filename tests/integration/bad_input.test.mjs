@@ -1,7 +1,7 @@
 // Every bad input gets a clear 4xx with {"error":{"code","message"}} and
 // changes nothing; health, readiness and metrics answer.
 import net from 'node:net';
-import { S, api, assert, eq, isError, run, test } from '../lib.mjs';
+import { S, adminPassword, api, assert, basic, eq, isError, run, test } from '../lib.mjs';
 
 test('malformed JSON → 400', async () => {
   isError(await api('POST', '/api/runs', '{"language": "c", "code": '), 400, 'truncated JSON');
@@ -96,6 +96,37 @@ test('a body without Content-Length (chunked) → 411, and the server lives on',
   eq((await api('GET', '/livez')).status, 200, 'alive');
   const r = await api('POST', '/api/runs', { language: 'python3', code: 'print(7)', input: '' });
   eq(r.status, 202, 'a run after it');
+});
+
+// Headers and the first KiB of a body that announces much more: the reply
+// that comes back before the rest is sent.
+function earlyReply(head) {
+  const u = new URL(S.url);
+  return new Promise((resolve, reject) => {
+    const sock = net.connect(Number(u.port), u.hostname, () => sock.write(head + 'x'.repeat(1024)));
+    let data = '';
+    sock.on('data', (d) => { data += d; if (/\r\n\r\n[\s\S]*}}/.test(data)) { sock.destroy(); resolve(data); } });
+    sock.on('error', reject);
+    setTimeout(() => { sock.destroy(); reject(new Error(`no answer before the body; got ${data.slice(0, 200)}`)); }, 5000);
+  });
+}
+
+test('a package-sized body is taken only from an admin, who is checked before it is read', async () => {
+  const u = new URL(S.url);
+  const twelve = 12 * 1024 * 1024;
+  const put = (extra) => `PUT /api/problems/bigbody HTTP/1.1\r\nHost: ${u.host}\r\nContent-Type: application/zip\r\n${extra}Content-Length: ${twelve}\r\n\r\n`;
+  const anon = await earlyReply(put(''));
+  assert(/^HTTP\/1\.1 401/.test(anon), `anonymous: ${anon.slice(0, 100)}`);
+  const name = 'bigbody' + Date.now().toString(36);
+  eq((await api('POST', '/api/auth/register', { username: name, password: 'not an admin' })).status, 201, 'register');
+  const user = await earlyReply(put(`Authorization: Basic ${Buffer.from(`${name}:not an admin`).toString('base64')}\r\n`));
+  assert(/^HTTP\/1\.1 403/.test(user), `a contestant: ${user.slice(0, 100)}`);
+  const wrong = await earlyReply(put(`Authorization: Basic ${Buffer.from('admin:not the password').toString('base64')}\r\n`));
+  assert(/^HTTP\/1\.1 401/.test(wrong), `a wrong password: ${wrong.slice(0, 100)}`);
+  // The admin's 12 MiB is read whole: a zip that is not one → 400.
+  const r = await api('PUT', '/api/problems/bigbody', new Uint8Array(twelve), { headers: { ...basic('admin', adminPassword()), 'content-type': 'application/zip' } });
+  isError(r, 400, 'the admin\'s body is read and judged');
+  isError(await api('GET', '/api/problems/bigbody', undefined, { headers: basic('admin', adminPassword()) }), 404, 'nothing stored');
 });
 
 test('unknown ids and slugs → 404', async () => {
