@@ -280,7 +280,11 @@ static int serve_static(struct req *r);
  * them, so a mismatch with Host means another site's page made the call. */
 static int origin_ok(struct req *r)
 {
-	if (!r->origin[0] || r->method == HM_GET || r->method == HM_HEAD)
+	if (r->method == HM_GET || r->method == HM_HEAD)
+		return 1;
+	if (r->origin_too_long) /* fails closed: it could not be compared */
+		return 0;
+	if (!r->origin[0])
 		return 1;
 	const char *o = strstr(r->origin, "://");
 	return o && !strcmp(o + 3, r->host);
@@ -565,6 +569,7 @@ int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		copy_hdr(wsi, r->cookie, sizeof r->cookie, WSI_TOKEN_HTTP_COOKIE);
 		copy_hdr(wsi, r->authz, sizeof r->authz, WSI_TOKEN_HTTP_AUTHORIZATION);
 		copy_hdr(wsi, r->origin, sizeof r->origin, WSI_TOKEN_ORIGIN);
+		r->origin_too_long = lws_hdr_total_length(wsi, WSI_TOKEN_ORIGIN) >= (int)sizeof r->origin;
 		copy_hdr(wsi, r->host, sizeof r->host, WSI_TOKEN_HOST);
 		copy_hdr(wsi, r->ctype_in, sizeof r->ctype_in, WSI_TOKEN_HTTP_CONTENT_TYPE);
 		lws_get_peer_simple(wsi, r->ip, sizeof r->ip);

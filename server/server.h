@@ -108,10 +108,11 @@ struct req {
 	char *body;
 	size_t body_len, body_cap, body_max;
 	int body_too_big;
-	int body_done;     /* dispatched: the body is complete and no longer grows */
-	long retry_ms;     /* AUTH_LIMITED: how long to wait */
-	int authed;        /* the user was resolved (and is an admin) before the body */
-	int body_complete; /* the body ended while that check ran */
+	int body_done;       /* dispatched: the body is complete and no longer grows */
+	long retry_ms;       /* AUTH_LIMITED: how long to wait */
+	int origin_too_long; /* an Origin header too long to keep: refused, not ignored */
+	int authed;          /* the user was resolved (and is an admin) before the body */
+	int body_complete;   /* the body ended while that check ran */
 	/* Filled by the handler (any thread while it owns the req). */
 	struct user user;
 	int status;

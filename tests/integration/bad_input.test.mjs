@@ -146,6 +146,8 @@ test('cross-site POST → 403, same-site allowed', async () => {
   isError(await api('POST', '/api/runs', { language: 'python3', code: 'pass' }, { headers: { origin: 'http://evil.example' } }), 403, 'cross-site');
   const ok = await api('POST', '/api/runs', { language: 'python3', code: 'pass' }, { headers: { origin: new URL(S.url).origin } });
   eq(ok.status, 202, `same-origin POST ${ok.text}`);
+  // An Origin too long to keep is refused, not taken for none.
+  isError(await api('POST', '/api/runs', { language: 'python3', code: 'pass' }, { headers: { origin: 'http://evil.example/' + 'x'.repeat(400) } }), 403, 'a long Origin');
 });
 
 test('livez, readyz and metrics', async () => {
