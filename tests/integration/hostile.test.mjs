@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import http from 'node:http';
 import net from 'node:net';
-import { S, adminPassword, api, assert, basic, createRun, eq, isError, run, sh, sleep, test, waitRun } from '../lib.mjs';
+import { S, adminPassword, api, assert, basic, connect, createRun, eq, isError, run, sh, sleep, test, waitRun } from '../lib.mjs';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const admin = () => basic('admin', adminPassword());
@@ -272,6 +272,20 @@ test('registrations are limited per address', async () => {
   } finally {
     await api('PUT', '/api/admin/settings', { rate_registrations_per_hour: saved.rate_registrations_per_hour }, { headers: admin() });
   }
+});
+
+test('a team whose name has a dot follows its own clarifications live', async () => {
+  const name = `dot.${stamp}`, C = `dots-${stamp}`;
+  eq((await api('POST', '/api/auth/register', { username: name, password: 'dotted name' })).status, 201, 'register');
+  const as = basic(name, 'dotted name');
+  await putContest(C, { name: 'Dots', start_time: iso(Date.now() - 60_000), duration: '1:00:00', problems: [] });
+  eq((await api('POST', `/api/contests/${C}/register`, undefined, { headers: as })).status, 201, 'join');
+  const c = await connect({ headers: as });
+  const topic = `contest/${C}/team/${name}`;
+  c.send({ type: 'subscribe', topic, req: 1 });
+  const m = await c.next((x) => (x.type === 'update' && x.topic === topic) || (x.type === 'error' && x.req === 1), 10000);
+  eq(m.type, 'update', `the team topic: ${JSON.stringify(m)}`);
+  c.close();
 });
 
 run();
