@@ -9,7 +9,7 @@
 #include "server.h"
 #include "util.h"
 
-static int username_ok(const char *s)
+int username_valid(const char *s)
 {
 	size_t n = strlen(s);
 	if (n < 3 || n > 32)
@@ -47,7 +47,7 @@ static void do_register(struct worker *w, struct req *r)
 	long wait;
 	if (!name || !pw) {
 		http_error(r, 400, "bad_request", "username and password are required strings");
-	} else if (!username_ok(name)) {
+	} else if (!username_valid(name)) {
 		http_error(r, 400, "bad_username", "a username is 3 to 32 letters, digits, '_', '.' or '-'");
 	} else if (strlen(pw) < 8 || strlen(pw) > 128) {
 		http_error(r, 400, "weak_password", "a password is 8 to 128 characters");

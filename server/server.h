@@ -154,6 +154,9 @@ void route_add_work(enum http_method m, const char *pattern, enum route_auth aut
 json_object *req_json(struct req *r);
 void api_runs_register(void);
 void api_auth_register(void);
+/* A username as registration allows it: 3 to 32 of letters, digits, '_',
+ * '.' and '-'. */
+int username_valid(const char *s);
 void api_misc_register(void);
 void api_problems_register(void);
 void api_submissions_register(void);

@@ -5,7 +5,6 @@
  * only that connection. Outgoing messages wait in a bounded queue of shared
  * buffers; a client that lets it fill up is dropped, never the server. */
 #include <stdarg.h>
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -347,19 +346,6 @@ static void resolve_done(void *arg)
 
 /* Topics a socket may follow: run/<id>, submission/<id>,
  * contest/<id>/scoreboard. */
-/* A username as registration allows it: 3 to 32 of letters, digits, '_',
- * '.' and '-'. */
-static int username_valid(const char *s)
-{
-	size_t n = strlen(s);
-	if (n < 3 || n > 32)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (!isalnum((unsigned char)s[i]) && !strchr("_.-", s[i]))
-			return 0;
-	return 1;
-}
-
 static int topic_parse(const char *topic, char *id, size_t idlen)
 {
 	if (!strncmp(topic, "run/", 4) && util_id_valid(topic + 4, 16)) {
