@@ -65,30 +65,23 @@ static long wait_of(redisContext *kv, const char *key, long limit)
 	return t;
 }
 
-static void login_keys(const char *name, const char *ip, char *ku, size_t nu, char *ki, size_t ni)
-{
-	snprintf(ku, nu, "verdict:rate:loginu:%.64s@%s", name, ip);
-	snprintf(ki, ni, "verdict:rate:loginip:%s", ip);
-}
-
+/* The keys rate_check counts in (buckets loginu and loginip). */
 long auth_login_wait(struct worker *w, const char *name, const char *ip)
 {
-	char ku[200], ki[120];
-	login_keys(name, ip, ku, sizeof ku, ki, sizeof ki);
+	char ku[240], ki[120];
+	snprintf(ku, sizeof ku, "verdict:rate:loginu:%.64s@%s", name, ip);
+	snprintf(ki, sizeof ki, "verdict:rate:loginip:%s", ip);
 	long wait = wait_of(w->kv, ku, setting(w->kv, "rate_login_failures_per_user"));
 	return wait >= 0 ? wait : wait_of(w->kv, ki, setting(w->kv, "rate_login_failures_per_ip"));
 }
 
 void auth_login_failed(struct worker *w, const char *name, const char *ip)
 {
-	char ku[200], ki[120];
-	login_keys(name, ip, ku, sizeof ku, ki, sizeof ki);
-	const char *keys[] = {ku, ki};
-	for (int i = 0; i < 2; i++) {
-		freeReplyObject(redisCommand(w->kv, "INCR %s", keys[i]));
-		/* The window starts at the first failure. */
-		freeReplyObject(redisCommand(w->kv, "PEXPIRE %s %d NX", keys[i], LOGIN_WINDOW_MS));
-	}
+	char who[200];
+	snprintf(who, sizeof who, "%.64s@%s", name, ip);
+	/* Counted only: the limits are checked by auth_login_wait. */
+	rate_check(w->kv, "loginu", who, 1L << 40, LOGIN_WINDOW_MS);
+	rate_check(w->kv, "loginip", ip, 1L << 40, LOGIN_WINDOW_MS);
 }
 
 /* Basic credentials would cost a hash per request: a verified pair is

@@ -228,30 +228,25 @@ static void auth_hop_done(void *arg)
 	int bad = h->bad;
 	free(h);
 	r->busy = 0;
-	if (r->ready || !r->wsi) {
-		if (r->wsi && !rt) {
-			http_add_header(r, "connection", "close");
-			lws_rx_flow_control(r->wsi, 1);
-		}
-		req_send(r);
-		return;
-	}
 	/* Before a large body (rt NULL): only an admin may send it. Past the
-	 * checks, the body is read from here on and dispatched as usual. */
-	if (!rt && !bad && !strcmp(r->user.role, "admin")) {
-		r->authed = 1;
-		r->body_max = (size_t)cfg.max_package_bytes;
+	 * checks, the body is read from here on and dispatched as usual.
+	 * Refused, reading goes on (what comes is dropped) so that lws writes
+	 * the reply, and the connection closes after it. */
+	if (!rt && r->wsi) {
 		lws_rx_flow_control(r->wsi, 1);
-		if (r->body_complete)
-			req_dispatch(r);
-		return;
-	}
-	if (!rt) {
-		/* Refused: reading goes on (what comes is dropped) so that lws
-		 * writes the reply; the connection closes after it. */
+		if (!r->ready && !bad && !strcmp(r->user.role, "admin")) {
+			r->authed = 1;
+			r->body_max = (size_t)cfg.max_package_bytes;
+			if (r->body_complete)
+				req_dispatch(r);
+			return;
+		}
 		http_add_header(r, "connection", "close");
 		r->body_done = 1;
-		lws_rx_flow_control(r->wsi, 1);
+	}
+	if (r->ready || !r->wsi) {
+		req_send(r);
+		return;
 	}
 	if (bad == AUTH_LIMITED) {
 		http_rate_limited(r, r->retry_ms, "failed logins");
@@ -533,6 +528,18 @@ static size_t body_limit(void)
 	return (size_t)(cfg.max_code_bytes + cfg.max_input_bytes + 65536);
 }
 
+/* An answer before the body is read (the body is then dropped and the
+ * connection closed after the reply). */
+static int refuse_before_body(struct req *r, int status, const char *code, const char *msg)
+{
+	r->body_done = 1;
+	atomic_fetch_add(&metric_http_requests, 1);
+	http_add_header(r, "connection", "close");
+	http_error(r, status, code, "%s", msg);
+	req_send(r);
+	return 0;
+}
+
 static int package_upload(const struct req *r)
 {
 	return r->method == HM_PUT && !strncmp(r->path, "/api/problems/", 14) && !strchr(r->path + 14, '/');
@@ -580,15 +587,10 @@ int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 			/* A body of unknown length (chunked): lws 4.1.6 does not
 			 * decode it on the server side, and a request is handed to
 			 * a worker only with its whole body. */
-			if (lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_TRANSFER_ENCODING) > 0) {
-				atomic_fetch_add(&metric_http_requests, 1);
-				r->body_done = 1;
-				http_add_header(r, "connection", "close");
-				http_error(r, 411, "length_required",
-					   "a request body needs a Content-Length (chunked bodies are not taken)");
-				req_send(r);
-				return 0;
-			}
+			if (lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_TRANSFER_ENCODING) > 0)
+				return refuse_before_body(
+					r, 411, "length_required",
+					"a request body needs a Content-Length (chunked bodies are not taken)");
 			unsigned long long want = cl[0] ? strtoull(cl, NULL, 10) : 0;
 			if (want > r->body_max && package_upload(r) &&
 			    want <= (unsigned long long)cfg.max_package_bytes && (r->cookie[0] || r->authz[0])) {
@@ -603,15 +605,10 @@ int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 			}
 			if (want > r->body_max) {
 				r->body_too_big = 1;
-				if (package_upload(r) && want <= (unsigned long long)cfg.max_package_bytes) {
-					/* Large enough for a package, but nobody logged in. */
-					r->body_done = 1;
-					atomic_fetch_add(&metric_http_requests, 1);
-					http_add_header(r, "connection", "close");
-					http_error(r, 401, "unauthorized", "log in as an admin to upload a package");
-					req_send(r);
-					return 0;
-				}
+				/* Large enough for a package, but nobody logged in. */
+				if (package_upload(r) && want <= (unsigned long long)cfg.max_package_bytes)
+					return refuse_before_body(r, 401, "unauthorized",
+								  "log in as an admin to upload a package");
 				return req_dispatch(r);
 			}
 			if (cl[0] && strtoull(cl, NULL, 10) > 0)

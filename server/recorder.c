@@ -175,14 +175,17 @@ static int record_refused(struct worker *w, const char *table, const char *id, c
 	return 0;
 }
 
-/* After a failed statement: -1 to try the entry again, or the JE fallback. */
-static int failed(struct worker *w, const char *table, const char *id)
+/* After a failed statement (in a transaction: rolled back here, after its
+ * reason is read, which ROLLBACK clears): -1 to try the entry again, or the
+ * JE fallback. */
+static int failed(struct worker *w, const char *table, const char *id, int in_transaction)
 {
-	if (db_error_transient(w->db))
-		return -1;
+	int again = db_error_transient(w->db);
 	char why[200];
 	snprintf(why, sizeof why, "MySQL %u: %s", mysql_errno(w->db), mysql_error(w->db));
-	return record_refused(w, table, id, why);
+	if (in_transaction)
+		db_exec(w->db, "ROLLBACK");
+	return again ? -1 : record_refused(w, table, id, why);
 }
 
 static int record_submission(struct worker *w, const char *id, const char *kind, const redisReply *fields)
@@ -211,7 +214,8 @@ static int record_submission(struct worker *w, const char *id, const char *kind,
 	if (!score_of(field(fields, "score", NULL), &score) || !score_of(field(fields, "max_score", NULL), &max)) {
 		verdict = "JE";
 		free(msg.s);
-		msg = text_of("judge error: the score is not a finite number", 45, MESSAGE_MAX);
+		static const char nan_msg[] = "judge error: the score is not a finite number";
+		msg = text_of(nan_msg, sizeof nan_msg - 1, MESSAGE_MAX);
 		score = max = NAN;
 	}
 	int tm = int_of(field(fields, "time_ms", NULL), 0, 1 << 30);
@@ -273,16 +277,11 @@ static int record_submission(struct worker *w, const char *id, const char *kind,
 		mysql_free_result(cr);
 	}
 	return 0;
-fail:;
-	/* The reason is read before ROLLBACK, which clears it. */
-	int again = db_error_transient(w->db);
-	char why[200];
-	snprintf(why, sizeof why, "MySQL %u: %s", mysql_errno(w->db), mysql_error(w->db));
-	db_exec(w->db, "ROLLBACK");
+fail:
 	json_object_put(arr);
 	free(msg.s);
 	free(judge.s);
-	return again ? -1 : record_refused(w, "submissions", id, why);
+	return failed(w, "submissions", id, 1);
 }
 
 /* 0 when the entry is handled (recorded now, or before: a replay changes
@@ -337,7 +336,7 @@ static int record(struct worker *w, const redisReply *fields)
 	free(msg.s);
 	free(judge.s);
 	if (err)
-		return failed(w, "runs", id);
+		return failed(w, "runs", id, 0);
 	if (mysql_affected_rows(w->db) == 1) {
 		atomic_fetch_add(&metric_results_recorded, 1);
 		publish_run(w, id);
