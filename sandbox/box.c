@@ -90,9 +90,8 @@ static struct {
 	int instance;    /* pid of the process that called box_global_init */
 	char state[256]; /* state_dir/<instance> */
 	int first_uid;
-	int netns;      /* the one empty network namespace */
 	cpu_set_t cpus; /* where the caller may run, at box_global_init */
-} box_g = {.netns = -1};
+} box_g;
 
 /* A ready box as the supervisor holds it: the init's end of a socket, its
  * pidfd, then the cgroup counters (BOX_CGF_*). */
@@ -488,8 +487,9 @@ static int box_init_fail(char *err, size_t errlen, const char *what, int e)
 }
 
 /* The landlock ABI 6 scope: no connecting to abstract unix sockets made
- * outside this box. All boxes share one empty network namespace, which is
- * where abstract names live. Best effort: older kernels lack it. */
+ * outside this box, not even by a box of the same slot. (Each slot's
+ * launcher has a network namespace of its own, where abstract names
+ * live.) Best effort: older kernels lack it. */
 static void box_landlock_scope(void)
 {
 #if defined(__NR_landlock_create_ruleset) && defined(__NR_landlock_restrict_self)
@@ -1332,23 +1332,16 @@ static void box_launcher_main(struct box *b, struct box_half *h, int sock)
 	box_l.b = b;
 	box_l.h = h;
 	box_l.pidfd = box_l.mntns = box_l.host_ns = box_l.tpl_ns = -1;
-	/* Keep the socket (as fd 3) and the netns (as fd 4), nothing else of
-	 * the caller's. */
+	/* Keep the socket (as fd 3), nothing else of the caller's. */
 	if (sock != 3) {
-		if (box_g.netns == 3)
-			box_g.netns = fcntl(box_g.netns, F_DUPFD_CLOEXEC, 5);
 		dup3(sock, 3, O_CLOEXEC);
 		sock = 3;
 	}
-	if (box_g.netns != 4) {
-		dup3(box_g.netns, 4, O_CLOEXEC);
-		box_g.netns = 4;
-	}
-	close_range(5, ~0U, 0);
+	close_range(4, ~0U, 0);
 	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 	for (int fd = 0; fd < 3 && null >= 0; fd++)
 		dup2(null, fd);
-	if (null > 4)
+	if (null > 3)
 		close(null);
 	box_l.sock = sock;
 	for (int i = 0; i < 2; i++) {
@@ -1389,10 +1382,14 @@ static void box_launcher_main(struct box *b, struct box_half *h, int sock)
 
 	char err[200] = "";
 	struct box_ready hello = {.type = BOX_MSG_HELLO};
-	/* The netns must be joined before any user namespace is made: it is
-	 * owned by the initial one. Boxes inherit it. */
-	if (setns(box_g.netns, CLONE_NEWNET) < 0)
-		box_lerr(err, sizeof err, "setns", "netns", errno);
+	/* An empty network namespace of this slot's own, made before any user
+	 * namespace (it is owned by the initial one); its boxes inherit it.
+	 * Of its own: two slots' boxes run at the same moment and must not
+	 * meet at an abstract unix socket or a loopback port. One per slot,
+	 * made once, as making one per run is the slow part of most
+	 * sandboxes; the boxes of one slot run one after another. */
+	if (unshare(CLONE_NEWNET) < 0)
+		box_lerr(err, sizeof err, "unshare", "network namespace", errno);
 	else if (setgroups(0, NULL) < 0)
 		box_lerr(err, sizeof err, "setgroups", "", errno);
 	else if (unshare(CLONE_NEWNS) < 0)
@@ -1402,7 +1399,6 @@ static void box_launcher_main(struct box *b, struct box_half *h, int sock)
 		box_lerr(err, sizeof err, "make / a slave", "", errno);
 	else if (box_tpl_build(err, sizeof err) == 0)
 		box_tpl_ns(err, sizeof err);
-	close(box_g.netns);
 	if (err[0]) {
 		hello.type = BOX_MSG_ERROR;
 		snprintf(hello.msg, sizeof hello.msg, "%s", err);
@@ -2655,30 +2651,6 @@ static void box_clean_stale_state(const char *state_dir)
 	closedir(d);
 }
 
-/* Makes the empty network namespace every box joins: creating one per run
- * is the slow part of most sandboxes. */
-static int box_make_netns(char *err, size_t errlen)
-{
-	int old = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-	if (old < 0)
-		return box_lerr(err, errlen, "open", "/proc/self/ns/net", errno);
-	int ret = 0;
-	if (unshare(CLONE_NEWNET) < 0) {
-		ret = box_lerr(err, errlen, "unshare", "CLONE_NEWNET", errno);
-	} else {
-		box_g.netns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-		if (box_g.netns < 0)
-			ret = box_lerr(err, errlen, "open", "the new netns", errno);
-		if (setns(old, CLONE_NEWNET) < 0) {
-			/* This thread would stay cut off from the network. */
-			ret = box_lerr(err, errlen, "setns", "back to the host netns", errno);
-			log_error("cannot return to the host network namespace", NULL);
-		}
-	}
-	close(old);
-	return ret;
-}
-
 int box_global_init(const struct box_global_config *cfg, char *err, size_t errlen)
 {
 	char dummy[8];
@@ -2715,16 +2687,11 @@ int box_global_init(const struct box_global_config *cfg, char *err, size_t errle
 		goto fail;
 	if ((ret = box_cg_global_init(box_g.instance, err, errlen)) < 0)
 		goto fail;
-	if ((ret = box_make_netns(err, errlen)) < 0)
-		goto fail;
 	box_g.ready = 1;
 	log_debug("box ready", "cgroup", box_cg_mode_name(), "state", box_g.state, NULL);
 	return 0;
 fail:
 	box_seccomp_global_release();
-	if (box_g.netns >= 0)
-		close(box_g.netns);
-	box_g.netns = -1;
 	rmdir(box_g.state);
 	return ret;
 }
@@ -2733,9 +2700,6 @@ void box_global_release(void)
 {
 	if (!box_g.ready)
 		return;
-	if (box_g.netns >= 0)
-		close(box_g.netns);
-	box_g.netns = -1;
 	box_seccomp_global_release();
 	rmdir(box_g.state);
 	box_g.ready = 0;

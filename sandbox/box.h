@@ -5,9 +5,10 @@
  * gives one result record. Everything the command starts dies with the run.
  *
  * Lifecycle: box_global_init() once per process, before any thread is
- * started (it creates the shared empty network namespace and the cgroup
- * parent); then one struct box per concurrent slot (box_new), each used by
- * one thread at a time; box_free() when done.
+ * started (it creates the cgroup parent); then one struct box per
+ * concurrent slot (box_new, whose launchers each make an empty network
+ * namespace of their own), each used by one thread at a time; box_free()
+ * when done.
  */
 #ifndef VERDICT_BOX_H
 #define VERDICT_BOX_H

@@ -11,6 +11,7 @@
 #include "box_internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -67,6 +68,38 @@ static int box_sc_sockets(scmp_filter_ctx ctx, uint32_t act, int nr, int inet)
 	return seccomp_rule_add(ctx, act, nr, 1, SCMP_A0(SCMP_CMP_GT, AF_INET6));
 }
 
+/* Ways one box could reach another running at the same moment through
+ * what they share, the read-only tree: a lock on one of its files (flock,
+ * fcntl record locks) or inotify events of its files being opened and
+ * read. Abstract unix sockets and loopback are per slot (each launcher has
+ * its own network namespace), System V IPC per box. A lock always succeeds
+ * and locks nothing, as on a file system without locks, so programs that
+ * lock their own files run on; a lock query finds no lock to report;
+ * inotify is absent, as in a kernel built without it. */
+static int box_sc_channels(scmp_filter_ctx ctx)
+{
+	static const int set_cmds[] = {F_SETLK, F_SETLKW, F_OFD_SETLK, F_OFD_SETLKW};
+	static const int get_cmds[] = {F_GETLK, F_OFD_GETLK};
+	int ret;
+	if ((ret = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(0), SCMP_SYS(flock), 0)) < 0)
+		return ret;
+	for (size_t i = 0; i < sizeof set_cmds / sizeof *set_cmds; i++)
+		if ((ret = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(0), SCMP_SYS(fcntl), 1,
+					    SCMP_A1(SCMP_CMP_EQ, (scmp_datum_t)set_cmds[i]))) < 0)
+			return ret;
+	for (size_t i = 0; i < sizeof get_cmds / sizeof *get_cmds; i++)
+		if ((ret = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOLCK), SCMP_SYS(fcntl), 1,
+					    SCMP_A1(SCMP_CMP_EQ, (scmp_datum_t)get_cmds[i]))) < 0)
+			return ret;
+	static const char *const absent[] = {"inotify_init", "inotify_init1", "inotify_add_watch", "futex_waitv"};
+	for (size_t i = 0; i < sizeof absent / sizeof *absent; i++) {
+		int nr = seccomp_syscall_resolve_name(absent[i]);
+		if (nr != __NR_SCMP_ERROR && (ret = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), nr, 0)) < 0)
+			return ret;
+	}
+	return 0;
+}
+
 static int box_sc_rules(scmp_filter_ctx ctx, uint32_t act, int inet)
 {
 	int ret;
@@ -91,7 +124,9 @@ static int box_sc_rules(scmp_filter_ctx ctx, uint32_t act, int inet)
 	}
 	/* clone3 passes its flags in memory, out of the filter's sight. ENOSYS
 	 * makes glibc fall back to clone, whose flags we can see. */
-	return seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
+	if ((ret = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0)) < 0)
+		return ret;
+	return box_sc_channels(ctx);
 }
 
 /* libseccomp checks the architecture, but on x86-64 an x32 call arrives

@@ -18,6 +18,7 @@ struct judge_config {
 	long output_limit_kb;  /* a program's output limit */
 	int max_deliveries;    /* a job that killed this many judges is a judge error */
 	const char *cache_dir; /* blobs and compiled programs */
+	const char *gate_dir;  /* the machine's kind gate (gate.h) */
 };
 extern struct judge_config jcfg;
 extern atomic_int judge_stopping;

@@ -12,6 +12,7 @@
 
 #include "config.h"
 #include "fetch.h"
+#include "gate.h"
 #include "judge.h"
 #include "lang.h"
 #include "log.h"
@@ -24,6 +25,8 @@ static const struct config_key keys[] = {
 	{"judge_dir", "var/judge", "host-only scratch files of this judge"},
 	{"box_dir", "/run/verdict-box", "where the boxes' work directories are mounted"},
 	{"box_first_uid", "60000", "box uids are this plus the slot number"},
+	{"gate_dir", "/run/verdict-gate",
+	 "lock files that keep IDE runs and secret tests apart; one directory for every judge of a machine"},
 	{"slots", "0", "boxes run at once (0: the number of cores)"},
 	{"name", NULL, "consumer name (default: judge-HOST-PID)"},
 	{"claim_ms", "15000", "a job idle this long at a dead judge is taken over"},
@@ -62,6 +65,13 @@ int main(int argc, char **argv)
 	jcfg.store_output = config_long("store_output_kb") * 1024;
 	jcfg.output_limit_kb = config_long("output_limit_kb");
 	jcfg.max_deliveries = (int)config_long("max_deliveries");
+	jcfg.gate_dir = config_str("gate_dir");
+	int g = gate_enter(jcfg.gate_dir, GATE_SECRET);
+	if (g < 0) {
+		log_error("cannot use the gate directory", "path", jcfg.gate_dir, "error", strerror(errno), NULL);
+		return 1;
+	}
+	gate_leave(g);
 	char host[64] = "";
 	gethostname(host, sizeof host - 1);
 	if (config_str("name"))

@@ -18,84 +18,36 @@
 #include "kv.h"
 #include "log.h"
 #include "package.h"
+#include "clics_time.h"
 #include "contest.h"
 #include "server.h"
 #include "util.h"
 
-/*** Times: CLICS RELTIME "h:mm:ss.uuu" and ABSTIME ISO 8601 ***/
+/*** Times: CLICS RELTIME and ABSTIME (clics_time.c) ***/
 
-static void reltime(char *out, size_t n, long long ms)
-{
-	const char *sign = ms < 0 ? "-" : "";
-	if (ms < 0)
-		ms = -ms;
-	snprintf(out, n, "%s%lld:%02lld:%02lld.%03lld", sign, ms / 3600000, ms / 60000 % 60, ms / 1000 % 60, ms % 1000);
-}
+#define reltime clics_reltime
+#define abstime clics_abstime
 
-/* "5:00:00", "5:00:00.000" or a number of seconds; -1 when malformed. */
+/* "5:00:00", "5:00:00.000" or a whole number of seconds; ms, or -1 when
+ * malformed or negative. */
 static long long parse_reltime(json_object *v)
 {
+	long long ms;
 	if (!v)
 		return -1;
-	if (json_object_is_type(v, json_type_int))
-		return json_object_get_int64(v) >= 0 ? json_object_get_int64(v) * 1000 : -1;
-	if (!json_object_is_type(v, json_type_string))
+	if (json_object_is_type(v, json_type_int)) {
+		int64_t s = json_object_get_int64(v);
+		return s >= 0 && s <= CLICS_RELTIME_MAX_H * 3600 ? s * 1000 : -1;
+	}
+	if (!json_object_is_type(v, json_type_string) || clics_parse_reltime(json_object_get_string(v), 0, &ms))
 		return -1;
-	int h, m, s, frac = 0;
-	char tail[8] = "";
-	int k = sscanf(json_object_get_string(v), "%d:%2d:%2d.%3d%7s", &h, &m, &s, &frac, tail);
-	if (k < 3 || tail[0] || h < 0 || m < 0 || m > 59 || s < 0 || s > 59)
-		return -1;
-	return ((long long)h * 3600 + m * 60 + s) * 1000 + (k >= 4 ? frac : 0);
+	return ms;
 }
 
-static void abstime(char *out, size_t n, long long ms)
-{
-	time_t t = (time_t)(ms / 1000);
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	snprintf(out, n, "%04d-%02d-%02dT%02d:%02d:%02d.%03lld+00:00", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-		 tm.tm_hour, tm.tm_min, tm.tm_sec, ms % 1000);
-}
-
-/* "2026-11-22T16:00:00Z", with optional .fff and a +hh:mm offset; ms since
- * the epoch, or -1. */
 static long long parse_abstime(const char *s)
 {
-	struct tm tm = {0};
-	int frac = 0, n = 0;
-	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
-		   &tm.tm_sec, &n) != 6)
-		return -1;
-	const char *p = s + n;
-	if (*p == '.') {
-		int k = 0, digits = 0;
-		p++;
-		while (*p >= '0' && *p <= '9') {
-			if (digits < 3)
-				k = k * 10 + (*p - '0'), digits++;
-			p++;
-		}
-		while (digits++ < 3)
-			k *= 10;
-		frac = k;
-	}
-	long off = 0;
-	if (*p == '+' || *p == '-') {
-		int hh, mm;
-		if (sscanf(p + 1, "%2d:%2d", &hh, &mm) != 2)
-			return -1;
-		off = (hh * 3600L + mm * 60L) * (*p == '-' ? -1 : 1);
-		p += 6;
-	} else if (*p == 'Z') {
-		p++;
-	}
-	if (*p)
-		return -1;
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	time_t t = timegm(&tm);
-	return ((long long)t - off) * 1000 + frac;
+	long long ms;
+	return clics_parse_abstime(s, &ms) ? -1 : ms;
 }
 
 /*** A contest as stored ***/

@@ -77,6 +77,9 @@ static void do_metrics(struct req *r)
 			 "# HELP verdict_ws_dropped_total Sockets dropped for falling behind.\n"
 			 "# TYPE verdict_ws_dropped_total counter\n"
 			 "verdict_ws_dropped_total %ld\n"
+			 "# HELP verdict_connections_refused_total Connections refused: their address held its limit.\n"
+			 "# TYPE verdict_connections_refused_total counter\n"
+			 "verdict_connections_refused_total %ld\n"
 			 "# HELP verdict_topics Topics with at least one subscriber.\n"
 			 "# TYPE verdict_topics gauge\n"
 			 "verdict_topics %ld\n"
@@ -86,7 +89,8 @@ static void do_metrics(struct req *r)
 			 atomic_load(&metric_http_requests), atomic_load(&metric_http_errors),
 			 atomic_load(&metric_runs_created), atomic_load(&metric_results_recorded),
 			 atomic_load(&metric_results_rejected), ws_count(), atomic_load(&metric_ws_messages),
-			 atomic_load(&metric_events_pushed), atomic_load(&metric_ws_dropped), events_topics(),
+			 atomic_load(&metric_events_pushed), atomic_load(&metric_ws_dropped),
+			 atomic_load(&metric_conns_refused), events_topics(),
 			 db_pending());
 	http_reply(r, 200, "text/plain; version=0.0.4; charset=utf-8", buf, (size_t)n);
 }

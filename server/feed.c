@@ -17,7 +17,9 @@
  * and last state, which only its one step task at a time (on a worker)
  * reads and writes; the lines a step makes go back through the task's
  * completion. */
+#include <errno.h>
 #include <stdio.h>
+#include <sys/socket.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,6 +41,7 @@ struct feed {
 	int drop; /* too far behind: the connection is to end */
 	struct user user;
 	char cid[65];
+	char ip[64]; /* the client's address: feeds per address are counted */
 	/* The step task's: the highest log entry sent and which of the last
 	 * FEED_WINDOW were, the state last sent, whether the feed is over. */
 	uint64_t hw;
@@ -316,6 +319,15 @@ void feed_notify(const char *cid)
 			feed_schedule(f);
 }
 
+static int peer_gone(int fd)
+{
+	char b;
+	if (fd < 0)
+		return 0;
+	ssize_t n = recv(fd, &b, 1, MSG_PEEK | MSG_DONTWAIT);
+	return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
+}
+
 static void feed_tick(lws_sorted_usec_list_t *sul)
 {
 	(void)sul;
@@ -327,6 +339,21 @@ static void feed_tick(lws_sorted_usec_list_t *sul)
 			feed_schedule(f);
 		if (f->wsi && f->len == f->sent && now - f->last_write_ms >= (int64_t)cfg.feed_keepalive_s * 1000)
 			feed_queue(f, "\n", 1);
+		/* A client gone shows now, not at the next write: lws reads
+		 * nothing more from an HTTP/1 connection while its reply
+		 * streams, so a FIN or a reset waits in the socket. */
+		if (f->wsi && peer_gone(lws_get_socket_fd(f->wsi))) {
+			f->drop = 1;
+			lws_set_timeout(f->wsi, PENDING_TIMEOUT_CLOSE_ACK, LWS_TO_KILL_ASYNC);
+			continue;
+		}
+		/* Lines waiting and nothing written for so long: the client
+		 * reads nothing (its socket is full). */
+		if (f->wsi && f->len > f->sent && now - f->last_write_ms >= (int64_t)cfg.feed_stall_s * 1000) {
+			log_warn("an event feed client reads nothing; dropped", "contest", f->cid, "ip", f->ip, NULL);
+			f->drop = 1;
+			lws_set_timeout(f->wsi, PENDING_TIMEOUT_CLOSE_ACK, LWS_TO_KILL_ASYNC);
+		}
 	}
 	if (feeds)
 		lws_sul_schedule(server_context, 0, &feed_timer, feed_tick, (lws_usec_t)FEED_CHECK_MS * 1000);
@@ -425,6 +452,7 @@ static void do_feed(struct worker *w, struct req *r)
 	struct feed *f = calloc(1, sizeof *f);
 	f->user = r->user;
 	snprintf(f->cid, sizeof f->cid, "%s", c.id);
+	snprintf(f->ip, sizeof f->ip, "%s", r->ip);
 	struct text t = {0};
 	if (since) {
 		f->hw = seq;
@@ -440,9 +468,25 @@ static void do_feed(struct worker *w, struct req *r)
 	r->ready = 1;
 }
 
+/* Service thread, before the worker: an address follows at most
+ * feeds_per_ip feeds at once (each holds a connection and a share of the
+ * workers' time for as long as it lasts). */
+static void feed_admit(struct req *r)
+{
+	long n = 0;
+	for (struct feed *f = feeds; f; f = f->next)
+		if (!f->gone && !f->drop && !strcmp(f->ip, r->ip))
+			n++;
+	if (n >= cfg.feeds_per_ip) {
+		http_add_header(r, "retry-after", "10");
+		http_error(r, 429, "too_many_feeds", "this address follows %ld event feeds already (at most %ld)", n,
+			   cfg.feeds_per_ip);
+	}
+}
+
 void feed_register(void)
 {
-	route_add_work(HM_GET, "/api/contests/:id/event-feed", AUTH_OPTIONAL, do_feed);
+	route_add_checked(HM_GET, "/api/contests/:id/event-feed", AUTH_OPTIONAL, feed_admit, do_feed);
 }
 
 /*** Writers: the log ***/

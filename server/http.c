@@ -52,6 +52,13 @@ void route_add_work(enum http_method m, const char *pattern, enum route_auth aut
 		routes[nroutes++] = (struct route){m, pattern, auth, NULL, work};
 }
 
+void route_add_checked(enum http_method m, const char *pattern, enum route_auth auth, route_fn check,
+		       route_work_fn work)
+{
+	if (nroutes < ROUTES_MAX)
+		routes[nroutes++] = (struct route){m, pattern, auth, check, work};
+}
+
 /* Matches "/api/runs/:id/share" against a path; fills r->param, r->param2. */
 static int route_match(const char *pattern, const char *path, struct req *r)
 {
@@ -77,6 +84,22 @@ static int route_match(const char *pattern, const char *path, struct req *r)
 			return 0;
 	}
 	return !*pattern && !*path;
+}
+
+/* The route for r's method and path (its parameters filled), as dispatch
+ * finds it; for the API fuzz target, which runs handlers without a socket.
+ * NULL when none. */
+const struct route *route_find(struct req *r, enum route_auth *auth, route_fn *fn, route_work_fn *work)
+{
+	for (int i = 0; i < nroutes; i++)
+		if (route_match(routes[i].pattern, r->path, r) &&
+		    (routes[i].method == r->method || (routes[i].method == HM_GET && r->method == HM_HEAD))) {
+			*auth = routes[i].auth;
+			*fn = routes[i].fn;
+			*work = routes[i].work;
+			return &routes[i];
+		}
+	return NULL;
 }
 
 /*** Replies ***/
@@ -642,6 +665,12 @@ int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		return 0;
 	case LWS_CALLBACK_HTTP_BODY_COMPLETION:
 		r = pss->req;
+		/* Again for one request: bytes came after its body
+		 * before its reply (a pipelined request). lws 4.1.6 would call
+		 * here for good without reading them, and the service thread
+		 * would spin; pipelining is refused anyway: close. */
+		if (r && r->body_completions++)
+			return -1;
 		if (r && r->busy && !r->authed)
 			r->body_complete = 1; /* dispatched when the admin check ends */
 		if (!r || r->ready || r->busy)
@@ -700,3 +729,53 @@ json_object *req_json(struct req *r)
 	}
 	return o;
 }
+
+/* Every API file's routes, in the order dispatch tries them. */
+void server_routes_register(void)
+{
+	api_runs_register();
+	api_auth_register();
+	api_misc_register();
+	api_problems_register();
+	api_submissions_register();
+	api_admin_register();
+	api_contests_register();
+	api_verification_register();
+	feed_register();
+}
+
+/*** The one protocol: HTTP and WebSocket ***/
+
+static int server_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
+{
+	switch (reason) {
+	case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
+		db_drain_completions();
+		events_drain();
+		return 0;
+	case LWS_CALLBACK_SERVER_NEW_CLIENT_INSTANTIATED:
+		return peers_accept(wsi); /* -1: lws closes it at once */
+	case LWS_CALLBACK_WSI_DESTROY:
+		peers_release(wsi);
+		return http_callback(wsi, reason, user, in, len);
+	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+	case LWS_CALLBACK_ESTABLISHED:
+	case LWS_CALLBACK_RECEIVE:
+	case LWS_CALLBACK_SERVER_WRITEABLE:
+	case LWS_CALLBACK_RECEIVE_PONG:
+	case LWS_CALLBACK_WS_PEER_INITIATED_CLOSE:
+	case LWS_CALLBACK_CLOSED:
+		return ws_callback(wsi, reason, user, in, len);
+	case LWS_CALLBACK_TIMER: /* only sockets set timers */
+		return ws_callback(wsi, reason, user, in, len);
+	default:
+		return http_callback(wsi, reason, user, in, len);
+	}
+}
+
+/* One protocol serves HTTP and the socket, so a client that names no
+ * subprotocol still lands here, on protocols[0]. */
+const struct lws_protocols server_protocols[] = {
+	{"verdict.v1", server_callback, sizeof(struct pss), 4096, 0, NULL, 0},
+	{NULL, NULL, 0, 0, 0, NULL, 0},
+};

@@ -386,9 +386,14 @@ static void add_args(json_object *arr, json_object *v)
 	if (json_object_is_type(v, json_type_string)) {
 		split_flags(arr, json_object_get_string(v));
 	} else if (json_object_is_type(v, json_type_array)) {
-		for (size_t i = 0; i < json_object_array_length(v); i++)
-			json_object_array_add(
-				arr, json_object_new_string(json_object_get_string(json_object_array_get_idx(v, i))));
+		/* Strings and numbers ("1e-6" reads as a number); a null, a
+		 * list or a map in the list is no argument (fuzz_package found
+		 * the null). */
+		for (size_t i = 0; i < json_object_array_length(v); i++) {
+			json_object *e = json_object_array_get_idx(v, i);
+			if (e && !json_object_is_type(e, json_type_object) && !json_object_is_type(e, json_type_array))
+				json_object_array_add(arr, json_object_new_string(json_object_get_string(e)));
+		}
 	}
 }
 

@@ -20,7 +20,7 @@
 
 #include "kv.h"
 
-/*** Configuration, read once at start (main.c) ***/
+/*** Configuration, read once at start (state.c) ***/
 
 struct server_config {
 	int port;
@@ -46,10 +46,26 @@ struct server_config {
 	int validator_check_s;
 	long rate_submissions, rate_runs, rate_login_user, rate_login_ip, rate_registrations;
 	long feed_keepalive_s;
+	long max_conns_per_ip; /* 0: no limit */
+	long feeds_per_ip;
+	long feed_stall_s;
+	long ws_idle_s;
 };
 extern struct server_config cfg;
 extern struct lws_context *server_context;
 extern atomic_int server_draining;
+int server_config_load(int argc, char **argv, char *err, size_t errlen);
+
+/* The context's options and its one protocol (HTTP and the WebSocket on
+ * one callback, http.c): the server and the fuzz targets start lws alike. */
+#define SERVER_LWS_OPTIONS (LWS_SERVER_OPTION_VALIDATE_UTF8 | LWS_SERVER_OPTION_DISABLE_IPV6)
+extern const struct lws_protocols server_protocols[];
+void server_routes_register(void);
+
+/* Connections per client address (peers.c), service thread only. */
+int peers_accept(struct lws *wsi); /* 0 takes a new connection, -1 refuses it */
+void peers_release(struct lws *wsi);
+long peers_count(const char *ip);
 
 /*** Users and auth (auth.c) ***/
 
@@ -113,6 +129,7 @@ struct req {
 	int origin_too_long; /* an Origin header too long to keep: refused, not ignored */
 	int authed;          /* the user was resolved (and is an admin) before the body */
 	int body_complete;   /* the body ended while that check ran */
+	int body_completions; /* lws said the body ended (once, but for a pipelined request) */
 	/* Filled by the handler (any thread while it owns the req). */
 	struct user user;
 	int status;
@@ -150,7 +167,12 @@ enum route_auth { AUTH_NONE, AUTH_OPTIONAL, AUTH_USER, AUTH_ADMIN };
 void route_add(enum http_method m, const char *pattern, enum route_auth auth, route_fn fn);
 /* The handler runs on a worker: most API calls, which all touch MySQL. */
 void route_add_work(enum http_method m, const char *pattern, enum route_auth auth, route_work_fn work);
+/* A check on the service thread first (it may answer), then the worker. */
+void route_add_checked(enum http_method m, const char *pattern, enum route_auth auth, route_fn check,
+		       route_work_fn work);
 /* Parses the JSON object body of r; NULL after replying 400. Caller owns it. */
+struct route;
+const struct route *route_find(struct req *r, enum route_auth *auth, route_fn *fn, route_work_fn *work);
 json_object *req_json(struct req *r);
 void api_runs_register(void);
 void api_auth_register(void);
@@ -337,6 +359,6 @@ void recorder_stop(void);
 /*** Metrics (api_misc.c) ***/
 
 extern atomic_long metric_http_requests, metric_http_errors, metric_runs_created, metric_results_recorded,
-	metric_results_rejected, metric_ws_messages, metric_events_pushed, metric_ws_dropped;
+	metric_results_rejected, metric_ws_messages, metric_conns_refused, metric_events_pushed, metric_ws_dropped;
 
 #endif

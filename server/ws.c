@@ -38,6 +38,9 @@ struct conn {
 	int close_code;        /* non-zero: close with it at the next writeable */
 	const char *close_why; /* the close frame's reason text */
 	int close_sent;        /* our close frame is out; waiting for the client's */
+	int64_t last_rx_ms;    /* anything from the client: a frame, a pong */
+	int ping_due;          /* a ping is to go at the next writeable */
+	int pinged;            /* one went, and nothing came since */
 	char ip[48];
 	struct conn *prev, *next;
 };
@@ -498,6 +501,9 @@ int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, v
 		c->q = calloc((size_t)cfg.ws_max_queue, sizeof *c->q);
 		c->wsi = wsi;
 		c->refs = 1;
+		c->last_rx_ms = util_mono_ms();
+		if (cfg.ws_idle_s > 0)
+			lws_set_timer_usecs(wsi, (lws_usec_t)cfg.ws_idle_s * LWS_USEC_PER_SEC);
 		lws_get_peer_simple(wsi, c->ip, sizeof c->ip);
 		pss->req = NULL;
 		pss->ws = c;
@@ -525,6 +531,8 @@ int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, v
 		if (!c || c->close_code)
 			return 0;
 		int64_t now = util_mono_ms();
+		c->last_rx_ms = now;
+		c->pinged = 0;
 		if (lws_is_first_fragment(wsi)) {
 			if (now - c->rate_window >= 1000) {
 				c->rate_window = now;
@@ -560,6 +568,30 @@ int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, v
 		}
 		return 0;
 	}
+	case LWS_CALLBACK_RECEIVE_PONG:
+		if (c) {
+			c->last_rx_ms = util_mono_ms();
+			c->pinged = 0;
+		}
+		return 0;
+	case LWS_CALLBACK_TIMER: {
+		/* Silent for ws_idle_s: a ping (browsers answer it by
+		 * themselves); silent for as long again: the client is gone or
+		 * holds a socket it does not use, and it is closed. */
+		if (!c || c->close_code || cfg.ws_idle_s <= 0)
+			return 0;
+		int64_t idle_ms = cfg.ws_idle_s * 1000, quiet = util_mono_ms() - c->last_rx_ms;
+		if (quiet < idle_ms) {
+			lws_set_timer_usecs(wsi, (lws_usec_t)(idle_ms - quiet) * 1000);
+		} else if (!c->pinged) {
+			c->pinged = c->ping_due = 1;
+			lws_callback_on_writable(wsi);
+			lws_set_timer_usecs(wsi, (lws_usec_t)idle_ms * 1000);
+		} else {
+			conn_close(c, LWS_CLOSE_STATUS_GOINGAWAY, "idle");
+		}
+		return 0;
+	}
 	case LWS_CALLBACK_SERVER_WRITEABLE:
 		if (!c)
 			return 0;
@@ -575,6 +607,17 @@ int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, v
 				return -1;
 			c->close_sent = 1;
 			lws_set_timeout(wsi, PENDING_TIMEOUT_CLOSE_ACK, 5);
+			return 0;
+		}
+		if (c->ping_due) {
+			/* With a payload: lws 4.1.6 passes on no empty pong. */
+			unsigned char ping[LWS_PRE + 4] = {0};
+			memcpy(ping + LWS_PRE, "idle", 4);
+			c->ping_due = 0;
+			if (lws_write(wsi, ping + LWS_PRE, 4, LWS_WRITE_PING) < 0)
+				return -1;
+			if (c->qlen)
+				lws_callback_on_writable(wsi);
 			return 0;
 		}
 		if (c->qlen) {

@@ -10,6 +10,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 file=$(mktemp /tmp/verdict-bench-spec.XXXXXX)
 trap '"$ROOT/scripts/stack.sh" stop-scratch "$file"; rm -f "$file"' EXIT
 ulimit -n 65536 2>/dev/null || true
-VERDICT_RATE_SUBMISSIONS_PER_MIN=100000000 VERDICT_JUDGES=1 VERDICT_BOX_FIRST_UID=63900 \
+# Every spectator comes from one address here: no per-address cap.
+VERDICT_MAX_CONNECTIONS_PER_IP=0 VERDICT_RATE_SUBMISSIONS_PER_MIN=100000000 VERDICT_JUDGES=1 VERDICT_BOX_FIRST_UID=63900 \
 	"$ROOT/scripts/stack.sh" start-scratch "$file" >/dev/null
 VERDICT_STACK_FILE=$file node "$ROOT/tests/bench/spectators.mjs" "${@:-5000 10000}"

@@ -288,4 +288,121 @@ test('a team whose name has a dot follows its own clarifications live', async ()
   c.close();
 });
 
+// Raw TCP connections from a loopback address of their own (a simulated
+// client host), each left open: what a client hoarding connections does.
+function openRaw(local, n) {
+  const u = new URL(S.url);
+  return Promise.all(Array.from({ length: n }, () => new Promise((resolve) => {
+    const s = net.connect({ host: u.hostname, port: Number(u.port), localAddress: local });
+    s.on('connect', () => resolve(s));
+    s.on('error', () => resolve(s));
+  })));
+}
+
+// Whether the server keeps a new connection from this address: it answers
+// a request on it, or ends it at once.
+function answers(local) {
+  const u = new URL(S.url);
+  return new Promise((resolve) => {
+    const req = http.get({ host: u.hostname, port: u.port, path: '/livez', localAddress: local, agent: false }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode));
+    });
+    req.on('error', () => resolve(0));
+    req.setTimeout(5000, () => { req.destroy(); resolve(0); });
+  });
+}
+
+test('one address holds at most max_connections_per_ip; the others are served, and it is again once it lets go', async () => {
+  const LIMIT = 1000; // the server's default
+  const hoarder = '127.0.0.77';
+  const refusedBefore = metric((await api('GET', '/metrics')).text, 'verdict_connections_refused_total');
+  const held = await openRaw(hoarder, LIMIT);
+  await sleep(300);
+  eq(await answers(hoarder), 0, 'one more from that address is closed at once');
+  eq(await answers('127.0.0.1'), 200, 'another address is served');
+  eq((await api('GET', '/api/languages')).status, 200, 'the API goes on');
+  const refused = metric((await api('GET', '/metrics')).text, 'verdict_connections_refused_total');
+  assert(refused > refusedBefore, `counted in /metrics: ${refusedBefore} -> ${refused}`);
+  for (const s of held) s.destroy();
+  await sleep(500);
+  eq(await answers(hoarder), 200, 'served again once its connections closed');
+});
+
+test('one address follows at most feeds_per_ip event feeds; a 429 with a JSON error says so', async () => {
+  const C = `feeds-${stamp}`, local = '127.0.0.78', u = new URL(S.url);
+  await putContest(C, { name: 'Feeds', start_time: iso(Date.now() - 60_000), duration: '1:00:00', problems: [] });
+  const open = (addr) => new Promise((resolve) => {
+    const req = http.get({ host: u.hostname, port: u.port, path: `/api/contests/${C}/event-feed`, localAddress: addr, agent: false }, (res) => {
+      if (res.statusCode !== 200) {
+        let body = '';
+        res.on('data', (d) => { body += d; });
+        res.on('end', () => resolve({ status: res.statusCode, body, req }));
+      } else {
+        res.once('data', () => resolve({ status: 200, req }));
+      }
+    });
+    req.on('error', (e) => resolve({ status: 0, body: String(e), req }));
+  });
+  const feeds = [];
+  for (let i = 0; i < 20; i++) feeds.push(await open(local));
+  eq(feeds.map((f) => f.status).filter((x) => x !== 200).length, 0, 'twenty feeds stream');
+  const over = await open(local);
+  eq(over.status, 429, `the 21st: ${over.body}`);
+  eq(JSON.parse(over.body).error?.code, 'too_many_feeds', 'a JSON error');
+  const other = await open('127.0.0.1');
+  eq(other.status, 200, 'another address follows the feed');
+  for (const f of [...feeds, other]) f.req.destroy();
+  const t0 = Date.now();
+  let again;
+  for (;;) {
+    again = await open(local);
+    if (again.status === 200 || Date.now() - t0 > 3000) break; // the server looks every second
+    await sleep(200);
+  }
+  eq(again.status, 200, 'once they closed, the address may follow again');
+  console.log(`  (a closed feed was let go in ${Date.now() - t0} ms)`);
+  again.req.destroy();
+});
+
+test('a socket that says nothing is pinged, and closed when it does not answer; one that answers stays', async () => {
+  const idle = Number(S.VERDICT_WS_IDLE_S || 60);
+  assert(idle <= 5, `the suite's stack pings after ${idle} s (VERDICT_WS_IDLE_S): too long for this test`);
+  const u = new URL(S.url);
+  const raw = net.connect({ host: u.hostname, port: Number(u.port) });
+  await new Promise((r) => raw.on('connect', r));
+  raw.write('GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+    'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n');
+  let got = Buffer.alloc(0), ended = null;
+  const t0 = Date.now();
+  raw.on('data', (d) => { got = Buffer.concat([got, d]); });
+  raw.on('close', () => { ended = Date.now() - t0; });
+  const polite = await connect();
+  while (ended === null && Date.now() - t0 < (idle * 3 + 5) * 1000) await sleep(100);
+  const head = got.indexOf('\r\n\r\n');
+  assert(head > 0 && /^HTTP\/1.1 101/.test(got.toString()), 'upgraded');
+  const frames = got.subarray(head + 4);
+  eq(frames[0], 0x89, `a ping first: ${frames.subarray(0, 8).toString('hex')}`);
+  assert(ended !== null && ended >= idle * 2000 - 500, `closed after two silent periods: ${ended} ms`);
+  eq(polite.closed, null, 'a client that answers pings is still open');
+  polite.send({ type: 'ping', req: 'still' });
+  eq((await polite.next((m) => m.type === 'pong', 5000)).req, 'still', 'and still served');
+  polite.close();
+});
+
+test('bytes after a request body, before its reply, close that connection and stall nothing (found by fuzz_http)', async () => {
+  // What the fuzzer sent: a POST whose body is followed at once by more
+  // bytes. lws 4.1.6 spun on the service thread over them, for good.
+  const bytes = Buffer.from('504f5354202f6170692f617574682f6c6f676f757420485454502f312e310d0a486f7374272076657254502f312e310d0a48310d547970653a206170706c69636174696f6e2f70736f70736f6e0d0a436f6e74656e742d4c656e6774683a2034320d0a0d0a7b227075626c6963223a2074722f7773ffffffffffffffffffffffff75652c202274616773203a225b22474554202f6d6574726d617468222c6963617474656e743d547970502f312e316f7443742d4c656e6774683a206e0d0a436f6e74656e742d4c656e6774683a2034320d0a0d0a7b227075626c6963223a2074722f7773ffffffffffffffffffffffff75652c202274616773203a225b22474554202f6d6574726d617468222c6963617474656e743d547970502f312e316f7443742d4c656e6774683a20320d0a0d0a7b7d', 'hex');
+  const u = new URL(S.url);
+  const s = net.connect({ host: u.hostname, port: Number(u.port) });
+  await new Promise((r) => s.on('connect', r));
+  s.write(bytes);
+  const closed = await new Promise((r) => { s.on('close', () => r(true)); s.on('error', () => {}); setTimeout(() => r(false), 5000); s.resume(); });
+  assert(closed, 'the connection is closed');
+  const t0 = Date.now();
+  eq(await answers('127.0.0.1'), 200, 'the server still answers');
+  assert(Date.now() - t0 < 2000, `promptly: ${Date.now() - t0} ms`);
+});
+
 run();

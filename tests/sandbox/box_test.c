@@ -1,8 +1,9 @@
 /* Host-side safety of the box library, linked against it directly:
  * box_read_file refuses what a box can plant (symlinks to host files, links
  * out of the work directory, FIFOs), box_clean empties a hostile tree
- * without following links, concurrent slots do not see each other, and a
- * kept box's figures are its run's own.
+ * without following links, concurrent slots do not see each other, a
+ * secret in one slot cannot cross to a program running in another at the
+ * same moment (channel.c), and a kept box's figures are its run's own.
  *
  * Prints "ok NAME" or "FAIL NAME: why" per check; exit 1 on any failure.
  * Built and run by run_hostile.sh. */
@@ -191,6 +192,75 @@ static void concurrent(void)
 	}
 }
 
+/* A hostile pair: slot 20 holds a secret and offers it every way it can
+ * (channel.c send) while slot 21 listens (channel.c recv), as a submission
+ * on a secret test and an IDE run beside it would. */
+struct pair_side {
+	struct box *b;
+	char *const *argv;
+	char out[512];
+	int ret;
+	struct box_result res;
+	const char *progs;
+};
+
+static void *pair_run(void *arg)
+{
+	struct pair_side *p = arg;
+	char path[512];
+	snprintf(path, sizeof path, "%s/../out", box_workdir(p->b));
+	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	struct box_spec spec;
+	box_spec_init(&spec);
+	spec.argv = p->argv;
+	spec.workdir = box_workdir(p->b);
+	spec.lim.cpu_s = 10;
+	spec.lim.wall_s = 20;
+	spec.stdout_fd = fd;
+	spec.inet_sockets = 1; /* the widest a language gets (Java) */
+	spec.dirs[0] = (struct box_dir){p->progs, "/progs", 0};
+	spec.ndirs = 1;
+	p->ret = box_run(p->b, &spec, &p->res);
+	ssize_t n = pread(fd, p->out, sizeof p->out - 1, 0);
+	p->out[n > 0 ? n : 0] = 0;
+	close(fd);
+	unlink(path);
+	return NULL;
+}
+
+static void pair(void)
+{
+	const char *progs = getenv("VERDICT_CHANNEL_DIR");
+	if (!progs) {
+		check(0, "hostile pair", "VERDICT_CHANNEL_DIR is not set (run_hostile.sh sets it)");
+		return;
+	}
+	char err[256];
+	char *send_argv[] = {"/progs/channel", "send", "the-secret-answer-42", NULL};
+	char *recv_argv[] = {"/progs/channel", "recv", NULL};
+	struct pair_side s = {.argv = send_argv, .progs = progs}, r = {.argv = recv_argv, .progs = progs};
+	s.b = box_new(20, err, sizeof err);
+	r.b = s.b ? box_new(21, err, sizeof err) : NULL;
+	if (!s.b || !r.b) {
+		check(0, "hostile pair", err);
+		return;
+	}
+	pthread_t ts, tr;
+	pthread_create(&ts, NULL, pair_run, &s);
+	usleep(300000); /* the sender has locked, bound and listened */
+	pthread_create(&tr, NULL, pair_run, &r);
+	pthread_join(tr, NULL);
+	pthread_join(ts, NULL);
+	char why[1200];
+	snprintf(why, sizeof why, "sender %s %s; receiver %s %s: %s", box_status_name(s.res.status), s.res.message,
+		 box_status_name(r.res.status), r.res.message, r.out);
+	check(!s.ret && !r.ret && s.res.status == BOX_OK && r.res.status == BOX_OK &&
+		      !strcmp(r.out, "flock:closed fcntl:closed inotify:closed unix:closed inet:closed shm:closed\n"),
+	      "hostile pair: no secret crosses between slots", why);
+	box_free(s.b);
+	box_free(r.b);
+}
+
 /* A run's tmpfs size differs from the one its ready box was made with:
  * the box's init resizes /tmp (and a private /box) before the program. */
 static void tmpfs_resize(struct box *b)
@@ -283,6 +353,7 @@ int main(void)
 	clean(b);
 	box_free(b);
 	concurrent();
+	pair();
 	box_global_release();
 	return failures ? 1 : 0;
 }

@@ -298,7 +298,9 @@ if [ $# -eq 0 ]; then
 		"$HERE/box_test.c" "$ROOT/sandbox/box.c" "$ROOT/sandbox/box_cgroup.c" \
 		"$ROOT/sandbox/box_seccomp.c" "$ROOT/common/log.c" -pthread \
 		$(pkg-config --cflags --libs libseccomp json-c) 2>"$WORK/cc.log"; then
-		"$WORK/box_test" >"$WORK/box_test.out" 2>&1
+		mkdir -p "$WORK/channel" && chmod 755 "$WORK/channel" &&
+			gcc -O2 -o "$WORK/channel/channel" "$HERE/channel.c" 2>>"$WORK/cc.log"
+		VERDICT_CHANNEL_DIR=$WORK/channel "$WORK/box_test" >"$WORK/box_test.out" 2>&1
 		rc=$?
 		bad=$(grep -c '^FAIL' "$WORK/box_test.out")
 		good=$(grep -c '^ok' "$WORK/box_test.out")

@@ -68,6 +68,11 @@ int main(void)
 	longtok[sizeof longtok - 1] = 0;
 	CHECK(run(longtok, "3", "") == 0);
 	CHECK(plain(last_msg) && strstr(last_msg, "...'"));
+	/* Found by fuzz_check: a number too large for a double is still equal
+	 * to itself (inf - inf is not a difference), and not to another one. */
+	CHECK(run("2e19191", "2e19191", "float_absolute_tolerance 0") == 1);
+	CHECK(run("1e999", "2e999", "float_tolerance 1e-6") == 0);
+	CHECK(run("-1e999", "-1e999", "float_relative_tolerance 1e-9") == 1);
 	/* Bad flags are the problem's fault, not the submission's. */
 	CHECK(run("1", "1", "float_tolerance") == -1);
 	CHECK(run("1", "1", "bogus_flag") == -1);

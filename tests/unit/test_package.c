@@ -156,8 +156,30 @@ static void test_unsafe(void)
 	CHECK(pkg_read_zip("not a zip", 9, &lim, &p, err, sizeof err) == -1);
 }
 
+/* Found by fuzz_package: a null in a list of validator arguments (an
+ * empty anchor, "~") crashed the importer; it is no argument. */
+static void test_null_args(void)
+{
+	char err[256];
+	struct pkg p;
+	const char *pairs[] = {"problem.yaml", "name: X\n", "data/sample/1.in", "1\n", "data/sample/1.ans", "1\n",
+			       "data/sample/test_group.yaml", "output_validator_args: [&a , \"1e-6\", ~, [x], 2]\n",
+			       NULL};
+	CHECK(roundtrip(pairs, &p, err, sizeof err) == 0);
+	CHECK(pkg_analyse(&p, 2, 1024, err, sizeof err) == 0);
+	CHECK(p.ntests == 1);
+	if (p.ntests == 1) {
+		const char *args = json_object_to_json_string_ext(p.tests[0].args, JSON_C_TO_STRING_PLAIN);
+		CHECK(strcmp(args, "[\"1e-6\",\"2\"]") == 0);
+		if (strcmp(args, "[\"1e-6\",\"2\"]"))
+			fprintf(stderr, "args: %s\n", args);
+	}
+	pkg_free(&p);
+}
+
 int main(void)
 {
+	test_null_args();
 	test_yaml();
 	test_layout();
 	test_unsafe();

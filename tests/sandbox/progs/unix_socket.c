@@ -1,4 +1,4 @@
-// AF_UNIX sockets are allowed, and are only the box's own: the shared empty
+// AF_UNIX sockets are allowed, and are only the box's own: its slot's empty
 // network namespace hides the host's abstract names.
 // expect: status=OK
 #include <stdio.h>
