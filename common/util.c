@@ -119,6 +119,12 @@ const char *util_json_str(json_object *o, const char *key)
 	return json_object_get_string(v);
 }
 
+const char *util_json_text(json_object *v)
+{
+	const char *s = v ? json_object_get_string(v) : NULL;
+	return s ? s : "";
+}
+
 int util_json_int(json_object *o, const char *key, int64_t *out)
 {
 	json_object *v;

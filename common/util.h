@@ -26,6 +26,9 @@ int util_url_parse(const char *s, struct util_url *u);
 
 /* json-c access that tolerates missing keys and wrong types. Borrowed. */
 const char *util_json_str(json_object *o, const char *key);
+/* Any value as text ("" for a JSON null): a list of a package's strings may
+ * hold a null (an empty YAML node). */
+const char *util_json_text(json_object *v);
 int util_json_int(json_object *o, const char *key, int64_t *out); /* 0 found, -1 not */
 
 /* mkdir -p: 0, or -1 with errno set. */

@@ -137,13 +137,13 @@ static json_object *expected_verdicts(json_object *expect)
 		if (fin) {
 			ok = 0;
 			for (size_t j = 0; j < json_object_array_length(fin); j++)
-				ok |= !strcmp(json_object_get_string(json_object_array_get_idx(fin, j)), all[i]);
+				ok |= !strcmp(util_json_text(json_object_array_get_idx(fin, j)), all[i]);
 		} else {
 			int p = !perm, r = !req;
 			for (size_t j = 0; perm && j < json_object_array_length(perm); j++)
-				p |= !strcmp(json_object_get_string(json_object_array_get_idx(perm, j)), all[i]);
+				p |= !strcmp(util_json_text(json_object_array_get_idx(perm, j)), all[i]);
 			for (size_t j = 0; req && j < json_object_array_length(req); j++)
-				r |= !strcmp(json_object_get_string(json_object_array_get_idx(req, j)), all[i]);
+				r |= !strcmp(util_json_text(json_object_array_get_idx(req, j)), all[i]);
 			ok = p && r;
 		}
 		if (ok)

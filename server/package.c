@@ -2,6 +2,7 @@
  * the reading of the Kattis layout. See docs/PROBLEMS.md for what is taken
  * from where. */
 #include "package.h"
+#include "util.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -568,7 +569,7 @@ static int pkg_unsupported(struct pkg *p, int legacy, char *err, size_t errlen)
 	const char *ts = type && !json_object_is_type(type, json_type_array) ? json_object_get_string(type) : "";
 	for (size_t i = 0; type && json_object_is_type(type, json_type_array) && i < json_object_array_length(type);
 	     i++)
-		if (!strcmp(json_object_get_string(json_object_array_get_idx(type, i)), "submit-answer"))
+		if (!strcmp(util_json_text(json_object_array_get_idx(type, i)), "submit-answer"))
 			ts = "submit-answer";
 	if (strstr(ts, "submit-answer")) {
 		snprintf(err, errlen, "problem.yaml: type submit-answer is not supported");

@@ -2,6 +2,7 @@
  * what is expected of each (the folder it is in, submissions.yaml of the
  * 2025-09 format, @EXPECTED_RESULTS@ lines of DOMjudge's), and whether a
  * judged submission meets it. */
+#include "util.h"
 #include "verify.h"
 
 #include <ctype.h>
@@ -32,7 +33,7 @@ static json_object *verdicts(const char *const *v)
 static int in_list(json_object *list, const char *v)
 {
 	for (size_t i = 0; list && i < json_object_array_length(list); i++)
-		if (!strcmp(json_object_get_string(json_object_array_get_idx(list, i)), v))
+		if (!strcmp(util_json_text(json_object_array_get_idx(list, i)), v))
 			return 1;
 	return 0;
 }

@@ -175,6 +175,13 @@ static void test_null_args(void)
 			fprintf(stderr, "args: %s\n", args);
 	}
 	pkg_free(&p);
+
+	/* And one in problem.yaml's list of types. */
+	const char *types[] = {"problem.yaml", "name: X\ntype: [pass-fail, &m ]\n", "data/sample/1.in", "1\n",
+			       "data/sample/1.ans", "1\n", NULL};
+	CHECK(roundtrip(types, &p, err, sizeof err) == 0);
+	CHECK(pkg_analyse(&p, 2, 1024, err, sizeof err) == 0);
+	pkg_free(&p);
 }
 
 int main(void)
