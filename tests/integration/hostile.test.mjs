@@ -405,4 +405,72 @@ test('bytes after a request body, before its reply, close that connection and st
   assert(Date.now() - t0 < 2000, `promptly: ${Date.now() - t0} ms`);
 });
 
+test('a contest runs on while one team sends everything above at it', async () => {
+  const P = `siege-${stamp}`, C = `siege-${stamp}`;
+  await importCopy(P);
+  const mk = async (name) => {
+    eq((await api('POST', '/api/auth/register', { username: name, password: 'siege pass' })).status, 201, `register ${name}`);
+    return basic(name, 'siege pass');
+  };
+  const honest = await mk(`calm${stamp}`), hostile = await mk(`siege${stamp}`);
+  await putContest(C, { name: 'Siege', start_time: iso(Date.now() - 60_000), duration: '1:00:00', problems: [{ id: P, label: 'A' }] });
+  for (const h of [honest, hostile]) eq((await api('POST', `/api/contests/${C}/register`, undefined, { headers: h })).status, 201, 'join');
+  const watcher = await connect();
+  watcher.send({ type: 'subscribe', topic: `contest/${C}/scoreboard`, req: 'w' });
+  await watcher.next((m) => m.type === 'update' && m.topic === `contest/${C}/scoreboard`, 10000);
+
+  const bad = '127.0.0.91', u = new URL(S.url);
+  const attack = [
+    // Output that is not UTF-8, NaN-ish text, a fork of output: judged, never stalling the recorder.
+    (async () => {
+      for (const code of ['import sys\nsys.stdout.buffer.write(b"\\xff\\xfe\\xfd" * 30)\n', 'print(float("nan"))\n', 'print("x" * 10**7)\n']) {
+        const r = await api('POST', '/api/submissions', { problem: P, language: 'python3', code, contest: C }, { headers: hostile });
+        eq(r.status, 202, `hostile submission ${r.text}`);
+      }
+    })(),
+    // Guessing the honest team's password, from the hostile address.
+    (async () => { for (let i = 0; i < 15; i++) await fromAddress(bad, 'GET', '/api/me', basic(`calm${stamp}`, `guess ${i}`)); })(),
+    // Hoarding connections and feeds, and one pipelined request after a body.
+    (async () => {
+      const held = await openRaw(bad, 300);
+      const s = net.connect({ host: u.hostname, port: Number(u.port), localAddress: bad });
+      await new Promise((r) => s.on('connect', r));
+      s.write('POST /api/auth/logout HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}GET /api/me HTTP/1.1\r\nHost: x\r\n\r\n');
+      await sleep(3000);
+      s.destroy();
+      for (const h of held) h.destroy();
+    })(),
+    // Socket floods: too many subscriptions, garbage, a flood of messages.
+    (async () => {
+      const c = await connect({ headers: hostile });
+      for (let i = 0; i < 70; i++) c.send({ type: 'subscribe', topic: `run/nosuchrun${i}` });
+      c.send('{"type": "subscribe", "topic": ' + '['.repeat(5000));
+      for (let i = 0; i < 200; i++) c.send({ type: 'ping' });
+      await sleep(1500);
+      c.ws.terminate();
+    })(),
+    // Oversized and malformed bodies, anonymous package uploads.
+    (async () => {
+      await fromAddress(bad, 'PUT', `/api/problems/${P}`, { 'content-length': String(100 << 20) }, '').catch(() => {});
+      await fromAddress(bad, 'POST', '/api/runs', { 'content-type': 'application/json' }, '{"language": "c", "code": ' + '"'.repeat(3)).catch(() => {});
+      await fromAddress(bad, 'POST', `/api/contests/${C}/clarifications`, { ...hostile, 'content-type': 'application/json' }, JSON.stringify({ text: '\u0000'.repeat(10) + 'x'.repeat(100000) })).catch(() => {});
+    })(),
+  ];
+  // Meanwhile the honest team solves the problem, and sees it on the board.
+  const t0 = Date.now();
+  const r = await api('POST', '/api/submissions', { problem: P, language: 'python3', code: AC_SUM, contest: C }, { headers: honest });
+  eq(r.status, 202, `the honest submission ${r.text}`);
+  const verdict = await waitSubmission(r.json.id, honest, 90000);
+  eq(verdict.verdict, 'AC', 'the honest team is judged right');
+  await Promise.all(attack);
+  const board = await api('GET', `/api/contests/${C}/scoreboard`);
+  const row = board.json.rows.find((x) => x.team_id === `calm${stamp}`);
+  eq(row && row.score.num_solved, 1, 'the honest team solved it on the board');
+  const pushed = await watcher.next((m) => m.type === 'update' && m.topic === `contest/${C}/scoreboard` && m.data.rows?.some((x) => x.team_id === `calm${stamp}` && x.score.num_solved === 1), 30000);
+  assert(pushed, 'spectators saw it live');
+  eq((await api('GET', '/api/me', undefined, { headers: honest })).status, 200, 'the honest team still logs in from its own address');
+  console.log(`  (the honest verdict came ${Date.now() - t0} ms after its submission, under attack)`);
+  watcher.close();
+});
+
 run();
