@@ -581,6 +581,7 @@ int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		r = calloc(1, sizeof *r);
 		if (!r)
 			return -1;
+		r->nth = peers_next_request(wsi);
 		pss->req = r;
 		r->wsi = wsi;
 		r->started_ms = util_mono_ms();
@@ -615,6 +616,16 @@ int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 					r, 411, "length_required",
 					"a request body needs a Content-Length (chunked bodies are not taken)");
 			unsigned long long want = cl[0] ? strtoull(cl, NULL, 10) : 0;
+			if (want > r->body_max && package_upload(r) &&
+			    want <= (unsigned long long)cfg.max_package_bytes && (r->cookie[0] || r->authz[0]) &&
+			    r->nth > 1)
+				/* Its read is paused while the sender is checked, and
+				 * lws 4.1.6 hands on freed memory when that happens to
+				 * bytes it had already read behind another request
+				 * (fuzz_http found it). A connection of its own. */
+				return refuse_before_body(r, 409, "fresh_connection",
+							  "a package this large goes on a connection of its own: send "
+							  "it again");
 			if (want > r->body_max && package_upload(r) &&
 			    want <= (unsigned long long)cfg.max_package_bytes && (r->cookie[0] || r->authz[0])) {
 				/* Who sends it first, the body after (rx paused). */

@@ -66,6 +66,7 @@ void server_routes_register(void);
 int peers_accept(struct lws *wsi); /* 0 takes a new connection, -1 refuses it */
 void peers_release(struct lws *wsi);
 long peers_count(const char *ip);
+unsigned peers_next_request(struct lws *wsi); /* 1 for a connection's first request, 2 for its second... */
 
 /*** Users and auth (auth.c) ***/
 
@@ -130,6 +131,7 @@ struct req {
 	int authed;          /* the user was resolved (and is an admin) before the body */
 	int body_complete;   /* the body ended while that check ran */
 	int body_completions; /* lws said the body ended (once, but for a pipelined request) */
+	unsigned nth;         /* the connection's first request, its second... */
 	/* Filled by the handler (any thread while it owns the req). */
 	struct user user;
 	int status;
