@@ -473,24 +473,19 @@ test('a contest runs on while one team sends everything above at it', async () =
   watcher.close();
 });
 
-test('a package-sized upload behind another request on its connection is refused, to be sent again on its own (found by fuzz_http)', async () => {
-  // lws 4.1.6 handed freed memory to the body callback when the upload's
-  // read was paused (for the sender's check) over bytes read behind an
-  // earlier request.
+test('nothing sent behind a request is read: one request per connection (found by fuzz_http)', async () => {
+  // A POST behind a GET in one write, its body cut short: lws 4.1.6 handed
+  // the body callback freed memory for it.
   const u = new URL(S.url);
   const s = net.connect({ host: u.hostname, port: Number(u.port) });
   await new Promise((r) => s.on('connect', r));
   let got = '';
   s.on('data', (d) => { got += d.toString('latin1'); });
-  const closed = new Promise((r) => { s.on('close', r); s.on('error', () => {}); });
-  const auth = basic('admin', adminPassword()).authorization;
-  s.write('GET /livez HTTP/1.1\r\nHost: x\r\n\r\n' +
-    `PUT /api/problems/big-${stamp} HTTP/1.1\r\nHost: x\r\nAuthorization: ${auth}\r\nContent-Type: application/zip\r\nContent-Length: 12000000\r\n\r\nPK` + 'x'.repeat(4000));
-  await Promise.race([closed, sleep(5000)]);
-  s.destroy();
-  assert(/^HTTP\/1.1 200/.test(got), `the first request answered: ${got.slice(0, 80)}`);
-  assert(/HTTP\/1.1 409[\s\S]*fresh_connection/.test(got), `the upload refused with a reason: ${got.slice(-300)}`);
-  eq((await api('GET', `/api/problems/big-${stamp}`, undefined, { headers: admin() })).status, 404, 'nothing imported');
+  const closed = new Promise((r) => { s.on('close', () => r(true)); s.on('error', () => {}); });
+  s.write('GET /livez HTTP/1.1\r\nHost: x\r\n\r\nPOST /api/runs HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{"language": "c", "code": "');
+  assert(await Promise.race([closed, sleep(5000).then(() => false)]), 'the server closes the connection');
+  assert(/^HTTP\/1.1 200/.test(got) && /connection: close/i.test(got), `the first request answered, with connection: close: ${got.slice(0, 120)}`);
+  eq((got.match(/HTTP\/1.1 /g) || []).length, 1, 'the request behind it is not read');
   eq(await answers('127.0.0.1'), 200, 'the server goes on');
 });
 

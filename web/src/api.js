@@ -92,17 +92,7 @@ export const api = {
   problems: (params) => request('GET', `/api/problems${queryString(params)}`),
   problem: (id) => request('GET', `/api/problems/${enc(id)}`),
   /* Resolves with {status: 201 (new) or 200 (replaced), data}. */
-  uploadProblem: async (id, file) => {
-    const put = () => request('PUT', `/api/problems/${enc(id)}`, { raw: file, type: 'application/zip' }, { withStatus: true });
-    try {
-      return await put();
-    } catch (e) {
-      // A large package goes on a connection of its own; the server closed
-      // the one this went on, so the second try gets a fresh one.
-      if (e.code === 'fresh_connection') return put();
-      throw e;
-    }
-  },
+  uploadProblem: (id, file) => request('PUT', `/api/problems/${enc(id)}`, { raw: file, type: 'application/zip' }, { withStatus: true }),
   updateProblem: (id, fields) => request('PATCH', `/api/problems/${enc(id)}`, fields),
   deleteProblem: (id) => request('DELETE', `/api/problems/${enc(id)}`),
   rejudgeProblem: (id) => request('POST', `/api/problems/${enc(id)}/rejudge`),
