@@ -174,6 +174,7 @@ VERDICT_STACK=$dir
 VERDICT_MYSQL_URL=$mysql_url
 VERDICT_REDIS_URL=$redis_url
 VERDICT_WS_IDLE_S=${VERDICT_WS_IDLE_S:-60}
+VERDICT_METRICS_TOKEN=${VERDICT_METRICS_TOKEN:-}
 EOF
 	echo "http://127.0.0.1:$port" >"$dir/url"
 	for _ in $(seq 1 600); do

@@ -127,10 +127,9 @@ static void do_login(struct worker *w, struct req *r)
 
 static void do_logout(struct worker *w, struct req *r)
 {
-	const char *p = strstr(r->cookie, "verdict_session=");
+	size_t n;
+	const char *p = auth_session_token(r->cookie, &n);
 	if (p) {
-		p += strlen("verdict_session=");
-		size_t n = strcspn(p, "; ");
 		unsigned char hash[32];
 		crypto_hash_sha256(hash, (const unsigned char *)p, n);
 		int err;

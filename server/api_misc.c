@@ -1,4 +1,5 @@
 /* Health, readiness and metrics. */
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,8 +46,23 @@ static void do_readyz(struct worker *w, struct req *r)
 	}
 }
 
+/* Counters of the whole service: for the operator's scraper (a token in
+ * ?token=, compared in constant time) or an admin, nobody else. */
 static void do_metrics(struct req *r)
 {
+	char tok[256];
+	const char *given = http_query_arg(r, "token", tok, sizeof tok);
+	int token_ok = cfg.metrics_token && cfg.metrics_token[0] && given &&
+		       strlen(given) == strlen(cfg.metrics_token) &&
+		       !sodium_memcmp(given, cfg.metrics_token, strlen(given));
+	if (!token_ok && strcmp(r->user.role, "admin")) {
+		if (r->user.id)
+			http_error(r, 403, "forbidden", "the metrics are the operator's: an admin or the metrics token");
+		else
+			http_error(r, 401, "unauthorized",
+				   "the metrics are the operator's: log in as an admin or pass ?token=");
+		return;
+	}
 	char *buf = malloc(4096);
 	int n = snprintf(buf, 4096,
 			 "# HELP verdict_http_requests_total HTTP requests handled.\n"
@@ -99,5 +115,5 @@ void api_misc_register(void)
 {
 	route_add(HM_GET, "/livez", AUTH_NONE, do_livez);
 	route_add_work(HM_GET, "/readyz", AUTH_NONE, do_readyz);
-	route_add(HM_GET, "/metrics", AUTH_NONE, do_metrics);
+	route_add(HM_GET, "/metrics", AUTH_OPTIONAL, do_metrics);
 }

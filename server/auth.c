@@ -145,9 +145,9 @@ static int fill_user(MYSQL_ROW row, struct user *u)
 	return 0;
 }
 
-int auth_resolve_token(struct worker *w, const char *cookie, struct user *u)
+const char *auth_session_token(const char *cookie, size_t *len)
 {
-	memset(u, 0, sizeof *u);
+	/* The cookie of that name, not one whose name ends with it. */
 	const char *p = cookie;
 	while (p && (p = strstr(p, SESSION_COOKIE "=")) != NULL) {
 		if (p == cookie || p[-1] == ' ' || p[-1] == ';')
@@ -155,11 +155,19 @@ int auth_resolve_token(struct worker *w, const char *cookie, struct user *u)
 		p++;
 	}
 	if (!p)
-		return 0;
+		return NULL;
 	p += strlen(SESSION_COOKIE) + 1;
+	*len = strcspn(p, "; ");
+	return p;
+}
+
+int auth_resolve_token(struct worker *w, const char *cookie, struct user *u)
+{
+	memset(u, 0, sizeof *u);
+	size_t n;
+	const char *p = auth_session_token(cookie, &n);
 	char token[80];
-	size_t n = strcspn(p, "; ");
-	if (n >= sizeof token)
+	if (!p || n >= sizeof token)
 		return 0;
 	memcpy(token, p, n);
 	token[n] = 0;

@@ -41,17 +41,21 @@ static json_object *yaml_scalar(yaml_node_t *n)
 	return json_object_new_string_len(s, (int)len);
 }
 
-static json_object *yaml_node(yaml_document_t *doc, yaml_node_t *n, int depth)
+/* budget: what may still be made, a unit per value and per 16 bytes of
+ * text. Aliases make one node of the document many of the result (a
+ * "billion laughs"), so the result is bounded by its text's length. */
+static json_object *yaml_node(yaml_document_t *doc, yaml_node_t *n, int depth, long *budget)
 {
-	if (!n || depth > 64)
+	if (!n || depth > 64 || --*budget < 0)
 		return NULL;
 	switch (n->type) {
 	case YAML_SCALAR_NODE:
-		return yaml_scalar(n);
+		*budget -= (long)(n->data.scalar.length / 16); /* a long one counts for its length */
+		return *budget < 0 ? NULL : yaml_scalar(n);
 	case YAML_SEQUENCE_NODE: {
 		json_object *a = json_object_new_array();
 		for (yaml_node_item_t *i = n->data.sequence.items.start; i < n->data.sequence.items.top; i++)
-			json_object_array_add(a, yaml_node(doc, yaml_document_get_node(doc, *i), depth + 1));
+			json_object_array_add(a, yaml_node(doc, yaml_document_get_node(doc, *i), depth + 1, budget));
 		return a;
 	}
 	case YAML_MAPPING_NODE: {
@@ -61,7 +65,7 @@ static json_object *yaml_node(yaml_document_t *doc, yaml_node_t *n, int depth)
 			if (!k || k->type != YAML_SCALAR_NODE)
 				continue;
 			json_object_object_add(o, (const char *)k->data.scalar.value,
-					       yaml_node(doc, yaml_document_get_node(doc, p->value), depth + 1));
+					       yaml_node(doc, yaml_document_get_node(doc, p->value), depth + 1, budget));
 		}
 		return o;
 	}
@@ -86,9 +90,15 @@ json_object *pkg_yaml_to_json(const char *text, size_t len, char *err, size_t er
 		return NULL;
 	}
 	yaml_node_t *root = yaml_document_get_root_node(&doc);
-	json_object *o = root ? yaml_node(&doc, root, 0) : json_object_new_object();
+	long budget = 100000 + 16 * (long)len;
+	json_object *o = root ? yaml_node(&doc, root, 0, &budget) : json_object_new_object();
 	yaml_document_delete(&doc);
 	yaml_parser_delete(&parser);
+	if (budget < 0) {
+		json_object_put(o);
+		snprintf(err, errlen, "aliases expand to more than the text can hold (%ld values)", 100000 + 16 * (long)len);
+		return NULL;
+	}
 	if (!o)
 		o = json_object_new_object(); /* an empty file */
 	return o;

@@ -50,6 +50,7 @@ struct server_config {
 	long feeds_per_ip;
 	long feed_stall_s;
 	long ws_idle_s;
+	const char *metrics_token; /* NULL: admins only */
 };
 extern struct server_config cfg;
 extern struct lws_context *server_context;
@@ -232,6 +233,8 @@ void http_rate_limited(struct req *r, long wait_ms, const char *what);
 #define AUTH_BUSY    (-3)
 int auth_resolve(struct worker *w, struct req *r);
 int auth_resolve_token(struct worker *w, const char *cookie_header, struct user *u);
+/* The session token in a Cookie header (*len bytes), or NULL. */
+const char *auth_session_token(const char *cookie_header, size_t *len);
 int auth_hash_password(const char *pw, char out[128]);
 int auth_verify_password(const char *hash, const char *pw);
 /* auth_verify_password within the bound on concurrent verifications: 1

@@ -41,6 +41,7 @@ static const struct config_key keys[] = {
 	 "contestant)"},
 	{"feeds_per_ip", "20", "event feeds one client address may follow at once"},
 	{"feed_stall_s", "60", "an event feed whose client reads nothing this long is closed"},
+	{"metrics_token", NULL, "a secret that reads /metrics without an admin login (?token=)"},
 	{"ws_idle_s", "60", "a socket silent this long is pinged; silent for as long again, it is closed"},
 	{"log_level", "info", "debug, info, warn or error"},
 	{NULL, NULL, NULL},
@@ -85,5 +86,6 @@ int server_config_load(int argc, char **argv, char *err, size_t errlen)
 	cfg.feeds_per_ip = config_long("feeds_per_ip");
 	cfg.feed_stall_s = config_long("feed_stall_s");
 	cfg.ws_idle_s = config_long("ws_idle_s");
+	cfg.metrics_token = config_str("metrics_token");
 	return 0;
 }

@@ -40,6 +40,13 @@ export async function api(method, path, body, opts = {}) {
   return { status: res.status, json, text, headers: res.headers };
 }
 
+// /metrics as the operator reads it (an admin; or ?token=).
+export async function metrics() {
+  const r = await api('GET', '/metrics', undefined, { headers: basic('admin', adminPassword()) });
+  if (r.status !== 200) throw new Error(`/metrics: ${r.status} ${r.text}`);
+  return r;
+}
+
 export function basic(user, pass) {
   return { authorization: 'Basic ' + Buffer.from(`${user}:${pass}`).toString('base64') };
 }

@@ -78,6 +78,10 @@ def main(out):
                     for mode in (0, 4, 8, 3):
                         seeds['check'].append(bytes([mode, 0x21]) + data + b'\0' + data)
         seeds['package'] += [buf.getvalue(), listing]
+    # A "billion laughs": aliases that expand past the importer's bound.
+    laughs = 'a: &a [x, x, x, x, x, x, x, x, x]\n' + ''.join(
+        f'{c}: &{c} [' + ', '.join([f'*{chr(ord(c) - 1)}'] * 9) + ']\n' for c in 'bcdefghi')
+    seeds['yaml'].append(laughs.encode())
     seeds['clics'] = [s.encode() for s in (
         '2:00:00', '0:20:00.000', '-1:30:00.5', '2026-11-22T16:00:00Z', '2026-11-22T16:00:00.123+01:00',
         '2024-02-29T23:59:59.999999-05:30', 'weekly-1', 'ann.b', 'abc123')]

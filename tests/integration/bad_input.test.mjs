@@ -150,14 +150,18 @@ test('cross-site POST → 403, same-site allowed', async () => {
   isError(await api('POST', '/api/runs', { language: 'python3', code: 'pass' }, { headers: { origin: 'http://evil.example/' + 'x'.repeat(400) } }), 403, 'a long Origin');
 });
 
-test('livez, readyz and metrics', async () => {
+test('livez, readyz, and metrics for the operator only', async () => {
   const l = await api('GET', '/livez');
   eq(l.status, 200, 'livez');
   const r = await api('GET', '/readyz');
   eq(r.status, 200, `readyz ${r.text}`);
   assert(r.json.judges >= 1, 'judges counted');
-  const m = await api('GET', '/metrics');
-  eq(m.status, 200, 'metrics');
+  isError(await api('GET', '/metrics'), 401, 'metrics are not for anyone');
+  isError(await api('GET', '/metrics?token=guess'), 401, 'nor for a wrong token');
+  const m = await api('GET', '/metrics', undefined, { headers: basic('admin', adminPassword()) });
+  eq(m.status, 200, 'metrics for an admin');
+  if (S.VERDICT_METRICS_TOKEN)
+    eq((await api('GET', `/metrics?token=${encodeURIComponent(S.VERDICT_METRICS_TOKEN)}`)).status, 200, 'and for the scraper\'s token');
   assert(m.headers.get('content-type').startsWith('text/plain'), 'metrics content type');
   for (const name of ['verdict_http_requests_total', 'verdict_runs_created_total', 'verdict_ws_connections'])
     assert(new RegExp(`^${name} \\d+$`, 'm').test(m.text), `metric ${name} missing`);

@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import http from 'node:http';
 import net from 'node:net';
-import { S, adminPassword, api, assert, basic, connect, createRun, eq, isError, run, sh, sleep, test, waitRun } from '../lib.mjs';
+import { S, metrics, adminPassword, api, assert, basic, connect, createRun, eq, isError, run, sh, sleep, test, waitRun } from '../lib.mjs';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const admin = () => basic('admin', adminPassword());
@@ -128,14 +128,14 @@ test('a result MySQL refuses for good is recorded as JE with the reason, acknowl
   mysql("CREATE TRIGGER hostile_refuse BEFORE UPDATE ON runs FOR EACH ROW " +
         "IF NEW.message = 'refuse me' THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'refused by the test'; END IF;");
   try {
-    const before = metric((await api('GET', '/metrics')).text, 'verdict_results_rejected_total');
+    const before = metric((await metrics()).text, 'verdict_results_rejected_total');
     const id = await createRun('python3', SLEEP_RUN);
     await injectResult({ kind: 'done', job: 'run', id, attempt: '1', judge: 'judge-x', verdict: 'OK', message: 'refuse me',
       exit_code: '0', time_ms: '1', memory_kb: '1', stdout: 'x', stderr: '', compile_output: '' });
     const r = await waitRun(id, 20000);
     eq(r.verdict, 'JE', 'recorded as JE');
     assert(/could not be stored.*refused by the test/.test(r.message), `the reason: ${r.message}`);
-    const after = metric((await api('GET', '/metrics')).text, 'verdict_results_rejected_total');
+    const after = metric((await metrics()).text, 'verdict_results_rejected_total');
     eq(after, before + 1, 'verdict_results_rejected_total');
     const other = await createRun('python3', 'print(2)');
     eq((await waitRun(other, 60000)).stdout, '2\n', 'the run after it');
@@ -316,13 +316,13 @@ function answers(local) {
 test('one address holds at most max_connections_per_ip; the others are served, and it is again once it lets go', async () => {
   const LIMIT = 1000; // the server's default
   const hoarder = '127.0.0.77';
-  const refusedBefore = metric((await api('GET', '/metrics')).text, 'verdict_connections_refused_total');
+  const refusedBefore = metric((await metrics()).text, 'verdict_connections_refused_total');
   const held = await openRaw(hoarder, LIMIT);
   await sleep(300);
   eq(await answers(hoarder), 0, 'one more from that address is closed at once');
   eq(await answers('127.0.0.1'), 200, 'another address is served');
   eq((await api('GET', '/api/languages')).status, 200, 'the API goes on');
-  const refused = metric((await api('GET', '/metrics')).text, 'verdict_connections_refused_total');
+  const refused = metric((await metrics()).text, 'verdict_connections_refused_total');
   assert(refused > refusedBefore, `counted in /metrics: ${refusedBefore} -> ${refused}`);
   for (const s of held) s.destroy();
   await sleep(500);
@@ -487,6 +487,20 @@ test('nothing sent behind a request is read: one request per connection (found b
   assert(/^HTTP\/1.1 200/.test(got) && /connection: close/i.test(got), `the first request answered, with connection: close: ${got.slice(0, 120)}`);
   eq((got.match(/HTTP\/1.1 /g) || []).length, 1, 'the request behind it is not read');
   eq(await answers('127.0.0.1'), 200, 'the server goes on');
+});
+
+test('logout ends the session its cookie names, not one whose cookie name ends the same', async () => {
+  const name = `lo${stamp}`;
+  const r = await api('POST', '/api/auth/register', { username: name, password: 'log me out' });
+  eq(r.status, 201, 'register');
+  const token = /verdict_session=([^;]+)/.exec(r.headers.get('set-cookie'))[1];
+  const mine = { cookie: `verdict_session=${token}` };
+  eq((await api('GET', '/api/me', undefined, { headers: mine })).json.username, name, 'logged in');
+  // Another site's cookie that happens to end in the same name.
+  eq((await api('POST', '/api/auth/logout', undefined, { headers: { cookie: `other_verdict_session=${token}; theme=dark` } })).status, 200, 'logout');
+  eq((await api('GET', '/api/me', undefined, { headers: mine })).status, 200, 'the session lives on');
+  eq((await api('POST', '/api/auth/logout', undefined, { headers: { cookie: `theme=dark; verdict_session=${token}` } })).status, 200, 'logout');
+  eq((await api('GET', '/api/me', undefined, { headers: mine })).status, 401, 'now it has ended');
 });
 
 run();

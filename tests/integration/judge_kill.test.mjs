@@ -2,7 +2,7 @@
 // queued; every run still completes, and each is recorded exactly once.
 // Also the sweeper: a stored run whose job never reached Redis is queued again.
 import { readFileSync } from 'node:fs';
-import { S, api, assert, createRun, eq, run, sh, sleep, test, waitRun } from '../lib.mjs';
+import { S, metrics, api, assert, createRun, eq, run, sh, sleep, test, waitRun } from '../lib.mjs';
 
 function metric(text, name) {
   const m = new RegExp(`^${name} (\\d+)$`, 'm').exec(text);
@@ -28,7 +28,7 @@ function judgePids() {
 }
 
 test('judges killed with work queued: every run completes, each once', async () => {
-  const before = metric((await api('GET', '/metrics')).text, 'verdict_results_recorded_total');
+  const before = metric((await metrics()).text, 'verdict_results_recorded_total');
   const N = 12;
   const ids = [];
   for (let i = 0; i < N; i++)
@@ -42,7 +42,7 @@ test('judges killed with work queued: every run completes, each once', async () 
     eq(r.verdict, 'OK', `run ${i} verdict (${r.message})`);
     eq(r.stdout, `run ${i}\n`, `run ${i} stdout`);
   });
-  const after = metric((await api('GET', '/metrics')).text, 'verdict_results_recorded_total');
+  const after = metric((await metrics()).text, 'verdict_results_recorded_total');
   eq(after - before, N, 'results recorded (a replayed result must not count)');
   const newPids = judgePids();
   assert(newPids.every((p) => !pids.includes(p)), 'the supervisor restarted the judges');
@@ -65,13 +65,13 @@ test('the sweeper queues a stored run that has no job', async () => {
 test('a result replayed on the results stream changes nothing', async () => {
   const id = await createRun('python3', 'print("first")\n');
   const first = await waitRun(id);
-  const before = metric((await api('GET', '/metrics')).text, 'verdict_results_recorded_total');
+  const before = metric((await metrics()).text, 'verdict_results_recorded_total');
   redis('XADD', 'verdict:results', '*', 'kind', 'done', 'id', id, 'attempt', '1', 'judge', 'replay', 'verdict', 'WA', 'stdout', 'second');
   await sleep(1500);
   const again = await waitRun(id);
   eq(again.stdout, first.stdout, 'stdout unchanged');
   eq(again.verdict, 'OK', 'verdict unchanged');
-  const after = metric((await api('GET', '/metrics')).text, 'verdict_results_recorded_total');
+  const after = metric((await metrics()).text, 'verdict_results_recorded_total');
   eq(after, before, 'no second recording');
 });
 

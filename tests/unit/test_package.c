@@ -184,8 +184,29 @@ static void test_null_args(void)
 	pkg_free(&p);
 }
 
+/* YAML aliases expanded without bound (a "billion laughs") filled the
+ * server's memory; refused with a reason. */
+static void test_alias_bomb(void)
+{
+	char text[2048] = "a: &a [x, x, x, x, x, x, x, x, x]\n";
+	for (char c = 'b'; c <= 'i'; c++) {
+		size_t n = strlen(text);
+		snprintf(text + n, sizeof text - n, "%c: &%c [*%c, *%c, *%c, *%c, *%c, *%c, *%c, *%c, *%c]\n", c, c, c - 1,
+			 c - 1, c - 1, c - 1, c - 1, c - 1, c - 1, c - 1, c - 1);
+	}
+	char err[256] = "";
+	json_object *o = pkg_yaml_to_json(text, strlen(text), err, sizeof err);
+	CHECK(o == NULL && strstr(err, "aliases"));
+	json_object_put(o);
+	const char *fine = "a: &a [1, 2]\nb: [*a, *a]\n";
+	o = pkg_yaml_to_json(fine, strlen(fine), err, sizeof err);
+	CHECK(o && json_object_array_length(json_object_object_get(o, "b")) == 2);
+	json_object_put(o);
+}
+
 int main(void)
 {
+	test_alias_bomb();
 	test_null_args();
 	test_yaml();
 	test_layout();
