@@ -129,18 +129,6 @@ static void do_put_settings(struct worker *w, struct req *r)
 
 /*** Users ***/
 
-static int page_args(struct req *r, int *page, int *per)
-{
-	char pg[16], pp[16];
-	*page = http_query_arg(r, "page", pg, sizeof pg) ? atoi(pg) : 1;
-	*per = http_query_arg(r, "per_page", pp, sizeof pp) ? atoi(pp) : 50;
-	if (*page < 1 || *per < 1 || *per > 200) {
-		http_error(r, 400, "bad_request", "page is at least 1; per_page is 1 to 200");
-		return -1;
-	}
-	return 0;
-}
-
 static json_object *paged(json_object *items, long total, int page, int per)
 {
 	json_object *o = json_object_new_object();
@@ -154,7 +142,7 @@ static json_object *paged(json_object *items, long total, int page, int per)
 static void do_users(struct worker *w, struct req *r)
 {
 	int page, per;
-	if (page_args(r, &page, &per))
+	if (http_page_args(r, &page, &per))
 		return;
 	char q[64] = "";
 	http_query_arg(r, "q", q, sizeof q);
@@ -230,7 +218,7 @@ static void do_patch_user(struct worker *w, struct req *r)
 static void do_audit(struct worker *w, struct req *r)
 {
 	int page, per;
-	if (page_args(r, &page, &per))
+	if (http_page_args(r, &page, &per))
 		return;
 	int e;
 	MYSQL_RES *res = db_query(w->db, &e, "SELECT COUNT(*) FROM audit_log");
@@ -428,7 +416,7 @@ static void do_rejudge_problem(struct worker *w, struct req *r)
 static void do_list_submissions(struct worker *w, struct req *r)
 {
 	int page, per;
-	if (page_args(r, &page, &per))
+	if (http_page_args(r, &page, &per))
 		return;
 	int admin = !strcmp(r->user.role, "admin");
 	char problem[80] = "", verdict[16] = "", language[40] = "", user[48] = "";

@@ -373,16 +373,13 @@ static void do_export(struct worker *w, struct req *r)
 
 static void do_list(struct worker *w, struct req *r)
 {
-	char q[128] = "", diff[32] = "", tag[64] = "", pg[16] = "", pp[16] = "";
+	char q[128] = "", diff[32] = "", tag[64] = "";
 	http_query_arg(r, "q", q, sizeof q);
 	http_query_arg(r, "difficulty", diff, sizeof diff);
 	http_query_arg(r, "tag", tag, sizeof tag);
-	int page = http_query_arg(r, "page", pg, sizeof pg) ? atoi(pg) : 1;
-	int per = http_query_arg(r, "per_page", pp, sizeof pp) ? atoi(pp) : 50;
-	if (page < 1 || page > 1000000 || per < 1 || per > 200) {
-		http_error(r, 400, "bad_request", "page is 1 to 1000000; per_page is 1 to 200");
+	int page, per;
+	if (http_page_args(r, &page, &per))
 		return;
-	}
 	/* LIKE patterns: escape the wildcards the user typed. */
 	char like[300], tagq[160];
 	size_t j = 0;

@@ -751,6 +751,27 @@ void server_routes_register(void)
 	feed_register();
 }
 
+/* ?page= and ?per_page= of a listing; 0, or -1 with a 400 set. */
+#define PAGE_MAX 1000000
+
+int http_page_args(struct req *r, int *page, int *per)
+{
+	char pg[16], pp[16];
+	const char *a = http_query_arg(r, "page", pg, sizeof pg), *b = http_query_arg(r, "per_page", pp, sizeof pp);
+	char *e1 = NULL, *e2 = NULL;
+	/* Bounded, so that (page - 1) * per_page, the OFFSET, stays an int
+	 * (fuzz_api found the overflow). */
+	long page_l = a ? strtol(a, &e1, 10) : 1, per_l = b ? strtol(b, &e2, 10) : 50;
+	if ((a && (!*a || *e1)) || (b && (!*b || *e2)) || page_l < 1 || page_l > PAGE_MAX || per_l < 1 ||
+	    per_l > 200) {
+		http_error(r, 400, "bad_request", "page is 1 to %d; per_page is 1 to 200", PAGE_MAX);
+		return -1;
+	}
+	*page = (int)page_l;
+	*per = (int)per_l;
+	return 0;
+}
+
 /*** The one protocol: HTTP and WebSocket ***/
 
 static int server_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)

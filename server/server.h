@@ -157,6 +157,7 @@ void http_error(struct req *r, int status, const char *code, const char *fmt, ..
 	__attribute__((format(printf, 4, 5)));
 void http_add_header(struct req *r, const char *name, const char *value);
 const char *http_query_arg(struct req *r, const char *name, char *buf, size_t len);
+int http_page_args(struct req *r, int *page, int *per); /* 0, or -1 with a 400 set */
 int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len);
 
 /*** Routes: each API file registers handlers ***/

@@ -111,6 +111,9 @@ test('history: own submissions newest first, filters, paging; an admin sees ever
   const alice = await api('GET', '/api/submissions', undefined, { headers: who.a });
   assert(alice.json.items.every((s) => s.user === 'alice' + stamp), 'alice sees only hers');
   isError(await api('GET', '/api/submissions?page=0', undefined, { headers: who.a }), 400, 'bad page');
+  // Found by fuzz_api: (page - 1) * per_page overflowed the OFFSET.
+  for (const path of ['/api/audit?page=277777777777777', '/api/audit?page=2000000&per_page=200', '/api/users?per_page=5x', '/api/problems?page=99999999999'])
+    isError(await api('GET', path, undefined, { headers: who.admin }), 400, `a page out of range: ${path}`);
 });
 
 test('the bank: search is case-insensitive, filters and paging work', async () => {
