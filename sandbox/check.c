@@ -171,7 +171,8 @@ int check_default(const char *team, size_t tn, const char *ans, size_t an, const
 			double d = fabs(tv - av);
 			/* Out of a double's range: only the same text (above) is equal. */
 			int ok = !isinf(av) && !isinf(tv) &&
-				 ((f->abs_tol >= 0 && d <= f->abs_tol) || (f->rel_tol >= 0 && d <= f->rel_tol * fabs(av)));
+				 ((f->abs_tol >= 0 && d <= f->abs_tol) ||
+				  (f->rel_tol >= 0 && d <= f->rel_tol * fabs(av)));
 			if (!ok) {
 				snprintf(msg, msglen, "token %ld (line %ld): expected %.*s, got %.*s (difference %g)",
 					 tok, line, (int)(al > 40 ? 40 : al), as, (int)(tl > 40 ? 40 : tl), ts, d);

@@ -57,7 +57,8 @@ static void do_metrics(struct req *r)
 		       !sodium_memcmp(given, cfg.metrics_token, strlen(given));
 	if (!token_ok && strcmp(r->user.role, "admin")) {
 		if (r->user.id)
-			http_error(r, 403, "forbidden", "the metrics are the operator's: an admin or the metrics token");
+			http_error(r, 403, "forbidden",
+				   "the metrics are the operator's: an admin or the metrics token");
 		else
 			http_error(r, 401, "unauthorized",
 				   "the metrics are the operator's: log in as an admin or pass ?token=");
@@ -106,8 +107,7 @@ static void do_metrics(struct req *r)
 			 atomic_load(&metric_runs_created), atomic_load(&metric_results_recorded),
 			 atomic_load(&metric_results_rejected), ws_count(), atomic_load(&metric_ws_messages),
 			 atomic_load(&metric_events_pushed), atomic_load(&metric_ws_dropped),
-			 atomic_load(&metric_conns_refused), events_topics(),
-			 db_pending());
+			 atomic_load(&metric_conns_refused), events_topics(), db_pending());
 	http_reply(r, 200, "text/plain; version=0.0.4; charset=utf-8", buf, (size_t)n);
 }
 

@@ -118,8 +118,12 @@ int clics_parse_abstime(const char *s, long long *out)
 	}
 	if (*p)
 		return -1;
-	struct tm tm = {.tm_year = (int)y - 1900, .tm_mon = (int)mo - 1, .tm_mday = (int)d,
-			.tm_hour = (int)h, .tm_min = (int)mi, .tm_sec = (int)sec};
+	struct tm tm = {.tm_year = (int)y - 1900,
+			.tm_mon = (int)mo - 1,
+			.tm_mday = (int)d,
+			.tm_hour = (int)h,
+			.tm_min = (int)mi,
+			.tm_sec = (int)sec};
 	long long t = (long long)timegm(&tm) - off;
 	if (t < 0)
 		return -1;

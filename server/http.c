@@ -431,8 +431,8 @@ static int serve_static(struct req *r)
 						   (int)strlen(security_headers[i][1]), &hp, end);
 	bad |= lws_add_http_header_by_name(
 		wsi, (const unsigned char *)"cache-control:", (const unsigned char *)"no-cache", 8, &hp, end);
-	bad |= lws_add_http_header_by_name(wsi, (const unsigned char *)"connection:", (const unsigned char *)"close",
-					   5, &hp, end);
+	bad |= lws_add_http_header_by_name(wsi, (const unsigned char *)"connection:", (const unsigned char *)"close", 5,
+					   &hp, end);
 	if (bad)
 		return -1;
 	/* lws owns the transfer from here on: the req is done. */
@@ -461,9 +461,8 @@ static int write_headers(struct lws *wsi, struct req *r)
 	if (lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:", (const unsigned char *)"no-store",
 					8, &p, end))
 		return -1;
-	if (!strstr(r->extra, "connection:") &&
-	    lws_add_http_header_by_name(wsi, (const unsigned char *)"connection:", (const unsigned char *)"close", 5, &p,
-					end))
+	if (!strstr(r->extra, "connection:") && lws_add_http_header_by_name(wsi, (const unsigned char *)"connection:",
+									    (const unsigned char *)"close", 5, &p, end))
 		return -1;
 	char *line = r->extra;
 	while (*line) {
@@ -589,7 +588,6 @@ int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		r = calloc(1, sizeof *r);
 		if (!r)
 			return -1;
-		r->nth = peers_next_request(wsi);
 		pss->req = r;
 		r->wsi = wsi;
 		r->started_ms = util_mono_ms();
@@ -762,8 +760,7 @@ int http_page_args(struct req *r, int *page, int *per)
 	/* Bounded, so that (page - 1) * per_page, the OFFSET, stays an int
 	 * (fuzz_api found the overflow). */
 	long page_l = a ? strtol(a, &e1, 10) : 1, per_l = b ? strtol(b, &e2, 10) : 50;
-	if ((a && (!*a || *e1)) || (b && (!*b || *e2)) || page_l < 1 || page_l > PAGE_MAX || per_l < 1 ||
-	    per_l > 200) {
+	if ((a && (!*a || *e1)) || (b && (!*b || *e2)) || page_l < 1 || page_l > PAGE_MAX || per_l < 1 || per_l > 200) {
 		http_error(r, 400, "bad_request", "page is 1 to %d; per_page is 1 to 200", PAGE_MAX);
 		return -1;
 	}
@@ -793,7 +790,6 @@ static int server_callback(struct lws *wsi, enum lws_callback_reasons reason, vo
 	case LWS_CALLBACK_RECEIVE_PONG:
 	case LWS_CALLBACK_WS_PEER_INITIATED_CLOSE:
 	case LWS_CALLBACK_CLOSED:
-		return ws_callback(wsi, reason, user, in, len);
 	case LWS_CALLBACK_TIMER: /* only sockets set timers */
 		return ws_callback(wsi, reason, user, in, len);
 	default:

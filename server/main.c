@@ -16,7 +16,6 @@
 static atomic_int got_signal;
 static int64_t drain_deadline, quiet_since;
 
-
 static void on_signal(int sig)
 {
 	atomic_store(&got_signal, sig);

@@ -64,8 +64,9 @@ static json_object *yaml_node(yaml_document_t *doc, yaml_node_t *n, int depth, l
 			yaml_node_t *k = yaml_document_get_node(doc, p->key);
 			if (!k || k->type != YAML_SCALAR_NODE)
 				continue;
-			json_object_object_add(o, (const char *)k->data.scalar.value,
-					       yaml_node(doc, yaml_document_get_node(doc, p->value), depth + 1, budget));
+			json_object_object_add(
+				o, (const char *)k->data.scalar.value,
+				yaml_node(doc, yaml_document_get_node(doc, p->value), depth + 1, budget));
 		}
 		return o;
 	}
@@ -96,7 +97,8 @@ json_object *pkg_yaml_to_json(const char *text, size_t len, char *err, size_t er
 	yaml_parser_delete(&parser);
 	if (budget < 0) {
 		json_object_put(o);
-		snprintf(err, errlen, "aliases expand to more than the text can hold (%ld values)", 100000 + 16 * (long)len);
+		snprintf(err, errlen, "aliases expand to more than the text can hold (%ld values)",
+			 100000 + 16 * (long)len);
 		return NULL;
 	}
 	if (!o)

@@ -18,14 +18,6 @@ struct peer {
 	struct peer *next;
 };
 
-/* Per connection (lws keeps it as the wsi's opaque user data, which lives
- * as long as the connection; the per-session data is made anew for every
- * HTTP request on it). */
-struct peer_conn {
-	struct peer *peer; /* NULL: not counted (no IP address) */
-	unsigned requests;
-};
-
 static struct peer *buckets[PEER_BUCKETS];
 atomic_long metric_conns_refused;
 
@@ -41,10 +33,6 @@ static unsigned hash(const char *s)
 int peers_accept(struct lws *wsi)
 {
 	char ip[64] = "";
-	struct peer_conn *pc = calloc(1, sizeof *pc);
-	if (!pc)
-		return -1;
-	lws_set_opaque_user_data(wsi, pc);
 	lws_get_peer_simple(wsi, ip, sizeof ip);
 	if (!ip[0] || cfg.max_conns_per_ip <= 0)
 		return 0; /* not an IP connection (a unix socket), or no limit */
@@ -68,21 +56,17 @@ int peers_accept(struct lws *wsi)
 		buckets[h] = p;
 	}
 	p->conns++;
-	pc->peer = p;
+	lws_set_opaque_user_data(wsi, p); /* lives as long as the connection */
 	return 0;
 }
 
 /* A connection is gone (whatever it was). */
 void peers_release(struct lws *wsi)
 {
-	struct peer_conn *pc = lws_get_opaque_user_data(wsi);
-	if (!pc)
-		return;
-	lws_set_opaque_user_data(wsi, NULL);
-	struct peer *p = pc->peer;
-	free(pc);
+	struct peer *p = lws_get_opaque_user_data(wsi);
 	if (!p)
 		return;
+	lws_set_opaque_user_data(wsi, NULL);
 	if (--p->conns > 0) {
 		if (p->conns < cfg.max_conns_per_ip)
 			p->warned = 0;
@@ -94,18 +78,4 @@ void peers_release(struct lws *wsi)
 	if (*pp)
 		*pp = p->next;
 	free(p);
-}
-
-unsigned peers_next_request(struct lws *wsi)
-{
-	struct peer_conn *pc = lws_get_opaque_user_data(wsi);
-	return pc ? ++pc->requests : 1;
-}
-
-long peers_count(const char *ip)
-{
-	for (struct peer *p = buckets[hash(ip)]; p; p = p->next)
-		if (!strcmp(p->ip, ip))
-			return p->conns;
-	return 0;
 }

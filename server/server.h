@@ -66,8 +66,6 @@ void server_routes_register(void);
 /* Connections per client address (peers.c), service thread only. */
 int peers_accept(struct lws *wsi); /* 0 takes a new connection, -1 refuses it */
 void peers_release(struct lws *wsi);
-long peers_count(const char *ip);
-unsigned peers_next_request(struct lws *wsi); /* 1 for a connection's first request, 2 for its second... */
 
 /*** Users and auth (auth.c) ***/
 
@@ -126,13 +124,12 @@ struct req {
 	char *body;
 	size_t body_len, body_cap, body_max;
 	int body_too_big;
-	int body_done;       /* dispatched: the body is complete and no longer grows */
-	long retry_ms;       /* AUTH_LIMITED: how long to wait */
-	int origin_too_long; /* an Origin header too long to keep: refused, not ignored */
-	int authed;          /* the user was resolved (and is an admin) before the body */
-	int body_complete;   /* the body ended while that check ran */
+	int body_done;        /* dispatched: the body is complete and no longer grows */
+	long retry_ms;        /* AUTH_LIMITED: how long to wait */
+	int origin_too_long;  /* an Origin header too long to keep: refused, not ignored */
+	int authed;           /* the user was resolved (and is an admin) before the body */
+	int body_complete;    /* the body ended while that check ran */
 	int body_completions; /* lws said the body ended (once, but for a pipelined request) */
-	unsigned nth;         /* the connection's first request, its second... */
 	/* Filled by the handler (any thread while it owns the req). */
 	struct user user;
 	int status;

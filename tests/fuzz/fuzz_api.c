@@ -41,7 +41,8 @@ static void init(void)
 	char err[512];
 	char *argv[] = {"fuzz_api", NULL};
 	if (!getenv("VERDICT_MYSQL_URL") || !getenv("VERDICT_REDIS_URL")) {
-		fprintf(stderr, "fuzz_api: needs a stack (VERDICT_MYSQL_URL, VERDICT_REDIS_URL): use ./verdict fuzz api\n");
+		fprintf(stderr,
+			"fuzz_api: needs a stack (VERDICT_MYSQL_URL, VERDICT_REDIS_URL): use ./verdict fuzz api\n");
 		abort();
 	}
 	setenv("VERDICT_VALIDATOR_CHECK_S", "2", 0);
@@ -83,7 +84,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct req *r = calloc(1, sizeof *r);
 	r->method = HM_OTHER;
 	for (size_t i = 0; i < sizeof methods / sizeof *methods; i++)
-		if ((size_t)(sp - line) == strlen(methods[i].name) && !memcmp(line, methods[i].name, (size_t)(sp - line)))
+		if ((size_t)(sp - line) == strlen(methods[i].name) &&
+		    !memcmp(line, methods[i].name, (size_t)(sp - line)))
 			r->method = methods[i].m;
 	const char *target = sp + 1, *q = memchr(target, '?', (size_t)(nl - target));
 	size_t pl = (size_t)((q ? q : nl) - target);
@@ -105,8 +107,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	route_fn fn;
 	route_work_fn work;
 	/* The event feed streams on its socket: fuzzed through fuzz_http. */
-	if (!route_find(r, &auth, &fn, &work) || strstr(r->path, "/event-feed") ||
-	    (auth >= AUTH_USER && who == 0) || (auth == AUTH_ADMIN && who == 1)) {
+	if (!route_find(r, &auth, &fn, &work) || strstr(r->path, "/event-feed") || (auth >= AUTH_USER && who == 0) ||
+	    (auth == AUTH_ADMIN && who == 1)) {
 		free(r->body);
 		free(r);
 		return 0;

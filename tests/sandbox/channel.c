@@ -21,10 +21,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#define SHARED "/progs/channel" /* this program: the same inode in both boxes */
+#define SHARED   "/progs/channel" /* this program: the same inode in both boxes */
 #define ABSTRACT "verdict-box-channel"
-#define SHM_KEY 0x7e5d1c7
-#define PORT 47123
+#define SHM_KEY  0x7e5d1c7
+#define PORT     47123
 
 static double now(void)
 {
@@ -100,8 +100,8 @@ static void recv_all(double secs)
 			unix_open = 1;
 		close(u);
 		int t = socket(AF_INET, SOCK_STREAM, 0);
-		struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(PORT),
-					  .sin_addr.s_addr = htonl(0x7f000001)};
+		struct sockaddr_in sin = {
+			.sin_family = AF_INET, .sin_port = htons(PORT), .sin_addr.s_addr = htonl(0x7f000001)};
 		if (t >= 0 && !connect(t, (struct sockaddr *)&sin, sizeof sin) && read(t, buf, sizeof buf) > 0)
 			inet_open = 1;
 		if (t >= 0)

@@ -56,9 +56,9 @@ int main(void)
 	printf("done %d+%d, most at once %d and %d, clashes %d\n", sh->done[0], sh->done[1], sh->most[0], sh->most[1],
 	       sh->clashes);
 	CHECK(sh->errors == 0);
-	CHECK(sh->clashes == 0);                      /* never two kinds at once */
+	CHECK(sh->clashes == 0);                         /* never two kinds at once */
 	CHECK(sh->done[0] == 120 && sh->done[1] == 120); /* neither starves */
-	CHECK(sh->most[0] >= 2 && sh->most[1] >= 2);  /* one kind side by side */
+	CHECK(sh->most[0] >= 2 && sh->most[1] >= 2);     /* one kind side by side */
 	char cmd[128];
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
 	CHECK(system(cmd) == 0);

@@ -162,8 +162,14 @@ static void test_null_args(void)
 {
 	char err[256];
 	struct pkg p;
-	const char *pairs[] = {"problem.yaml", "name: X\n", "data/sample/1.in", "1\n", "data/sample/1.ans", "1\n",
-			       "data/sample/test_group.yaml", "output_validator_args: [&a , \"1e-6\", ~, [x], 2]\n",
+	const char *pairs[] = {"problem.yaml",
+			       "name: X\n",
+			       "data/sample/1.in",
+			       "1\n",
+			       "data/sample/1.ans",
+			       "1\n",
+			       "data/sample/test_group.yaml",
+			       "output_validator_args: [&a , \"1e-6\", ~, [x], 2]\n",
 			       NULL};
 	CHECK(roundtrip(pairs, &p, err, sizeof err) == 0);
 	CHECK(pkg_analyse(&p, 2, 1024, err, sizeof err) == 0);
@@ -177,8 +183,13 @@ static void test_null_args(void)
 	pkg_free(&p);
 
 	/* And one in problem.yaml's list of types. */
-	const char *types[] = {"problem.yaml", "name: X\ntype: [pass-fail, &m ]\n", "data/sample/1.in", "1\n",
-			       "data/sample/1.ans", "1\n", NULL};
+	const char *types[] = {"problem.yaml",
+			       "name: X\ntype: [pass-fail, &m ]\n",
+			       "data/sample/1.in",
+			       "1\n",
+			       "data/sample/1.ans",
+			       "1\n",
+			       NULL};
 	CHECK(roundtrip(types, &p, err, sizeof err) == 0);
 	CHECK(pkg_analyse(&p, 2, 1024, err, sizeof err) == 0);
 	pkg_free(&p);
@@ -191,8 +202,8 @@ static void test_alias_bomb(void)
 	char text[2048] = "a: &a [x, x, x, x, x, x, x, x, x]\n";
 	for (char c = 'b'; c <= 'i'; c++) {
 		size_t n = strlen(text);
-		snprintf(text + n, sizeof text - n, "%c: &%c [*%c, *%c, *%c, *%c, *%c, *%c, *%c, *%c, *%c]\n", c, c, c - 1,
-			 c - 1, c - 1, c - 1, c - 1, c - 1, c - 1, c - 1, c - 1);
+		snprintf(text + n, sizeof text - n, "%c: &%c [*%c, *%c, *%c, *%c, *%c, *%c, *%c, *%c, *%c]\n", c, c,
+			 c - 1, c - 1, c - 1, c - 1, c - 1, c - 1, c - 1, c - 1, c - 1);
 	}
 	char err[256] = "";
 	json_object *o = pkg_yaml_to_json(text, strlen(text), err, sizeof err);
