@@ -144,15 +144,15 @@ int main(int argc, char **argv)
 		box_free(slots[i].aux);
 		if (slots[i].kv)
 			redisFree(slots[i].kv);
-		char cmd[1100];
-		snprintf(cmd, sizeof cmd, "%s", slots[i].dir);
-		unlink(strcat(cmd, "/input"));
-		snprintf(cmd, sizeof cmd, "%s/stdout", slots[i].dir);
-		unlink(cmd);
-		snprintf(cmd, sizeof cmd, "%s/stderr", slots[i].dir);
-		unlink(cmd);
-		snprintf(cmd, sizeof cmd, "%s/compile", slots[i].dir);
-		unlink(cmd);
+		static const char *const files[] = {"input",    "stdout",   "stderr",           "compile",
+						    "pass0.in", "pass1.in", "data/testdata.in", "data/testdata.ans"};
+		char path[1100];
+		for (size_t k = 0; k < sizeof files / sizeof *files; k++) {
+			snprintf(path, sizeof path, "%s/%s", slots[i].dir, files[k]);
+			unlink(path);
+		}
+		snprintf(path, sizeof path, "%s/data", slots[i].dir);
+		rmdir(path);
 		rmdir(slots[i].dir);
 	}
 	free(th);

@@ -31,7 +31,9 @@
 
 #define VALIDATOR_CPU_S 30
 #define FEEDBACK_MAX    4096
-#define NEXTPASS_MAX    (64 << 20) /* as much as a validator may write */
+#define NEXTPASS_MAX    (64 << 20)    /* as much as a validator may write */
+#define DATA_IN         "testdata.in" /* the test's files in a validator's /data */
+#define DATA_ANS        "testdata.ans"
 
 /*** Small helpers ***/
 
@@ -389,17 +391,43 @@ static int take_nextpass(struct box *b, const char *dest)
 	return bad ? -1 : 1;
 }
 
+/* A validator's box sees one test: its input and answer, put in the
+ * slot's data directory (mounted read-only at /data) as links to the
+ * cached blobs, or copies where the cache is on another file system.
+ * Never the judge's whole cache, which holds every problem's tests. */
+static int stage_one(const char *src, const char *dir, const char *name)
+{
+	char dst[700];
+	snprintf(dst, sizeof dst, "%s/%s", dir, name);
+	if (unlink(dst) && errno != ENOENT)
+		return -1;
+	if (!link(src, dst))
+		return 0;
+	if (errno != EXDEV)
+		return -1;
+	size_t len = 0;
+	char *data = util_read_file(src, &len);
+	int bad = !data || write_file_at(dir, name, data, len);
+	free(data);
+	return bad ? -1 : 0;
+}
+
+static int stage_test_data(struct slot *s, const char *in_path, const char *ans_path)
+{
+	char dir[600];
+	snprintf(dir, sizeof dir, "%s/data", s->dir);
+	if (mkdir(dir, 0755) && errno != EEXIST)
+		return -1;
+	return stage_one(in_path, dir, DATA_IN) || stage_one(ans_path, dir, DATA_ANS) ? -1 : 0;
+}
+
 /* Runs the problem's validator on one test. Returns the test's verdict
  * ("AC", "WA", "JE"); *score set when the validator gave one. */
-static const char *run_validator(struct slot *s, const struct validator *v, const char *in_sha, const char *ans_sha,
-				 json_object *args, int team_fd, int first_pass, double *score, int *has_score,
-				 char *jmsg, size_t jlen)
+static const char *run_validator(struct slot *s, const struct validator *v, json_object *args, int team_fd,
+				 int first_pass, double *score, int *has_score, char *jmsg, size_t jlen)
 {
-	char blob_dir[1100];
-	snprintf(blob_dir, sizeof blob_dir, "%s/blobs", jcfg.cache_dir);
-	char in_path[128], ans_path[128];
-	snprintf(in_path, sizeof in_path, "/data/%s", in_sha);
-	snprintf(ans_path, sizeof ans_path, "/data/%s", ans_sha);
+	char blob_dir[600], in_path[] = "/data/" DATA_IN, ans_path[] = "/data/" DATA_ANS;
+	snprintf(blob_dir, sizeof blob_dir, "%s/data", s->dir);
 	char *argv[80];
 	int n = validator_argv(v, argv);
 	int testlib = !strcmp(v->kind, "testlib");
@@ -551,8 +579,8 @@ static void *side_main(void *arg)
  * reads EOF. A wrong answer from a validator that finished first wins over
  * a later TLE or crash of the program, as in Kattis. */
 static const char *run_interactive(struct slot *s, const struct validator *v, char **prog_argv,
-				   const struct box_limits *lim, int inet, const char *prog_dir, const char *in_sha,
-				   const char *ans_sha, json_object *args, int first_pass, struct test_result *r)
+				   const struct box_limits *lim, int inet, const char *prog_dir, json_object *args,
+				   int first_pass, struct test_result *r)
 {
 	int to_prog[2], from_prog[2];
 	if (pipe2(to_prog, O_CLOEXEC))
@@ -562,10 +590,8 @@ static const char *run_interactive(struct slot *s, const struct validator *v, ch
 		close(to_prog[1]);
 		return "JE";
 	}
-	char blob_dir[1100], in_path[128], ans_path[128];
-	snprintf(blob_dir, sizeof blob_dir, "%s/blobs", jcfg.cache_dir);
-	snprintf(in_path, sizeof in_path, "/data/%s", in_sha);
-	snprintf(ans_path, sizeof ans_path, "/data/%s", ans_sha);
+	char blob_dir[600], in_path[] = "/data/" DATA_IN, ans_path[] = "/data/" DATA_ANS;
+	snprintf(blob_dir, sizeof blob_dir, "%s/data", s->dir);
 	/* The validator writes its feedback in its own box's work directory,
 	 * kept from one pass to the next. */
 	if (first_pass && (box_clean(s->aux) || make_feedback_dir(s->aux))) {
@@ -686,9 +712,8 @@ static const char *run_interactive(struct slot *s, const struct validator *v, ch
  * pass of a test starts from a clean work directory; later passes keep the
  * validator's feedback. The verdict; time, memory, score and message in r. */
 static const char *run_pass(struct slot *s, const struct lang *l, char **argv, const struct box_limits *lim,
-			    const char *prog_dir, const char *in_path, const char *ans_path, const char *in_sha,
-			    const char *ans_sha, json_object *args, const struct validator *v, int first_pass,
-			    struct test_result *r)
+			    const char *prog_dir, const char *in_path, const char *ans_path, json_object *args,
+			    const struct validator *v, int first_pass, struct test_result *r)
 {
 	struct box_spec spec;
 	struct box_result res;
@@ -747,8 +772,7 @@ static const char *run_pass(struct slot *s, const struct lang *l, char **argv, c
 			free(ans);
 		}
 	} else {
-		verdict = run_validator(s, v, in_sha, ans_sha, args, ofd, first_pass, &r->score, &r->has_score, r->jmsg,
-					sizeof r->jmsg);
+		verdict = run_validator(s, v, args, ofd, first_pass, &r->score, &r->has_score, r->jmsg, sizeof r->jmsg);
 	}
 	if (ofd >= 0)
 		close(ofd);
@@ -885,6 +909,10 @@ void judge_submission(struct slot *s, const redisReply *f, const char *id, const
 			snprintf(r->jmsg, sizeof r->jmsg, "%s", err);
 			goto failed;
 		}
+		if (strcmp(v.kind, "default") && stage_test_data(s, in_path, ans_path)) {
+			snprintf(r->jmsg, sizeof r->jmsg, "cannot give the validator this test's files");
+			goto failed;
+		}
 		if (box_clean(s->box)) {
 			snprintf(r->jmsg, sizeof r->jmsg, "cannot clean the box");
 			goto failed;
@@ -910,11 +938,11 @@ void judge_submission(struct slot *s, const redisReply *f, const char *id, const
 		for (int pass = 1;; pass++) {
 			struct test_result one = {0};
 			if (interactive)
-				r->verdict = run_interactive(s, &v, argv, &lim, l->inet_sockets, prog_dir, in_sha,
-							     ans_sha, get(t, "args"), pass == 1, &one);
+				r->verdict = run_interactive(s, &v, argv, &lim, l->inet_sockets, prog_dir,
+							     get(t, "args"), pass == 1, &one);
 			else
-				r->verdict = run_pass(s, l, argv, &lim, prog_dir, pass_in, ans_path, in_sha, ans_sha,
-						      get(t, "args"), &v, pass == 1, &one);
+				r->verdict = run_pass(s, l, argv, &lim, prog_dir, pass_in, ans_path, get(t, "args"), &v,
+						      pass == 1, &one);
 			r->time_ms = one.time_ms > r->time_ms ? one.time_ms : r->time_ms;
 			r->memory_kb = one.memory_kb > r->memory_kb ? one.memory_kb : r->memory_kb;
 			r->score = one.score;

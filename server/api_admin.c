@@ -303,33 +303,54 @@ static void do_patch_problem(struct worker *w, struct req *r)
 		json_object_put(o);
 		return;
 	}
+	/* Every change and its audit row in one transaction: all or nothing.
+	 * The audit keeps a statement's size, not its text. */
+	json_object *detail = json_object_new_object();
+	int bad = 0;
 	json_object_object_foreach(o, k2, v2)
 	{
 		if (!strcmp(k2, "time_limit")) {
 			char tl[32];
 			snprintf(tl, sizeof tl, "%.6f", json_object_get_double(v2));
-			mysql_free_result(
-				db_query(w->db, &e, "UPDATE problems SET time_limit = %s WHERE id = %q", tl, r->param));
+			res = db_query(w->db, &e, "UPDATE problems SET time_limit = %s WHERE id = %q", tl, r->param);
 		} else if (!strcmp(k2, "memory_limit")) {
-			mysql_free_result(db_query(w->db, &e, "UPDATE problems SET memory_limit = %d WHERE id = %q",
-						   json_object_get_int(v2), r->param));
+			res = db_query(w->db, &e, "UPDATE problems SET memory_limit = %d WHERE id = %q",
+				       json_object_get_int(v2), r->param);
 		} else if (!strcmp(k2, "tags")) {
-			mysql_free_result(db_query(w->db, &e, "UPDATE problems SET tags = %q WHERE id = %q",
-						   json_object_to_json_string(v2), r->param));
+			res = db_query(w->db, &e, "UPDATE problems SET tags = %q WHERE id = %q",
+				       json_object_to_json_string(v2), r->param);
 		} else if (!strcmp(k2, "public")) {
-			mysql_free_result(db_query(w->db, &e, "UPDATE problems SET made_public = %d WHERE id = %q",
-						   json_object_get_boolean(v2), r->param));
+			res = db_query(w->db, &e, "UPDATE problems SET made_public = %d WHERE id = %q",
+				       json_object_get_boolean(v2), r->param);
 		} else if (!strcmp(k2, "difficulty") && json_object_is_type(v2, json_type_null)) {
-			mysql_free_result(
-				db_query(w->db, &e, "UPDATE problems SET difficulty = NULL WHERE id = %q", r->param));
+			res = db_query(w->db, &e, "UPDATE problems SET difficulty = NULL WHERE id = %q", r->param);
 		} else {
-			mysql_free_result(db_query(w->db, &e, "UPDATE problems SET %s = %q WHERE id = %q", k2,
-						   json_object_get_string(v2), r->param));
+			/* k2 is one of the allowed names checked above */
+			res = db_query(w->db, &e, "UPDATE problems SET %s = %q WHERE id = %q", k2,
+				       json_object_get_string(v2), r->param);
+		}
+		mysql_free_result(res);
+		bad |= e;
+		if (!strcmp(k2, "statement")) {
+			char size[48];
+			snprintf(size, sizeof size, "(%d bytes)", json_object_get_string_len(v2));
+			json_object_object_add(detail, k2, json_object_new_string(size));
+		} else {
+			json_object_object_add(detail, k2, json_object_get(v2));
 		}
 	}
-	mysql_free_result(db_query(w->db, &e, "UPDATE problems SET updated_at = NOW(3) WHERE id = %q", r->param));
-	db_exec(w->db, "COMMIT");
-	audit(w, &r->user, "problem.update", r->param, json_object_to_json_string(o));
+	if (!bad) {
+		mysql_free_result(
+			db_query(w->db, &e, "UPDATE problems SET updated_at = NOW(3) WHERE id = %q", r->param));
+		bad = e || audit(w, &r->user, "problem.update", r->param, json_object_to_json_string(detail));
+	}
+	json_object_put(detail);
+	if (bad || db_exec(w->db, "COMMIT")) {
+		db_exec(w->db, "ROLLBACK");
+		http_error(r, 503, "unavailable", "the change could not be saved; nothing was changed");
+		json_object_put(o);
+		return;
+	}
 	json_object_put(o);
 	(void)v;
 	http_reply_json(r, 200, json_object_new_object());

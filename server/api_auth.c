@@ -33,8 +33,8 @@ static void set_session_cookie(struct worker *w, struct req *r, int64_t uid)
 	char token[64], cookie[256];
 	if (auth_new_session(w, uid, token))
 		return;
-	snprintf(cookie, sizeof cookie, "verdict_session=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%d", token,
-		 cfg.session_days * 86400);
+	snprintf(cookie, sizeof cookie, "verdict_session=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%d%s", token,
+		 cfg.session_days * 86400, cfg.cookie_secure ? "; Secure" : "");
 	http_add_header(r, "set-cookie", cookie);
 }
 
@@ -105,7 +105,7 @@ static void do_login(struct worker *w, struct req *r)
 	/* Exactly the name: the column's collation pads with spaces. */
 	if (row && strcmp(row[1], name))
 		row = NULL;
-	int ok = row ? auth_check_password(row[4], pw) : 0;
+	int ok = auth_check_password(row ? row[4] : NULL, pw);
 	if (ok < 0) {
 		http_add_header(r, "retry-after", "1");
 		http_error(r, 503, "busy", "too many logins at once, try again in a second");
@@ -136,7 +136,9 @@ static void do_logout(struct worker *w, struct req *r)
 		mysql_free_result(db_query(w->db, &err, "DELETE FROM sessions WHERE token_hash = %Q",
 					   (const char *)hash, (size_t)32));
 	}
-	http_add_header(r, "set-cookie", "verdict_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+	http_add_header(r, "set-cookie",
+			cfg.cookie_secure ? "verdict_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0; Secure"
+					  : "verdict_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
 	http_reply_json(r, 200, json_object_new_object());
 }
 

@@ -9,7 +9,8 @@
 #include "util.h"
 
 atomic_long metric_http_requests, metric_http_errors, metric_runs_created, metric_results_recorded,
-	metric_results_rejected, metric_ws_messages, metric_events_pushed, metric_ws_dropped;
+	metric_results_rejected, metric_ws_messages, metric_events_pushed, metric_ws_dropped,
+	metric_ws_parsed_off_thread, metric_password_checks;
 
 static void do_livez(struct req *r)
 {
@@ -64,8 +65,8 @@ static void do_metrics(struct req *r)
 				   "the metrics are the operator's: log in as an admin or pass ?token=");
 		return;
 	}
-	char *buf = malloc(4096);
-	int n = snprintf(buf, 4096,
+	char *buf = malloc(8192);
+	int n = snprintf(buf, 8192,
 			 "# HELP verdict_http_requests_total HTTP requests handled.\n"
 			 "# TYPE verdict_http_requests_total counter\n"
 			 "verdict_http_requests_total %ld\n"
@@ -94,6 +95,12 @@ static void do_metrics(struct req *r)
 			 "# HELP verdict_ws_dropped_total Sockets dropped for falling behind.\n"
 			 "# TYPE verdict_ws_dropped_total counter\n"
 			 "verdict_ws_dropped_total %ld\n"
+			 "# HELP verdict_ws_parsed_off_thread_total Socket messages over 64 KiB, parsed on a worker.\n"
+			 "# TYPE verdict_ws_parsed_off_thread_total counter\n"
+			 "verdict_ws_parsed_off_thread_total %ld\n"
+			 "# HELP verdict_password_checks_total Argon2id verifications (unknown names cost one too).\n"
+			 "# TYPE verdict_password_checks_total counter\n"
+			 "verdict_password_checks_total %ld\n"
 			 "# HELP verdict_connections_refused_total Connections refused: their address held its limit.\n"
 			 "# TYPE verdict_connections_refused_total counter\n"
 			 "verdict_connections_refused_total %ld\n"
@@ -107,6 +114,7 @@ static void do_metrics(struct req *r)
 			 atomic_load(&metric_runs_created), atomic_load(&metric_results_recorded),
 			 atomic_load(&metric_results_rejected), ws_count(), atomic_load(&metric_ws_messages),
 			 atomic_load(&metric_events_pushed), atomic_load(&metric_ws_dropped),
+			 atomic_load(&metric_ws_parsed_off_thread), atomic_load(&metric_password_checks),
 			 atomic_load(&metric_conns_refused), events_topics(), db_pending());
 	http_reply(r, 200, "text/plain; version=0.0.4; charset=utf-8", buf, (size_t)n);
 }

@@ -381,7 +381,7 @@ static void do_list(struct worker *w, struct req *r)
 	if (http_page_args(r, &page, &per))
 		return;
 	/* LIKE patterns: escape the wildcards the user typed. */
-	char like[300], tagq[160];
+	char like[300];
 	size_t j = 0;
 	like[j++] = '%';
 	for (const char *s = q; *s && j < sizeof like - 3; s++) {
@@ -391,7 +391,10 @@ static void do_list(struct worker *w, struct req *r)
 	}
 	like[j++] = '%';
 	like[j] = 0;
-	snprintf(tagq, sizeof tagq, "\"%s\"", tag);
+	/* JSON_CONTAINS takes a JSON value: the tag as a JSON string, quotes
+	 * and backslashes in it escaped. */
+	json_object *jtag = json_object_new_string(tag);
+	const char *tagq = json_object_to_json_string_ext(jtag, JSON_C_TO_STRING_PLAIN);
 	char where[2048];
 	char *el = db_escape(w->db, like, strlen(like)), *ed = db_escape(w->db, diff, strlen(diff)),
 	     *et = db_escape(w->db, tagq, strlen(tagq));
@@ -403,6 +406,7 @@ static void do_list(struct worker *w, struct req *r)
 	free(el);
 	free(ed);
 	free(et);
+	json_object_put(jtag);
 	int e;
 	MYSQL_RES *res = db_query(w->db, &e, "SELECT COUNT(*) FROM problems p %s", where);
 	MYSQL_ROW row = res ? mysql_fetch_row(res) : NULL;

@@ -14,15 +14,24 @@
 
 #define SUB_ID_LEN 12
 
-void audit(struct worker *w, const struct user *u, const char *action, const char *target, const char *detail)
+/* One row of the audit log, in the caller's transaction if it has one.
+ * A detail too long for its column is replaced by its size, never cut
+ * into broken JSON. 0, or -1 when the row could not be written. */
+int audit(struct worker *w, const struct user *u, const char *action, const char *target, const char *detail)
 {
 	int e;
-	char uid[24] = "NULL";
+	char uid[24] = "NULL", big[96];
 	if (u && u->id)
 		snprintf(uid, sizeof uid, "%lld", (long long)u->id);
-	mysql_free_result(db_query(w->db, &e,
-				   "INSERT INTO audit_log (user_id, action, target, detail) VALUES (%s, %q, %q, %q)",
-				   uid, action, target, detail));
+	if (detail && strlen(detail) > AUDIT_DETAIL_MAX) {
+		snprintf(big, sizeof big, "{\"detail_bytes\": %zu}", strlen(detail));
+		detail = big;
+	}
+	MYSQL_RES *res =
+		db_query(w->db, &e, "INSERT INTO audit_log (user_id, action, target, detail) VALUES (%s, %q, %q, %q)",
+			 uid, action, target, detail);
+	mysql_free_result(res);
+	return e ? -1 : 0;
 }
 
 /* The judge's view of a problem: limits, validator and tests by hash. */

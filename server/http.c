@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -301,8 +302,18 @@ static void auth_hop_done(void *arg)
 
 static int serve_static(struct req *r);
 
+/* Whether a browser's Origin is our own site: the configured public_url,
+ * or without one the Host the request was sent to. */
+int http_origin_allowed(const char *origin, const char *host)
+{
+	if (cfg.public_origin[0])
+		return !strcasecmp(origin, cfg.public_origin);
+	const char *o = strstr(origin, "://");
+	return o && !strcmp(o + 3, host);
+}
+
 /* Cross-site state changes are refused: a browser always sends Origin on
- * them, so a mismatch with Host means another site's page made the call. */
+ * them, so another origin means another site's page made the call. */
 static int origin_ok(struct req *r)
 {
 	if (r->method == HM_GET || r->method == HM_HEAD)
@@ -311,8 +322,7 @@ static int origin_ok(struct req *r)
 		return 0;
 	if (!r->origin[0])
 		return 1;
-	const char *o = strstr(r->origin, "://");
-	return o && !strcmp(o + 3, r->host);
+	return http_origin_allowed(r->origin, r->host);
 }
 
 /* Returns -1 when lws should close the connection. */
@@ -609,7 +619,7 @@ int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		r->origin_too_long = lws_hdr_total_length(wsi, WSI_TOKEN_ORIGIN) >= (int)sizeof r->origin;
 		copy_hdr(wsi, r->host, sizeof r->host, WSI_TOKEN_HOST);
 		copy_hdr(wsi, r->ctype_in, sizeof r->ctype_in, WSI_TOKEN_HTTP_CONTENT_TYPE);
-		lws_get_peer_simple(wsi, r->ip, sizeof r->ip);
+		peers_client_ip(wsi, r->ip, sizeof r->ip);
 		r->body_max = body_limit();
 		if (r->method == HM_POST || r->method == HM_PUT || r->method == HM_PATCH) {
 			char cl[32];
@@ -622,6 +632,11 @@ int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 					r, 411, "length_required",
 					"a request body needs a Content-Length (chunked bodies are not taken)");
 			unsigned long long want = cl[0] ? strtoull(cl, NULL, 10) : 0;
+			/* A body trickled in a byte at a time would hold the
+			 * connection for good (lws times out silence only): it
+			 * has body_timeout_s, and a second per 32 KiB. */
+			r->body_deadline_ms =
+				util_mono_ms() + cfg.body_timeout_s * 1000 + (int64_t)(want / (32 * 1024)) * 1000;
 			if (want > r->body_max && package_upload(r) &&
 			    want <= (unsigned long long)cfg.max_package_bytes && (r->cookie[0] || r->authz[0])) {
 				/* Who sends it first, the body after (rx paused). */
@@ -652,6 +667,8 @@ int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		 * over after that are not part of this request. */
 		if (!r || r->body_done || r->body_too_big || !len)
 			return 0;
+		if (util_mono_ms() > r->body_deadline_ms)
+			return refuse_before_body(r, 408, "timeout", "the request body came too slowly");
 		if (r->body_len + len > r->body_max) {
 			r->body_too_big = 1;
 			return 0;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "proxy.h"
 #include "server.h"
 
 #define PEER_BUCKETS 4096
@@ -34,8 +35,9 @@ int peers_accept(struct lws *wsi)
 {
 	char ip[64] = "";
 	lws_get_peer_simple(wsi, ip, sizeof ip);
-	if (!ip[0] || cfg.max_conns_per_ip <= 0)
-		return 0; /* not an IP connection (a unix socket), or no limit */
+	if (!ip[0] || cfg.max_conns_per_ip <= 0 || proxy_trusted(ip))
+		return 0; /* not an IP connection (a unix socket), no limit, or
+			   * a trusted proxy (which carries many clients) */
 	unsigned h = hash(ip);
 	struct peer *p = buckets[h];
 	while (p && strcmp(p->ip, ip))
@@ -78,4 +80,26 @@ void peers_release(struct lws *wsi)
 	if (*pp)
 		*pp = p->next;
 	free(p);
+}
+
+/* Who is at the other end: the connection's peer, or behind a trusted
+ * proxy the client its header names (proxy.c). */
+void peers_client_ip(struct lws *wsi, char *ip, size_t len)
+{
+	char peer[64] = "";
+	lws_get_peer_simple(wsi, peer, sizeof peer);
+	if (!proxy_count() || !proxy_trusted(peer)) {
+		proxy_client(peer, NULL, ip, len);
+		return;
+	}
+	enum lws_token_indexes tok = cfg.proxy_header_real_ip ? WSI_TOKEN_HTTP_X_REAL_IP : WSI_TOKEN_X_FORWARDED_FOR;
+	char hdr[1024];
+	int n = lws_hdr_total_length(wsi, tok);
+	/* A header too long to keep: its rightmost hops are the ones that
+	 * count, and lws gives it only whole, so the proxy stands for it. */
+	if (n <= 0 || n >= (int)sizeof hdr || lws_hdr_copy(wsi, hdr, sizeof hdr, tok) < 0) {
+		proxy_client(peer, NULL, ip, len);
+		return;
+	}
+	proxy_client(peer, hdr, ip, len);
 }

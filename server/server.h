@@ -51,6 +51,10 @@ struct server_config {
 	long feed_stall_s;
 	long ws_idle_s;
 	const char *metrics_token; /* NULL: admins only */
+	char public_origin[256];   /* from public_url: the only Origin taken; "": same as Host */
+	int cookie_secure;         /* public_url is https: cookies are Secure */
+	long body_timeout_s;
+	int proxy_header_real_ip; /* 1: trusted proxies name the client in X-Real-IP, 0: X-Forwarded-For */
 };
 extern struct server_config cfg;
 extern struct lws_context *server_context;
@@ -66,6 +70,7 @@ void server_routes_register(void);
 /* Connections per client address (peers.c), service thread only. */
 int peers_accept(struct lws *wsi); /* 0 takes a new connection, -1 refuses it */
 void peers_release(struct lws *wsi);
+void peers_client_ip(struct lws *wsi, char *ip, size_t len); /* the client, behind trusted proxies too */
 
 /*** Users and auth (auth.c) ***/
 
@@ -123,6 +128,7 @@ struct req {
 	char ctype_in[128];
 	char *body;
 	size_t body_len, body_cap, body_max;
+	int64_t body_deadline_ms; /* the whole body by then (body_timeout_s) */
 	int body_too_big;
 	int body_done;        /* dispatched: the body is complete and no longer grows */
 	long retry_ms;        /* AUTH_LIMITED: how long to wait */
@@ -150,6 +156,7 @@ struct req {
 
 void http_reply(struct req *r, int status, const char *ctype, char *body, size_t len); /* takes body */
 void http_reply_json(struct req *r, int status, json_object *o);                       /* takes o */
+int http_origin_allowed(const char *origin, const char *host); /* a browser Origin of our own site */
 void http_error(struct req *r, int status, const char *code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 void http_add_header(struct req *r, const char *name, const char *value);
@@ -235,8 +242,9 @@ int auth_resolve_token(struct worker *w, const char *cookie_header, struct user 
 const char *auth_session_token(const char *cookie_header, size_t *len);
 int auth_hash_password(const char *pw, char out[128]);
 int auth_verify_password(const char *hash, const char *pw);
-/* auth_verify_password within the bound on concurrent verifications: 1
- * right, 0 wrong, -1 no slot free now (answer 503). */
+/* 1 when pw is hash's password, 0 when not (hash NULL: no such account,
+ * refused after as long as a wrong password takes), -1 when too many
+ * verifications run at once. */
 int auth_check_password(const char *hash, const char *pw);
 /* Failed logins: the wait in ms before name may try again from ip (-1:
  * none), and counting one more failure. */
@@ -282,7 +290,8 @@ int validator_check(struct worker *w, const struct pkg *p, char *err, size_t err
  * number queued, or -1 with err. */
 int verification_start_files(struct worker *w, const char *pid, const struct pkg_file *files, size_t nfiles, int legacy,
 			     char *err, size_t errlen);
-void audit(struct worker *w, const struct user *u, const char *action, const char *target, const char *detail);
+#define AUDIT_DETAIL_MAX 60000 /* bytes of detail kept (the column holds 64 KiB) */
+int audit(struct worker *w, const struct user *u, const char *action, const char *target, const char *detail);
 
 /*** Events: topics and fan-out (events.c), service thread unless said ***/
 
@@ -362,6 +371,7 @@ void recorder_stop(void);
 /*** Metrics (api_misc.c) ***/
 
 extern atomic_long metric_http_requests, metric_http_errors, metric_runs_created, metric_results_recorded,
-	metric_results_rejected, metric_ws_messages, metric_conns_refused, metric_events_pushed, metric_ws_dropped;
+	metric_results_rejected, metric_ws_messages, metric_conns_refused, metric_events_pushed, metric_ws_dropped,
+	metric_ws_parsed_off_thread, metric_password_checks;
 
 #endif

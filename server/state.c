@@ -1,6 +1,12 @@
 /* The server's process-wide state: its configuration (read once by main
  * before any thread starts), its lws context, and whether it is draining. */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
 #include "config.h"
+#include "proxy.h"
 #include "server.h"
 
 struct server_config cfg;
@@ -43,9 +49,50 @@ static const struct config_key keys[] = {
 	{"feed_stall_s", "60", "an event feed whose client reads nothing this long is closed"},
 	{"metrics_token", NULL, "a secret that reads /metrics without an admin login (?token=)"},
 	{"ws_idle_s", "60", "a socket silent this long is pinged; silent for as long again, it is closed"},
+	{"public_url", NULL,
+	 "the address users reach the site at (https://contest.example.org): browsers' requests must come from it; "
+	 "https makes the session cookie Secure"},
+	{"trusted_proxies", NULL,
+	 "reverse proxies (addresses or CIDR ranges, comma-separated) whose proxy_header names the client; they are "
+	 "exempt from max_connections_per_ip"},
+	{"proxy_header", "X-Forwarded-For",
+	 "the header a trusted proxy names the client in: X-Forwarded-For or X-Real-IP"},
+	{"body_timeout_s", "60", "seconds a request body may take, plus one per 32 KiB of it"},
 	{"log_level", "info", "debug, info, warn or error"},
 	{NULL, NULL, NULL},
 };
+
+/* public_url as an origin (scheme://host[:port], lower case, no path),
+ * the one browsers send in Origin. */
+static int public_origin(const char *url, char *err, size_t errlen)
+{
+	cfg.public_origin[0] = 0;
+	cfg.cookie_secure = 0;
+	if (!url || !url[0])
+		return 0;
+	int https = !strncasecmp(url, "https://", 8);
+	if (!https && strncasecmp(url, "http://", 7)) {
+		snprintf(err, errlen, "public_url: http:// or https://, not %.64s", url);
+		return -1;
+	}
+	const char *host = url + (https ? 8 : 7);
+	size_t n = strcspn(host, "/?#");
+	if (!n || n >= sizeof cfg.public_origin - 9 || strcspn(host, "@ ") < n) {
+		snprintf(err, errlen, "public_url: no host, or not one, in %.64s", url);
+		return -1;
+	}
+	int k = snprintf(cfg.public_origin, sizeof cfg.public_origin, "%s%.*s", https ? "https://" : "http://", (int)n,
+			 host);
+	for (int i = 0; i < k; i++)
+		cfg.public_origin[i] = (char)tolower((unsigned char)cfg.public_origin[i]);
+	/* the scheme's own port is not written in an Origin */
+	size_t ol = strlen(cfg.public_origin);
+	const char *port = https ? ":443" : ":80";
+	if (ol > strlen(port) && !strcmp(cfg.public_origin + ol - strlen(port), port))
+		cfg.public_origin[ol - strlen(port)] = 0;
+	cfg.cookie_secure = https;
+	return 0;
+}
 
 /* Reads the configuration (flags, then VERDICT_* variables, then the
  * defaults above) into cfg. 0, or -1 with why in err. */
@@ -87,5 +134,17 @@ int server_config_load(int argc, char **argv, char *err, size_t errlen)
 	cfg.feed_stall_s = config_long("feed_stall_s");
 	cfg.ws_idle_s = config_long("ws_idle_s");
 	cfg.metrics_token = config_str("metrics_token");
+	cfg.body_timeout_s = config_long("body_timeout_s");
+	const char *ph = config_str("proxy_header");
+	if (!strcasecmp(ph, "X-Real-IP"))
+		cfg.proxy_header_real_ip = 1;
+	else if (strcasecmp(ph, "X-Forwarded-For")) {
+		snprintf(err, errlen, "proxy_header: X-Forwarded-For or X-Real-IP, not %.64s", ph);
+		return -1;
+	}
+	if (proxy_configure(config_str("trusted_proxies"), err, errlen))
+		return -1;
+	if (public_origin(config_str("public_url"), err, errlen))
+		return -1;
 	return 0;
 }

@@ -27,7 +27,8 @@ struct conn {
 	struct sub *subs;
 	struct user user;  /* from the session cookie, resolved after the upgrade */
 	int auth_pending;  /* the cookie is being looked up */
-	struct held *held; /* messages that came while the lookup ran, in order */
+	int parsing;       /* a large message is being parsed on a worker */
+	struct held *held; /* messages that came meanwhile, in order */
 	int nheld;
 	struct msg **q;
 	int qhead, qlen;
@@ -161,6 +162,8 @@ struct ws_task {
 	int status;
 	char msg[256];
 };
+
+static void drain_held(struct conn *c);
 
 static struct ws_task *task_new(struct conn *c, json_object *req)
 {
@@ -333,15 +336,7 @@ static void resolve_done(void *arg)
 	c->auth_pending = 0;
 	/* Who the client is decides what it may follow: what it said in the
 	 * meantime is handled now, in order. */
-	while (c->held) {
-		struct held *h = c->held;
-		c->held = h->next;
-		if (c->wsi)
-			handle_message(c, h->text, h->len);
-		free(h->text);
-		free(h);
-	}
-	c->nheld = 0;
+	drain_held(c);
 	task_free(t);
 }
 
@@ -372,11 +367,87 @@ static int topic_parse(const char *topic, char *id, size_t idlen)
 	return -1;
 }
 
+/* Messages up to this size are parsed on the service thread; larger ones
+ * (code and input of a run: megabytes) on a worker, so that one client's
+ * big messages never hold up every other socket's traffic. */
+#define WS_PARSE_INLINE (64 * 1024)
+
+static void dispatch_message(struct conn *c, json_object *o);
+static void take_message(struct conn *c, const char *text, size_t len);
+
+static json_object *parse_message(const char *text, size_t len)
+{
+	struct json_tokener *tok = json_tokener_new();
+	json_object *o = tok ? json_tokener_parse_ex(tok, text, (int)len) : NULL;
+	if (tok && o && json_tokener_get_error(tok) != json_tokener_success) {
+		json_object_put(o);
+		o = NULL;
+	}
+	json_tokener_free(tok);
+	return o;
+}
+
+/* What came while the login was looked up or a large message parsed is
+ * handled now, in order, until the next one has to wait again. */
+static void drain_held(struct conn *c)
+{
+	while (c->held && !c->auth_pending && !c->parsing) {
+		struct held *h = c->held;
+		c->held = h->next;
+		c->nheld--;
+		if (c->wsi && !c->close_code)
+			take_message(c, h->text, h->len);
+		free(h->text);
+		free(h);
+	}
+}
+
+static void parse_run(struct worker *w, void *arg)
+{
+	(void)w;
+	struct ws_task *t = arg;
+	t->data = parse_message(t->code, t->code_len);
+}
+
+static void parse_done(void *arg)
+{
+	struct ws_task *t = arg;
+	struct conn *c = t->c;
+	c->parsing = 0;
+	if (c->wsi && !c->close_code)
+		dispatch_message(c, t->data);
+	t->data = NULL; /* dispatch_message took it */
+	drain_held(c);
+	task_free(t);
+}
+
+static void take_message(struct conn *c, const char *text, size_t len)
+{
+	atomic_fetch_add(&metric_ws_messages, 1);
+	if (len <= WS_PARSE_INLINE) {
+		dispatch_message(c, parse_message(text, len));
+		return;
+	}
+	struct ws_task *t = task_new(c, NULL);
+	t->code = malloc(len + 1);
+	if (!t->code) {
+		task_free(t);
+		send_error(c, NULL, "busy", "no memory for the message");
+		return;
+	}
+	memcpy(t->code, text, len);
+	t->code[len] = 0;
+	t->code_len = len;
+	c->parsing = 1;
+	atomic_fetch_add(&metric_ws_parsed_off_thread, 1);
+	db_submit(parse_run, parse_done, t);
+}
+
 static void handle_message(struct conn *c, const char *text, size_t len)
 {
-	if (c->auth_pending) {
+	if (c->auth_pending || c->parsing || c->held) {
 		if (c->nheld >= 32) {
-			send_error(c, NULL, "busy", "too many messages before the login was checked");
+			send_error(c, NULL, "busy", "too many messages before the last ones were handled");
 			return;
 		}
 		struct held *h = calloc(1, sizeof *h), **pp = &c->held;
@@ -389,12 +460,13 @@ static void handle_message(struct conn *c, const char *text, size_t len)
 		c->nheld++;
 		return;
 	}
-	atomic_fetch_add(&metric_ws_messages, 1);
-	struct json_tokener *tok = json_tokener_new();
-	json_object *o = json_tokener_parse_ex(tok, text, (int)len);
-	int bad = !o || json_tokener_get_error(tok) != json_tokener_success;
-	json_tokener_free(tok);
-	if (bad || !json_object_is_type(o, json_type_object)) {
+	take_message(c, text, len);
+}
+
+/* One parsed message (o taken; NULL when it was not JSON). */
+static void dispatch_message(struct conn *c, json_object *o)
+{
+	if (!o || !json_object_is_type(o, json_type_object)) {
 		send_error(c, NULL, "bad_json", "a message is a JSON object with a \"type\"");
 		json_object_put(o);
 		return;
@@ -479,8 +551,7 @@ int ws_filter(struct lws *wsi)
 			return -1;
 		lws_hdr_copy(wsi, origin, sizeof origin, WSI_TOKEN_ORIGIN);
 		lws_hdr_copy(wsi, host, sizeof host, WSI_TOKEN_HOST);
-		const char *o = strstr(origin, "://");
-		if (!o || strcmp(o + 3, host))
+		if (!http_origin_allowed(origin, host))
 			return -1;
 	}
 	return 0;
@@ -504,7 +575,7 @@ int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, v
 		c->last_rx_ms = util_mono_ms();
 		if (cfg.ws_idle_s > 0)
 			lws_set_timer_usecs(wsi, (lws_usec_t)cfg.ws_idle_s * LWS_USEC_PER_SEC);
-		lws_get_peer_simple(wsi, c->ip, sizeof c->ip);
+		peers_client_ip(wsi, c->ip, sizeof c->ip);
 		pss->req = NULL;
 		pss->ws = c;
 		c->next = conns;

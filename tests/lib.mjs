@@ -148,9 +148,13 @@ export function sh(cmd, args) {
 // The runner: cases run in order; a failure does not stop the others.
 const cases = [];
 export function test(name, fn) { cases.push({ name, fn }); }
+// VERDICT_ONLY=regex runs the cases whose names match (and every "set up"
+// case, which the others lean on).
 export async function run() {
   let passed = 0, failed = 0;
+  const only = process.env.VERDICT_ONLY ? new RegExp(process.env.VERDICT_ONLY) : null;
   for (const c of cases) {
+    if (only && !only.test(c.name) && !/^set ?up/.test(c.name)) continue;
     const t0 = Date.now();
     try {
       await c.fn();

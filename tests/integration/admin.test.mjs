@@ -175,6 +175,28 @@ test('admin: edit, rejudge, delete, users, audit', async () => {
   assert(audit.json.items.every((a) => a.created_at), 'when');
 });
 
+test('tags with quotes and backslashes are found as typed; a long statement\'s edit is audited', async () => {
+  const id = `quote-${stamp}`;
+  eq((await api('PUT', `/api/problems/${id}`, SUM, { headers: { ...who.admin, 'content-type': 'application/zip' } })).status, 201, 'import');
+  const tags = ['say "hi"', 'back\\slash', "it's"];
+  eq((await api('PATCH', `/api/problems/${id}`, { name: `Quotes ${stamp}`, tags }, { headers: who.admin })).status, 200, 'patch tags');
+  for (const t of tags) {
+    const r = await api('GET', `/api/problems?q=${stamp}&tag=${encodeURIComponent(t)}`);
+    eq(r.status, 200, `tag ${t}: ${r.text}`);
+    eq(r.json.items.map((p) => p.id), [id], `found by the tag ${t}`);
+  }
+  const odd = await api('GET', `/api/problems?tag=${encodeURIComponent('a"b\\')}`);
+  eq([odd.status, odd.json.total], [200, 0], 'a tag nobody has: none');
+  // A statement longer than the audit log's column keeps its audit row.
+  const statement = 'Long statement. '.repeat(8192);
+  eq((await api('PATCH', `/api/problems/${id}`, { statement, difficulty: 'hard' }, { headers: who.admin })).status, 200, 'patch statement');
+  eq((await api('GET', `/api/problems/${id}`)).json.statement, statement, 'saved');
+  const audit = await api('GET', '/api/audit?per_page=100', undefined, { headers: who.admin });
+  const row = audit.json.items.find((a) => a.action === 'problem.update' && a.target === id && /statement/.test(a.detail || ''));
+  assert(row, `the statement's edit is in the audit log: ${JSON.stringify(audit.json.items.slice(0, 3))}`);
+  eq(JSON.parse(row.detail), { statement: `(${statement.length} bytes)`, difficulty: 'hard' }, 'what the row says');
+});
+
 test('rate limits answer 429 with Retry-After; admins are not limited', async () => {
   const saved = (await api('GET', '/api/admin/settings', undefined, { headers: who.admin })).json;
   try {

@@ -1,5 +1,5 @@
 // Accounts: register, log in with a cookie, basic auth, log out, roles.
-import { adminPassword, api, assert, basic, eq, isError, run, test } from '../lib.mjs';
+import { adminPassword, api, assert, basic, eq, isError, metrics, run, test } from '../lib.mjs';
 
 const name = 'user' + Date.now().toString(36);
 const pw = 'correct horse battery';
@@ -46,6 +46,17 @@ test('basic auth works on the API; wrong credentials → 401', async () => {
   isError(await api('GET', '/api/me', undefined, { headers: basic(name, 'nope nope nope') }), 401, 'wrong basic');
   const run = await api('POST', '/api/runs', { language: 'python3', code: 'print(1)' }, { headers: basic(name, pw) });
   eq(run.status, 202, 'a run with basic auth');
+});
+
+test('a name with no account costs a password check, as a wrong password does (timing tells no names)', async () => {
+  const checks = async () => Number(/^verdict_password_checks_total (\d+)$/m.exec((await metrics()).text)?.[1]);
+  const before = await checks();
+  assert(Number.isFinite(before), 'the metric is there');
+  const ghost = 'ghost' + Date.now().toString(36);
+  isError(await api('POST', '/api/auth/login', { username: ghost, password: 'whatever it is' }), 401, 'no such account');
+  isError(await api('GET', '/api/me', undefined, { headers: basic(ghost, 'whatever it is') }), 401, 'nor over Basic');
+  // metrics() itself logs in as admin over Basic: cached after its first use.
+  eq(await checks() - before, 2, 'one Argon2id verification each');
 });
 
 test('the admin account exists with the generated password', async () => {

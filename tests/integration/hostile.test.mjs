@@ -1,10 +1,12 @@
 // Hostile input against a running stack: what a contestant's program, a
 // package's validator or an anonymous client sends can delay its own answer,
 // never stop work for anyone else, and never open what is not yet open.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import http from 'node:http';
 import net from 'node:net';
-import { S, metrics, adminPassword, api, assert, basic, connect, createRun, eq, isError, run, sh, sleep, test, waitRun } from '../lib.mjs';
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { S, WebSocket, metrics, adminPassword, api, assert, basic, connect, createRun, eq, isError, run, sh, sleep, test, waitRun } from '../lib.mjs';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const admin = () => basic('admin', adminPassword());
@@ -85,6 +87,32 @@ test('a program printing bytes that are not UTF-8 gets WA, and judging goes on f
   const jury = await api('GET', `/api/submissions/${bad}`, undefined, { headers: admin() });
   const msgs = (jury.json.tests || []).map((t) => t.judge_message || '').join('\n');
   assert(/\\xff\\xfe\\xfd/.test(msgs), `the jury sees the bytes as \\xNN: ${msgs.slice(0, 300)}`);
+});
+
+test('a validator sees its own test\'s input and answer, not the judge\'s cache of every problem\'s tests', async () => {
+  // The sum problem's tests are in the judge's cache by now: a validator
+  // that lists the directory of its input and reads what else is there
+  // would see them, secrets of other problems included.
+  const dir = mkdtempSync(`${tmpdir()}/verdict-peek-`);
+  cpSync(`${ROOT}tests/problems/sum`, dir, { recursive: true });
+  writeFileSync(`${dir}/problem.yaml`, 'name: Peek\nvalidation: custom\n');
+  mkdirSync(`${dir}/output_validators/peek`, { recursive: true });
+  writeFileSync(`${dir}/output_validators/peek/validator.py`, [
+    'import os, sys',
+    'd = os.path.dirname(sys.argv[1])',
+    'names = sorted(os.listdir(d))',
+    'open(os.path.join(sys.argv[3], "judgemessage.txt"), "w").write("seen: " + " ".join(names)[:400])',
+    'sys.exit(42 if len(names) == 2 else 43)',
+    '',
+  ].join('\n'));
+  const id = `peek-${Date.now().toString(36)}`;
+  const r = await api('PUT', `/api/problems/${id}`, zipDir(dir), { headers: { ...admin(), 'content-type': 'application/zip' } });
+  assert([200, 201].includes(r.status), `import: ${r.status} ${r.text}`);
+  const s = await waitSubmission(await submit(id, 'python3', AC_SUM));
+  const jury = await api('GET', `/api/submissions/${s.id}`, undefined, { headers: admin() });
+  const msgs = (jury.json.tests || []).map((t) => t.judge_message || '');
+  assert(msgs.length > 1 && msgs.every((m) => m === 'seen: testdata.ans testdata.in'), `what the validator saw: ${msgs.join(' | ').slice(0, 600)}`);
+  eq(s.verdict, 'AC', 'verdict');
 });
 
 test('a result with text that is not UTF-8, a bogus verdict and injected numbers is recorded safely', async () => {
@@ -327,6 +355,99 @@ test('one address holds at most max_connections_per_ip; the others are served, a
   for (const s of held) s.destroy();
   await sleep(500);
   eq(await answers(hoarder), 200, 'served again once its connections closed');
+});
+
+// One request from a local address of our own, with headers of our own.
+function requestFrom(local, method, path, body, headers = {}) {
+  const u = new URL(S.url);
+  const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: u.hostname, port: u.port, method, path, localAddress: local, agent: false,
+      headers: { ...headers, ...(data ? { 'content-type': 'application/json', 'content-length': data.length } : {}) } }, (res) => {
+      let text = '';
+      res.on('data', (d) => { text += d; });
+      res.on('end', () => resolve({ status: res.statusCode, json: text ? JSON.parse(text) : null, text }));
+    });
+    req.on('error', reject);
+    req.end(data);
+  });
+}
+
+test('behind a trusted proxy the client is the one its X-Forwarded-For names; anyone else\'s header is ignored', async () => {
+  const proxy = S.VERDICT_TRUSTED_PROXIES;
+  assert(proxy === '127.0.0.2', `the suite's stack trusts 127.0.0.2 as its proxy, not ${proxy}`);
+  const runFrom = async (local, xff) => {
+    const r = await requestFrom(local, 'POST', '/api/runs', { language: 'python3', code: 'print(1)\n' }, { 'x-forwarded-for': xff });
+    eq(r.status, 202, `run from ${local}: ${r.text}`);
+    return mysql(`SELECT client_ip FROM runs WHERE id = '${r.json.id}'`);
+  };
+  // The client wrote the left part; the proxy appended the address it saw.
+  eq(await runFrom(proxy, '198.51.100.9, 203.0.113.7'), '203.0.113.7', 'through the proxy');
+  eq(await runFrom('127.0.0.1', '203.0.113.8'), '127.0.0.1', 'a client naming itself is not believed');
+  // The proxy carries many clients: no per-address connection cap for it.
+  const held = await openRaw(proxy, 1000);
+  await sleep(300);
+  eq(await answers(proxy), 200, 'the proxy holds more than max_connections_per_ip');
+  for (const c of held) c.destroy();
+});
+
+test('with public_url set, only its origin may change state or open a socket, and the cookie is Secure', async () => {
+  // A second server on the same database and Redis, as a deployment behind
+  // TLS configures it.
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const srv = spawn(`${S.VERDICT_BUILD}/verdict-server`, ['--port', String(port), '--bind', '127.0.0.1',
+    '--mysql-url', S.VERDICT_MYSQL_URL, '--redis-url', S.VERDICT_REDIS_URL, '--web-root', `${ROOT}web/dist`,
+    '--var', mkdtempSync(`${tmpdir()}/verdict-pub-`)], { env: { ...process.env, VERDICT_PUBLIC_URL: 'https://Contest.Example.org:443/' }, stdio: 'ignore' });
+  const failed = new Promise((resolve) => srv.on('error', resolve));
+  try {
+    const base = `http://127.0.0.1:${port}`;
+    let up = false;
+    for (let i = 0; i < 100 && !up; i++) {
+      try { up = (await fetch(`${base}/livez`)).ok; } catch { await Promise.race([sleep(100), failed]); }
+    }
+    assert(up, `the second server started (${S.VERDICT_BUILD}/verdict-server)`);
+    const name = 'pub' + Date.now().toString(36);
+    const login = (origin) => fetch(`${base}/api/auth/${origin === undefined ? 'register' : 'login'}`, {
+      method: 'POST', headers: { 'content-type': 'application/json', ...(origin ? { origin } : {}) },
+      body: JSON.stringify({ username: name, password: 'a long password' }) });
+    eq((await login(undefined)).status, 201, 'register (no Origin: not a browser)');
+    const ok = await login('https://contest.example.org');
+    eq(ok.status, 200, 'the public origin logs in');
+    const cookie = ok.headers.get('set-cookie') || '';
+    assert(/verdict_session=[^;]+;.*\bSecure\b/.test(cookie), `the cookie is Secure: ${cookie}`);
+    const same = await login(`http://127.0.0.1:${port}`);
+    eq([same.status, (await same.json()).error.code], [403, 'cross_origin'], 'the Host\'s own origin is not the public one');
+    eq((await login('https://evil.example')).status, 403, 'another site');
+    const upgrade = (origin) => new Promise((resolve) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, 'verdict.v1', { headers: { origin } });
+      ws.on('open', () => { ws.close(); resolve('open'); });
+      ws.on('error', () => resolve('refused'));
+      ws.on('unexpected-response', () => resolve('refused'));
+    });
+    eq(await upgrade('https://contest.example.org'), 'open', 'the socket from the public origin');
+    eq(await upgrade(`http://127.0.0.1:${port}`), 'refused', 'the socket from elsewhere');
+  } finally {
+    srv.kill('SIGTERM');
+  }
+});
+
+test('a body trickled a byte at a time is answered 408 once body_timeout_s is up', async () => {
+  const limit = Number(S.VERDICT_BODY_TIMEOUT_S);
+  assert(limit > 0 && limit <= 10, `the suite's stack has a short body_timeout_s, not ${S.VERDICT_BODY_TIMEOUT_S}`);
+  const u = new URL(S.url);
+  const s = net.connect({ host: u.hostname, port: Number(u.port) });
+  let reply = '';
+  s.on('data', (d) => { reply += d; });
+  const ended = new Promise((resolve) => { s.on('close', resolve); s.on('error', resolve); });
+  s.write(`POST /api/auth/login HTTP/1.1\r\nHost: ${u.host}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n`);
+  const t0 = Date.now();
+  const drip = setInterval(() => { if (!s.destroyed) s.write(' '); }, 500);
+  await Promise.race([ended, sleep((limit + 10) * 1000)]);
+  clearInterval(drip);
+  s.destroy();
+  assert(/^HTTP\/1\.1 408/.test(reply), `a 408 came: ${JSON.stringify(reply.slice(0, 200))} after ${Date.now() - t0} ms`);
+  assert(/"code":\s*"timeout"/.test(reply), `with a JSON error: ${reply.slice(-200)}`);
+  eq((await api('GET', '/api/languages')).status, 200, 'the server goes on');
 });
 
 test('one address follows at most feeds_per_ip event feeds; a 429 with a JSON error says so', async () => {

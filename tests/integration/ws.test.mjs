@@ -2,7 +2,7 @@
 // state at once and every change after; errors keep the socket up; abuse
 // closes only the abuser's socket.
 import { execFileSync } from 'node:child_process';
-import { S, WebSocket, adminPassword, api, assert, basic, connect, createRun, eq, run, test, waitRun } from '../lib.mjs';
+import { S, WebSocket, adminPassword, api, assert, basic, connect, createRun, eq, metrics, run, test, waitRun } from '../lib.mjs';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 
@@ -83,6 +83,24 @@ test('an oversized message closes only that socket', async () => {
   bystander.send({ type: 'ping', req: 1 });
   await bystander.next((m) => m.type === 'pong', 5000);
   bystander.close();
+});
+
+test('a message over 64 KiB is parsed on a worker, and the socket\'s messages keep their order', async () => {
+  const metric = async () => Number(/^verdict_ws_parsed_off_thread_total (\d+)$/m.exec((await metrics()).text)?.[1]);
+  const before = await metric();
+  assert(Number.isFinite(before), 'the metric is there');
+  const c = await connect();
+  // A large one, a small one behind it, a large bad one, a small one: the
+  // replies come in the order the messages were sent.
+  c.send({ type: 'ping', req: 1, pad: 'x'.repeat(300 * 1024) });
+  c.send({ type: 'ping', req: 2 });
+  c.send('{"type": "ping", "req": 3, "pad": "' + 'y'.repeat(100 * 1024));
+  c.send({ type: 'ping', req: 4 });
+  const got = [];
+  for (let i = 0; i < 4; i++) got.push(await c.next((m) => m.type === 'pong' || m.type === 'error', 20000));
+  eq(got.map((m) => m.type === 'pong' ? m.req : m.code), [1, 2, 'bad_json', 4], 'replies in order');
+  eq(await metric() - before, 2, 'the two large messages went to a worker');
+  c.close();
 });
 
 test('a repeated subscribe is a no-op; at most 64 topics per socket', async () => {
