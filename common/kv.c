@@ -8,6 +8,24 @@
 const char *const kv_lanes[KV_NLANES] = {"verdict:jobs:contest", "verdict:jobs:premium", "verdict:jobs:normal",
 					 "verdict:jobs:runs", "verdict:jobs:rejudge"};
 
+char *kv_board_key(char *buf, size_t len, const char *contest, const char *view, enum kv_board_part part)
+{
+	snprintf(buf, len, "verdict:board:{%s}:%s%s", contest, view, part == KV_BOARD_ROWS ? ":rows" : "");
+	return buf;
+}
+
+char *kv_rate_key(char *buf, size_t len, const char *bucket, const char *who)
+{
+	snprintf(buf, len, "verdict:rate:%s:%s", bucket, who);
+	return buf;
+}
+
+char *kv_reply_key(char *buf, size_t len, const char *token)
+{
+	snprintf(buf, len, "verdict:reply:%s", token);
+	return buf;
+}
+
 redisContext *kv_connect(const char *url, double timeout_s, char *err, size_t errlen)
 {
 	struct util_url u;

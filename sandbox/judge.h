@@ -7,6 +7,7 @@
 #include <stdatomic.h>
 
 #include "box.h"
+#include "proto.h"
 
 struct judge_config {
 	const char *redis_url;
@@ -59,12 +60,18 @@ int write_file_at(const char *dir, const char *name, const char *data, size_t le
 int open_out(const char *dir, const char *name);
 char *read_back(int fd, size_t max, size_t *len, int *trunc);
 const char *status_verdict(enum box_status st);
-/* XADDs a result: n field/value strings with lengths. 0 or -1. */
-int judge_report(struct slot *s, const char *const *fields, const size_t *lens, int n);
+/* The results stream (report.c): a result, a job begun, an IDE run's
+ * outcome. 0 or -1. */
+int judge_report(struct slot *s, const struct proto_result *r);
+void judge_started(struct slot *s, const struct proto_job *j);
+int judge_report_run(struct slot *s, const struct proto_job *j, const struct outcome *o);
+
+/* An IDE run (run.c): compiled and run once, o filled in. */
+void judge_run(struct slot *s, const struct proto_job *j, struct outcome *o);
 
 /* Submissions to problems (problem.c) and validator compile checks. */
-void judge_submission(struct slot *s, const redisReply *fields, const char *id, const char *attempt);
-void judge_compile_check(struct slot *s, const redisReply *fields, const char *id);
+void judge_submission(struct slot *s, const struct proto_job *j);
+void judge_compile_check(struct slot *s, const struct proto_job *j);
 
 void *judge_slot_main(void *arg);
 void *judge_heartbeat_main(void *arg);

@@ -207,3 +207,15 @@ static void java_simple_class(const char *code, char *out, size_t n)
 	if (best && !ident_at(best + 5, out, n))
 		snprintf(out, n, "Main");
 }
+
+void lang_source_name(const struct lang *l, const char *code, char *src, size_t srclen, char *main_name, size_t mainlen)
+{
+	snprintf(main_name, mainlen, "main");
+	if (l->source) {
+		snprintf(src, srclen, "%s", l->source);
+		return;
+	}
+	lang_java_class(code, main_name, mainlen);
+	const char *dot = strrchr(main_name, '.');
+	snprintf(src, srclen, "%s.java", dot ? dot + 1 : main_name);
+}

@@ -10,7 +10,7 @@ struct lang {
 	const char *id, *name;
 	const char *source;             /* file name of the code; NULL: found from the code (Java) */
 	const char *compile[LANG_ARGV]; /* NULL-terminated; empty: nothing to compile */
-	const char *env[8]; /* extra environment of compile and run, "K=V", NULL-terminated */
+	const char *env[8];             /* extra environment of compile and run, "K=V", NULL-terminated */
 	const char *run[LANG_ARGV];     /* NULL-terminated */
 	const char *probe;              /* this file must exist for the language to be offered */
 	const char *version_cmd[4];     /* prints the version on its first line */
@@ -33,5 +33,9 @@ const struct lang *lang_at(int i);
  * package ("bin.Main"). The source file is named by the part after the last
  * dot. Writes at most n bytes into out. */
 void lang_java_class(const char *code, char *out, size_t n);
+/* The source file a program of l is written to (src) and its main name
+ * ("main", or the Java class found in code). */
+void lang_source_name(const struct lang *l, const char *code, char *src, size_t srclen, char *main_name,
+		      size_t mainlen);
 
 #endif

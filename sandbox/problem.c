@@ -147,12 +147,11 @@ static int save_artifacts(struct slot *s, const char *dest)
 
 static void publish_progress(struct slot *s, const char *id, const char *text, int done, int total)
 {
-	char data[512];
-	snprintf(data, sizeof data,
-		 "submission/"
-		 "%s\n{\"id\":\"%s\",\"status\":\"judging\",\"progress\":\"%s\",\"tests_done\":%d,\"tests_total\":%d}",
-		 id, id, text, done, total);
-	freeReplyObject(redisCommand(s->kv, "PUBLISH %s %s", KV_EVENTS, data));
+	size_t len;
+	char *frame = proto_progress_frame(id, text, done, total, &len);
+	if (frame)
+		freeReplyObject(redisCommand(s->kv, "PUBLISH %s %b", KV_EVENTS, frame, len));
+	free(frame);
 }
 
 /*** Validators ***/
@@ -786,14 +785,18 @@ static int test_failed(const char *v)
 	return strcmp(v, "AC") != 0;
 }
 
-void judge_submission(struct slot *s, const redisReply *f, const char *id, const char *attempt)
+void judge_submission(struct slot *s, const struct proto_job *j)
 {
-	const redisReply *lang_r = kv_field(f, "lang"), *code_r = kv_field(f, "code"), *prob_r = kv_field(f, "problem");
+	const char *id = j->id;
 	struct outcome o;
 	memset(&o, 0, sizeof o);
 	o.verdict = "JE";
-	json_object *prob = prob_r && prob_r->type == REDIS_REPLY_STRING ? json_tokener_parse(prob_r->str) : NULL;
-	const struct lang *l = lang_r && lang_r->type == REDIS_REPLY_STRING ? lang_find(lang_r->str) : NULL;
+	json_object *prob = json_tokener_parse(j->problem);
+	if (prob && !json_object_is_type(prob, json_type_object)) {
+		json_object_put(prob);
+		prob = NULL;
+	}
+	const struct lang *l = lang_find(j->lang);
 	json_object *tests = get(prob, "tests");
 	size_t nt = tests ? json_object_array_length(tests) : 0;
 	struct test_result *tr = calloc(nt + 1, sizeof *tr);
@@ -806,9 +809,8 @@ void judge_submission(struct slot *s, const redisReply *f, const char *id, const
 	long max_time = 0, max_mem = 0;
 	char err[512];
 
-	freeReplyObject(redisCommand(s->kv, "XADD %s * kind started job submission id %s attempt %s judge %s",
-				     KV_RESULTS, id, attempt, jcfg.name));
-	if (!prob || !l || !code_r || code_r->type != REDIS_REPLY_STRING || !nt) {
+	judge_started(s, j);
+	if (!prob || !l || !nt) {
 		snprintf(o.message, sizeof o.message, "this judge cannot judge this submission (%s)",
 			 !l ? "unknown language" : "bad job");
 		goto report;
@@ -817,20 +819,14 @@ void judge_submission(struct slot *s, const redisReply *f, const char *id, const
 
 	/* Compile once: the artifacts are cached by language and source. */
 	char main_name[128] = "main", src[160];
-	if (l->source) {
-		snprintf(src, sizeof src, "%s", l->source);
-	} else {
-		lang_java_class(code_r->str, main_name, sizeof main_name);
-		const char *dot = strrchr(main_name, '.');
-		snprintf(src, sizeof src, "%s.java", dot ? dot + 1 : main_name);
-	}
+	lang_source_name(l, j->code, src, sizeof src, main_name, sizeof main_name);
 	crypto_hash_sha256_state st;
 	crypto_hash_sha256_init(&st);
 	crypto_hash_sha256_update(&st, (const unsigned char *)l->id, strlen(l->id) + 1);
 	for (int i = 0; l->compile[i]; i++)
 		crypto_hash_sha256_update(&st, (const unsigned char *)l->compile[i], strlen(l->compile[i]) + 1);
 	crypto_hash_sha256_update(&st, (const unsigned char *)src, strlen(src) + 1);
-	crypto_hash_sha256_update(&st, (const unsigned char *)code_r->str, code_r->len);
+	crypto_hash_sha256_update(&st, (const unsigned char *)j->code, j->code_len);
 	unsigned char h[32];
 	char key[65], prog_dir[1100];
 	crypto_hash_sha256_final(&st, h);
@@ -838,7 +834,7 @@ void judge_submission(struct slot *s, const redisReply *f, const char *id, const
 	snprintf(prog_dir, sizeof prog_dir, "%s/programs/%s", jcfg.cache_dir, key);
 	if (access(prog_dir, F_OK)) {
 		publish_progress(s, id, "compiling", 0, (int)nt);
-		if (box_clean(s->box) || write_file_at(box_workdir(s->box), src, code_r->str, code_r->len)) {
+		if (box_clean(s->box) || write_file_at(box_workdir(s->box), src, j->code, j->code_len)) {
 			snprintf(o.message, sizeof o.message, "cannot write the program's files");
 			goto report;
 		}
@@ -1015,45 +1011,30 @@ report:;
 			json_object_object_add(t, "judge_message", json_object_new_string(tr[i].jmsg));
 		json_object_array_add(arr, t);
 	}
-	char sc[32] = "", mx[32] = "", tm[24], mem[24];
+	struct proto_result res = {.kind = RESULT_DONE,
+				   .job = JOB_SUBMISSION,
+				   .id = id,
+				   .attempt = j->attempt,
+				   .judge = jcfg.name,
+				   .verdict = o.verdict,
+				   .message = o.message,
+				   .message_len = strlen(o.message),
+				   .time_ms = max_time,
+				   .memory_kb = max_mem,
+				   .compile = o.compile,
+				   .compile_len = o.compile_len,
+				   .tests = json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PLAIN)};
+	/* No score for a submission that was not judged through. */
 	if (strcmp(o.verdict, "JE") && strcmp(o.verdict, "CE")) {
-		snprintf(sc, sizeof sc, "%.6g", score);
-		snprintf(mx, sizeof mx, "%.6g", max_score);
+		/* six significant digits, as the scores are shown */
+		char txt[32];
+		res.has_score = 1;
+		snprintf(txt, sizeof txt, "%.6g", score);
+		res.score = strtod(txt, NULL);
+		snprintf(txt, sizeof txt, "%.6g", max_score);
+		res.max_score = strtod(txt, NULL);
 	}
-	snprintf(tm, sizeof tm, "%ld", max_time);
-	snprintf(mem, sizeof mem, "%ld", max_mem);
-	const char *tests_json = json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PLAIN);
-	const char *fields[] = {"kind",
-				"done",
-				"job",
-				"submission",
-				"id",
-				id,
-				"attempt",
-				attempt,
-				"judge",
-				jcfg.name,
-				"verdict",
-				o.verdict,
-				"message",
-				o.message,
-				"score",
-				sc,
-				"max_score",
-				mx,
-				"time_ms",
-				tm,
-				"memory_kb",
-				mem,
-				"tests",
-				tests_json,
-				"compile_output",
-				o.compile ? o.compile : ""};
-	size_t lens[26];
-	for (int i = 0; i < 26; i++)
-		lens[i] = strlen(fields[i]);
-	lens[25] = o.compile_len;
-	while (judge_report(s, fields, lens, 26) && !atomic_load(&judge_stopping)) {
+	while (judge_report(s, &res) && !atomic_load(&judge_stopping)) {
 		log_warn("cannot report a result, retrying", "id", id, NULL);
 		sleep(1);
 	}
@@ -1066,39 +1047,35 @@ report:;
 }
 
 /* An import asks whether a package's validator compiles: the files come in
- * the job; the answer goes to the list verdict:reply:<id>. */
-void judge_compile_check(struct slot *s, const redisReply *f, const char *id)
+ * the job; the answer goes to its list (kv_reply_key). */
+void judge_compile_check(struct slot *s, const struct proto_job *j)
 {
+	const char *id = j->id;
 	struct outcome o;
 	memset(&o, 0, sizeof o);
-	const redisReply *lang_r = kv_field(f, "lang"), *names_r = kv_field(f, "names");
-	json_object *names = names_r && names_r->type == REDIS_REPLY_STRING ? json_tokener_parse(names_r->str) : NULL;
-	int ok = names && lang_r && lang_r->type == REDIS_REPLY_STRING && !box_clean(s->box);
-	size_t k = 0;
-	for (size_t i = 0; ok && i + 1 < f->elements; i += 2) {
-		if (strcmp(f->element[i]->str, "file"))
-			continue;
-		const char *name = json_object_get_string(json_object_array_get_idx(names, k++));
-		if (!name || write_tree(s, name, f->element[i + 1]->str, f->element[i + 1]->len))
+	json_object *names = json_tokener_parse(j->names);
+	int ok = json_object_is_type(names, json_type_array) && json_object_array_length(names) == (size_t)j->nfiles &&
+		 !box_clean(s->box);
+	for (int i = 0; ok && i < j->nfiles; i++) {
+		const char *name = json_object_get_string(json_object_array_get_idx(names, (size_t)i));
+		if (!name || write_tree(s, name, j->file[i], j->file_len[i]))
 			ok = 0;
 	}
 	char dest[1100];
 	snprintf(dest, sizeof dest, "%s/check-%s", s->dir, id);
 	if (ok)
-		ok = !build_validator(s, lang_r->str, names, dest, &o);
+		ok = !build_validator(s, j->lang, names, dest, &o);
 	/* Only the answer matters here; the files go. */
 	remove_tree(dest);
-	json_object *reply = json_object_new_object();
-	json_object_object_add(reply, "ok", json_object_new_boolean(ok));
-	size_t n;
-	char *clean =
-		utf8_sanitize(o.compile ? o.compile : o.message, o.compile ? o.compile_len : strlen(o.message), &n);
-	json_object_object_add(reply, "output", json_object_new_string_len(clean, (int)n));
-	free(clean);
-	const char *txt = json_object_to_json_string(reply);
-	freeReplyObject(redisCommand(s->kv, "RPUSH verdict:reply:%s %s", id, txt));
-	freeReplyObject(redisCommand(s->kv, "EXPIRE verdict:reply:%s 300", id));
-	json_object_put(reply);
+	char *txt = proto_compile_reply_encode(ok, o.compile ? o.compile : o.message,
+					       o.compile ? o.compile_len : strlen(o.message));
+	char key[64];
+	kv_reply_key(key, sizeof key, id);
+	if (txt) {
+		freeReplyObject(redisCommand(s->kv, "RPUSH %s %s", key, txt));
+		freeReplyObject(redisCommand(s->kv, "EXPIRE %s 300", key));
+	}
+	free(txt);
 	json_object_put(names);
 	outcome_free(&o);
 }

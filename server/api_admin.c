@@ -15,88 +15,11 @@
 
 /*** Rate limits ***/
 
-/* A fixed window per bucket and key: the first hit starts the window.
- * Returns -1 when allowed, else the milliseconds until the window ends. */
-static const char rate_lua[] = "local n = redis.call('INCR', KEYS[1]) "
-			       "if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end "
-			       "if n > tonumber(ARGV[2]) then local t = redis.call('PTTL', KEYS[1]) "
-			       "if t < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) t = tonumber(ARGV[1]) end "
-			       "return t end return -1";
-
-/* Limits an admin may change at run time (all replicas read them from
- * Redis), with their configured defaults. */
-static const struct {
-	const char *name;
-	long *defval;
-} settings[] = {
-	{"rate_submissions_per_min", &cfg.rate_submissions},      {"rate_runs_per_min", &cfg.rate_runs},
-	{"rate_login_failures_per_user", &cfg.rate_login_user},   {"rate_login_failures_per_ip", &cfg.rate_login_ip},
-	{"rate_registrations_per_hour", &cfg.rate_registrations},
-};
-#define NSETTINGS (sizeof settings / sizeof settings[0])
-
-long setting(redisContext *kv, const char *name)
-{
-	long v = -1;
-	redisReply *r = redisCommand(kv, "HGET verdict:settings %s", name);
-	if (r && r->type == REDIS_REPLY_STRING)
-		v = atol(r->str);
-	freeReplyObject(r);
-	if (v >= 0)
-		return v;
-	for (size_t i = 0; i < NSETTINGS; i++)
-		if (!strcmp(settings[i].name, name))
-			return *settings[i].defval;
-	return 0;
-}
-
-long rate_check(redisContext *kv, const char *bucket, const char *who, long limit, long window_ms)
-{
-	char key[256], w[32], l[32];
-	snprintf(key, sizeof key, "verdict:rate:%s:%s", bucket, who);
-	snprintf(w, sizeof w, "%ld", window_ms);
-	snprintf(l, sizeof l, "%ld", limit);
-	redisReply *r = redisCommand(kv, "EVAL %s 1 %s %s %s", rate_lua, key, w, l);
-	long wait = r && r->type == REDIS_REPLY_INTEGER ? (long)r->integer : -1;
-	freeReplyObject(r);
-	return wait;
-}
-
-/* Admins are never limited; users by id, anonymous callers by address.
- * -1 allowed, else milliseconds to wait. */
-long rate_limit(struct worker *w, const struct user *u, const char *ip, const char *bucket, const char *setting_name)
-{
-	if (u && u->id && !strcmp(u->role, "admin"))
-		return -1;
-	char who[96];
-	if (u && u->id)
-		snprintf(who, sizeof who, "u%lld", (long long)u->id);
-	else
-		snprintf(who, sizeof who, "ip%s", ip);
-	return rate_check(w->kv, bucket, who, setting(w->kv, setting_name), 60000);
-}
-
-void http_rate_limited(struct req *r, long wait_ms, const char *what)
-{
-	char ra[32];
-	snprintf(ra, sizeof ra, "%ld", (wait_ms + 999) / 1000);
-	http_add_header(r, "retry-after", ra);
-	json_object *err = json_object_new_object();
-	char msg[160];
-	snprintf(msg, sizeof msg, "too many %s: try again in %s s", what, ra);
-	json_object_object_add(err, "code", json_object_new_string("rate_limited"));
-	json_object_object_add(err, "message", json_object_new_string(msg));
-	json_object_object_add(err, "retry_after_ms", json_object_new_int64(wait_ms));
-	json_object *o = json_object_new_object();
-	json_object_object_add(o, "error", err);
-	http_reply_json(r, 429, o);
-}
-
 static void do_get_settings(struct worker *w, struct req *r)
 {
 	json_object *o = json_object_new_object();
-	for (size_t i = 0; i < NSETTINGS; i++)
-		json_object_object_add(o, settings[i].name, json_object_new_int64(setting(w->kv, settings[i].name)));
+	for (size_t i = 0; i < settings_count(); i++)
+		json_object_object_add(o, settings_name(i), json_object_new_int64(setting(w->kv, settings_name(i))));
 	http_reply_json(r, 200, o);
 }
 
@@ -108,10 +31,11 @@ static void do_put_settings(struct worker *w, struct req *r)
 	json_object_object_foreach(o, key, val)
 	{
 		size_t i;
-		for (i = 0; i < NSETTINGS; i++)
-			if (!strcmp(settings[i].name, key))
+		for (i = 0; i < settings_count(); i++)
+			if (!strcmp(settings_name(i), key))
 				break;
-		if (i == NSETTINGS || !json_object_is_type(val, json_type_int) || json_object_get_int64(val) < 0) {
+		if (i == settings_count() || !json_object_is_type(val, json_type_int) ||
+		    json_object_get_int64(val) < 0) {
 			http_error(r, 400, "bad_setting", "unknown setting or not a non-negative integer: %.60s", key);
 			json_object_put(o);
 			return;
@@ -119,8 +43,7 @@ static void do_put_settings(struct worker *w, struct req *r)
 	}
 	json_object_object_foreach(o, k2, v2)
 	{
-		freeReplyObject(
-			redisCommand(w->kv, "HSET verdict:settings %s %lld", k2, (long long)json_object_get_int64(v2)));
+		setting_set(w->kv, k2, (long long)json_object_get_int64(v2));
 	}
 	audit(w, &r->user, "settings.update", NULL, json_object_to_json_string(o));
 	json_object_put(o);

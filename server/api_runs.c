@@ -62,64 +62,6 @@ json_object *runs_get(struct worker *w, const char *id)
 	return o;
 }
 
-int language_known(redisContext *kv, const char *lang)
-{
-	if (!util_id_valid(lang, 32))
-		return 0;
-	redisReply *r = redisCommand(kv, "HEXISTS verdict:langs %s", lang);
-	int ok = r && r->type == REDIS_REPLY_INTEGER && r->integer == 1;
-	freeReplyObject(r);
-	return ok;
-}
-
-/* One round trip: the job and its index entry, so the sweeper can tell a
- * run that has a job from one that lost it. */
-static const char enqueue_lua[] = "local e = redis.call('XADD', KEYS[1], '*', unpack(ARGV, 2)) "
-				  "redis.call('HSET', KEYS[2], ARGV[1], e) return e";
-
-int job_enqueue(redisContext *kv, enum kv_lane lane, const char *id, const char *const *fields, const size_t *flens,
-		int n)
-{
-	int argc = 6 + n;
-	const char **argv = calloc((size_t)argc, sizeof *argv);
-	size_t *lens = calloc((size_t)argc, sizeof *lens);
-	const char *head[] = {"EVAL", enqueue_lua, "2", kv_lanes[lane], KV_JOBIDX, id};
-	for (int i = 0; i < 6; i++) {
-		argv[i] = head[i];
-		lens[i] = strlen(head[i]);
-	}
-	for (int i = 0; i < n; i++) {
-		argv[6 + i] = fields[i];
-		lens[6 + i] = flens[i];
-	}
-	redisReply *r = redisCommandArgv(kv, argc, argv, lens);
-	int ok = r && r->type == REDIS_REPLY_STRING;
-	if (!ok)
-		log_warn("cannot queue a job", "id", id, "error",
-			 r && r->type == REDIS_REPLY_ERROR ? r->str : "no reply", NULL);
-	freeReplyObject(r);
-	free(argv);
-	free(lens);
-	return ok ? 0 : -1;
-}
-
-int runs_enqueue(redisContext *kv, const char *id, int attempt, const char *lang, const char *code, size_t code_len,
-		 const char *input, size_t input_len)
-{
-	char att[16], limits[256];
-	snprintf(att, sizeof att, "%d", attempt);
-	snprintf(limits, sizeof limits, "{\"cpu_s\":%g,\"wall_s\":%g,\"memory_mb\":%ld}", cfg.run_cpu_s, cfg.run_wall_s,
-		 cfg.run_memory_mb);
-	const char *fields[] = {"kind", "run",    "id",   id,     "attempt", att,     "lang",
-				lang,   "limits", limits, "code", code,      "input", input};
-	size_t lens[14];
-	for (int i = 0; i < 14; i++)
-		lens[i] = strlen(fields[i]);
-	lens[11] = code_len;
-	lens[13] = input_len;
-	return job_enqueue(kv, LANE_RUNS, id, fields, lens, 14);
-}
-
 int runs_create(struct worker *w, const struct user *u, const char *ip, const char *lang, const char *code,
 		size_t code_len, const char *input, size_t input_len, char id[17], char *msg, size_t msglen)
 {
@@ -279,7 +221,7 @@ static int lang_cmp(const void *a, const void *b)
 /* Judges announce the languages they can run (sandbox/lang.c). */
 static void do_languages(struct worker *w, struct req *r)
 {
-	redisReply *rep = redisCommand(w->kv, "HGETALL verdict:langs");
+	redisReply *rep = redisCommand(w->kv, "HGETALL %s", KV_LANGS);
 	json_object *arr = json_object_new_array();
 	if (rep && rep->type == REDIS_REPLY_ARRAY)
 		for (size_t i = 0; i + 1 < rep->elements; i += 2) {
@@ -292,8 +234,110 @@ static void do_languages(struct worker *w, struct req *r)
 	http_reply_json(r, 200, arr);
 }
 
+/*** On the socket: run.create, and run/<id> ***/
+
+struct ws_run {
+	struct ws_call *call;
+	struct user user;
+	char ip[48], lang[40], id[17], msg[256];
+	char *code, *input;
+	size_t code_len, input_len;
+	long wait_ms;
+	int status;
+};
+
+static void ws_create_run(struct worker *w, void *arg)
+{
+	struct ws_run *t = arg;
+	if (worker_ready(w)) {
+		t->status = 503;
+		snprintf(t->msg, sizeof t->msg, "the database is not reachable, try again");
+		return;
+	}
+	t->wait_ms = rate_limit(w, &t->user, t->ip, "run", "rate_runs_per_min");
+	if (t->wait_ms >= 0) {
+		t->status = 429;
+		snprintf(t->msg, sizeof t->msg, "too many runs: try again in %ld s", (t->wait_ms + 999) / 1000);
+		return;
+	}
+	t->status = runs_create(w, &t->user, t->ip, t->lang, t->code, t->code_len, t->input, t->input_len, t->id,
+				t->msg, sizeof t->msg);
+}
+
+static void ws_create_done(void *arg)
+{
+	struct ws_run *t = arg;
+	if (t->status == 429) {
+		json_object *o = json_object_new_object();
+		json_object_object_add(o, "type", json_object_new_string("error"));
+		json_object_object_add(o, "code", json_object_new_string("rate_limited"));
+		json_object_object_add(o, "message", json_object_new_string(t->msg));
+		json_object_object_add(o, "retry_after_ms", json_object_new_int64(t->wait_ms));
+		ws_call_reply(t->call, o);
+	} else if (t->status) {
+		ws_call_error(t->call,
+			      t->status == 413   ? "too_large"
+			      : t->status == 400 ? "bad_language"
+						 : "unavailable",
+			      "%s", t->msg);
+	} else {
+		json_object *o = json_object_new_object();
+		json_object_object_add(o, "type", json_object_new_string("run.created"));
+		json_object_object_add(o, "id", json_object_new_string(t->id));
+		ws_call_reply(t->call, o);
+	}
+	ws_call_done(t->call);
+	free(t->code);
+	free(t->input);
+	free(t);
+}
+
+static void ws_run_create(struct ws_call *call, json_object *o)
+{
+	json_object *jl, *jc, *ji = NULL;
+	if (!json_object_object_get_ex(o, "language", &jl) || !json_object_is_type(jl, json_type_string) ||
+	    !json_object_object_get_ex(o, "code", &jc) || !json_object_is_type(jc, json_type_string) ||
+	    (json_object_object_get_ex(o, "input", &ji) && !json_object_is_type(ji, json_type_string) &&
+	     !json_object_is_type(ji, json_type_null))) {
+		ws_call_error(call, "bad_request", "run.create needs language and code strings, input a string");
+		return;
+	}
+	struct ws_run *t = calloc(1, sizeof *t);
+	if (!t || !(t->call = ws_call_keep(call))) {
+		free(t);
+		ws_call_error(call, "unavailable", "no memory, try again");
+		return;
+	}
+	t->user = *ws_call_user(call);
+	snprintf(t->ip, sizeof t->ip, "%s", ws_call_ip(call));
+	snprintf(t->lang, sizeof t->lang, "%s", json_object_get_string(jl));
+	t->code_len = (size_t)json_object_get_string_len(jc);
+	t->code = malloc(t->code_len + 1);
+	memcpy(t->code, json_object_get_string(jc), t->code_len + 1);
+	if (ji && json_object_is_type(ji, json_type_string)) {
+		t->input_len = (size_t)json_object_get_string_len(ji);
+		t->input = malloc(t->input_len + 1);
+		memcpy(t->input, json_object_get_string(ji), t->input_len + 1);
+	} else {
+		t->input = strdup("");
+	}
+	db_submit(ws_create_run, ws_create_done, t);
+}
+
+/* A run is anyone's who has its id (the id is the secret, as with a
+ * shared link). */
+static json_object *run_topic_snapshot(struct worker *w, const char *topic, const char *id, const struct user *u)
+{
+	(void)topic;
+	(void)u;
+	return runs_get(w, id);
+}
+
 void api_runs_register(void)
 {
+	static const struct ws_topic run_topic = {"run/", ws_topic_id, run_topic_snapshot};
+	ws_topic_add(&run_topic);
+	ws_action_add("run.create", ws_run_create);
 	route_add_work(HM_POST, "/api/runs", AUTH_OPTIONAL, do_create);
 	route_add_work(HM_GET, "/api/runs/:id", AUTH_NONE, do_get);
 	route_add_work(HM_POST, "/api/runs/:id/share", AUTH_NONE, do_share);

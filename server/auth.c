@@ -90,9 +90,10 @@ static long wait_of(redisContext *kv, const char *key, long limit)
 /* The keys rate_check counts in (buckets loginu and loginip). */
 long auth_login_wait(struct worker *w, const char *name, const char *ip)
 {
-	char ku[240], ki[120];
-	snprintf(ku, sizeof ku, "verdict:rate:loginu:%.64s@%s", name, ip);
-	snprintf(ki, sizeof ki, "verdict:rate:loginip:%s", ip);
+	char ku[240], ki[120], who[200];
+	snprintf(who, sizeof who, "%.64s@%s", name, ip);
+	kv_rate_key(ku, sizeof ku, "loginu", who);
+	kv_rate_key(ki, sizeof ki, "loginip", ip);
 	long wait = wait_of(w->kv, ku, setting(w->kv, "rate_login_failures_per_user"));
 	return wait >= 0 ? wait : wait_of(w->kv, ki, setting(w->kv, "rate_login_failures_per_ip"));
 }

@@ -15,6 +15,25 @@ struct contest {
 
 /* 0, or -1 for an unknown contest. */
 int contest_load(MYSQL *db, const char *id, struct contest *c);
+/* The contest of the request's :id; 0, or -1 with a 404 set. */
+int contest_load_or_404(struct worker *w, struct req *r, struct contest *c);
+int contest_user_admin(const struct user *u); /* u may be NULL */
+int contest_req_admin(const struct req *r);
+/* Whether the public board is frozen at now (ms). */
+int contest_frozen_now(const struct contest *c, long long now);
+
+/* Boards (board.c): one view as JSON (limit rows, 0: all), and both views
+ * built anew from MySQL. */
+json_object *contest_board_json(struct worker *w, const struct contest *c, int jury, int limit);
+void contest_board_rebuild(struct worker *w, const struct contest *c);
+
+/* The clarifications collection as u may see it (clarifications.c). */
+json_object *clarifications_collection(struct worker *w, const struct contest *c, const struct user *u,
+				       const char *only);
+
+/* Routes of the CLICS collections (clics.c) and of clarifications. */
+void clics_register(void);
+void clarifications_register(void);
 /* When the freeze starts, in ms since the epoch; -1 when it never does. */
 long long contest_freeze_at(const struct contest *c);
 /* The CLICS contest and state objects. */

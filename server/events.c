@@ -36,7 +36,7 @@ void msg_unref(struct msg *m)
 
 struct sub {
 	struct topic *t;
-	struct conn *c;
+	struct subscriber *c;
 	struct sub *tprev, *tnext; /* the topic's subscribers */
 	struct sub *cnext;         /* the connection's subscriptions */
 	int delivered;             /* an update went out since subscribing */
@@ -53,8 +53,6 @@ struct topic {
 #define NBUCKETS 4096
 static struct topic *buckets[NBUCKETS];
 static long ntopics;
-
-struct sub **ws_subs(struct conn *c);
 
 static unsigned hash(const char *s)
 {
@@ -94,20 +92,20 @@ static void topic_drop_if_empty(struct topic *t)
 	ntopics--;
 }
 
-static struct sub *sub_find(struct conn *c, const char *topic)
+static struct sub *sub_find(struct subscriber *c, const char *topic)
 {
-	for (struct sub *s = *ws_subs(c); s; s = s->cnext)
+	for (struct sub *s = c->subs; s; s = s->cnext)
 		if (!strcmp(s->t->name, topic))
 			return s;
 	return NULL;
 }
 
-int events_subscribe(struct conn *c, const char *name, int max)
+int events_subscribe(struct subscriber *c, const char *name, int max)
 {
 	if (sub_find(c, name))
 		return 0;
 	int n = 0;
-	for (struct sub *x = *ws_subs(c); x; x = x->cnext)
+	for (struct sub *x = c->subs; x; x = x->cnext)
 		n++;
 	if (n >= max)
 		return -1;
@@ -120,13 +118,13 @@ int events_subscribe(struct conn *c, const char *name, int max)
 	if (t->subs)
 		t->subs->tprev = s;
 	t->subs = s;
-	struct sub **head = ws_subs(c);
+	struct sub **head = &c->subs;
 	s->cnext = *head;
 	*head = s;
 	return 1;
 }
 
-int events_activate(struct conn *c, const char *name)
+int events_activate(struct subscriber *c, const char *name)
 {
 	struct sub *s = sub_find(c, name);
 	if (!s || !s->pending)
@@ -136,7 +134,7 @@ int events_activate(struct conn *c, const char *name)
 	return missed;
 }
 
-void events_drop_pending(struct conn *c, const char *name)
+void events_drop_pending(struct subscriber *c, const char *name)
 {
 	struct sub *s = sub_find(c, name);
 	if (s && s->pending)
@@ -156,9 +154,9 @@ static void sub_unlink(struct sub *s)
 	free(s);
 }
 
-void events_unsubscribe(struct conn *c, const char *name)
+void events_unsubscribe(struct subscriber *c, const char *name)
 {
-	struct sub **pp = ws_subs(c);
+	struct sub **pp = &c->subs;
 	while (*pp) {
 		if (!strcmp((*pp)->t->name, name)) {
 			struct sub *s = *pp;
@@ -170,9 +168,9 @@ void events_unsubscribe(struct conn *c, const char *name)
 	}
 }
 
-void events_unsubscribe_all(struct conn *c)
+void events_unsubscribe_all(struct subscriber *c)
 {
-	struct sub **head = ws_subs(c);
+	struct sub **head = &c->subs;
 	while (*head) {
 		struct sub *s = *head;
 		*head = s->cnext;
@@ -181,7 +179,7 @@ void events_unsubscribe_all(struct conn *c)
 }
 
 /* -1 not subscribed, 0 subscribed and nothing sent since, 1 updates sent. */
-int events_subscribed(struct conn *c, const char *topic)
+int events_subscribed(struct subscriber *c, const char *topic)
 {
 	struct sub *s = sub_find(c, topic);
 	return s ? s->delivered : -1;
@@ -192,12 +190,26 @@ long events_topics(void)
 	return ntopics;
 }
 
+/* Topics for the server's own modules rather than sockets (feed/<id>). */
+static struct {
+	const char *prefix;
+	void (*fn)(const char *rest);
+} listeners[8];
+static int nlisteners;
+
+void events_listen(const char *prefix, void (*fn)(const char *rest))
+{
+	if (nlisteners < (int)(sizeof listeners / sizeof *listeners))
+		listeners[nlisteners++] = (typeof(listeners[0])){prefix, fn};
+}
+
 static void deliver(const char *topic, const char *data, size_t dlen)
 {
-	if (!strncmp(topic, "feed/", 5)) { /* for event feeds, not sockets */
-		feed_notify(topic + 5);
-		return;
-	}
+	for (int i = 0; i < nlisteners; i++)
+		if (!strncmp(topic, listeners[i].prefix, strlen(listeners[i].prefix))) {
+			listeners[i].fn(topic + strlen(listeners[i].prefix));
+			return;
+		}
 	struct topic *t = topic_find(topic, 0);
 	if (!t)
 		return;
@@ -217,7 +229,7 @@ static void deliver(const char *topic, const char *data, size_t dlen)
 			continue;
 		}
 		s->delivered = 1;
-		ws_send(s->c, m);
+		s->c->send(s->c, m);
 		atomic_fetch_add(&metric_events_pushed, 1);
 	}
 	msg_unref(m);
@@ -316,11 +328,10 @@ void events_drain(void)
 	pthread_mutex_unlock(&ev_lock);
 	while (e) {
 		struct event *next = e->next;
-		char *nl = memchr(e->payload, '\n', e->len);
-		if (nl) {
-			*nl = 0;
-			deliver(e->payload, nl + 1, e->len - (size_t)(nl + 1 - e->payload));
-		}
+		const char *topic, *data;
+		size_t dl;
+		if (!proto_event_split(e->payload, e->len, &topic, &data, &dl))
+			deliver(topic, data, dl);
 		free(e->payload);
 		free(e);
 		e = next;
@@ -329,12 +340,11 @@ void events_drain(void)
 
 int events_publish(redisContext *kv, const char *topic, const char *data)
 {
-	size_t tl = strlen(topic), dl = strlen(data);
-	char *payload = malloc(tl + dl + 2);
-	memcpy(payload, topic, tl);
-	payload[tl] = '\n';
-	memcpy(payload + tl + 1, data, dl + 1);
-	redisReply *r = redisCommand(kv, "PUBLISH %s %b", KV_EVENTS, payload, tl + dl + 1);
+	size_t len;
+	char *payload = proto_event_frame(topic, data, &len);
+	if (!payload)
+		return -1;
+	redisReply *r = redisCommand(kv, "PUBLISH %s %b", KV_EVENTS, payload, len);
 	int ok = r && r->type == REDIS_REPLY_INTEGER;
 	freeReplyObject(r);
 	free(payload);

@@ -386,8 +386,9 @@ static void feed_attach(struct feed *f, struct lws *wsi)
 	feed_schedule(f);
 }
 
-int feed_writeable(struct lws *wsi, struct feed *f)
+static int feed_writeable(struct lws *wsi, void *stream)
 {
+	struct feed *f = stream;
 	if (!f->listed)
 		feed_attach(f, wsi);
 	if (f->drop)
@@ -408,8 +409,9 @@ int feed_writeable(struct lws *wsi, struct feed *f)
 	return 0;
 }
 
-void feed_release(struct feed *f)
+static void feed_release(void *stream)
 {
+	struct feed *f = stream;
 	if (!f)
 		return;
 	f->wsi = NULL;
@@ -462,7 +464,9 @@ static void do_feed(struct worker *w, struct req *r)
 	}
 	f->made = t.p;
 	f->made_len = t.len;
-	r->feed = f;
+	static const struct http_stream_ops ops = {feed_writeable, feed_release};
+	r->stream = f;
+	r->stream_ops = &ops;
 	r->status = 200;
 	r->ctype = "application/x-ndjson";
 	r->ready = 1;
@@ -487,6 +491,7 @@ static void feed_admit(struct req *r)
 void feed_register(void)
 {
 	route_add_checked(HM_GET, "/api/contests/:id/event-feed", AUTH_OPTIONAL, feed_admit, do_feed);
+	events_listen("feed/", feed_notify);
 }
 
 /*** Writers: the log ***/

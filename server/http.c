@@ -180,7 +180,8 @@ static void req_free(struct req *r)
 {
 	if (!r)
 		return;
-	feed_release(r->feed);
+	if (r->stream_ops)
+		r->stream_ops->release(r->stream);
 	free(r->body);
 	free(r->resp);
 	free(r);
@@ -461,7 +462,7 @@ static int write_headers(struct lws *wsi, struct req *r)
 	unsigned char buf[LWS_PRE + 4096], *start = buf + LWS_PRE, *p = start, *end = buf + sizeof buf - 1;
 	/* A feed has no length: it ends when the connection does. */
 	if (lws_add_http_common_headers(wsi, (unsigned)r->status, r->ctype ? r->ctype : "application/json",
-					r->feed ? LWS_ILLEGAL_HTTP_CONTENT_LEN : r->resp_len, &p, end))
+					r->stream_ops ? LWS_ILLEGAL_HTTP_CONTENT_LEN : r->resp_len, &p, end))
 		return -1;
 	for (size_t i = 0; i < sizeof security_headers / sizeof security_headers[0]; i++)
 		if (lws_add_http_header_by_name(wsi, (const unsigned char *)security_headers[i][0],
@@ -502,13 +503,13 @@ static int http_writeable(struct lws *wsi, struct pss *pss)
 	struct req *r = pss->req;
 	if (!r || !r->ready)
 		return 0;
-	if (r->feed && r->headers_sent)
-		return feed_writeable(wsi, r->feed);
+	if (r->stream_ops && r->headers_sent)
+		return r->stream_ops->writeable(wsi, r->stream);
 	if (!r->headers_sent) {
 		if (write_headers(wsi, r))
 			return -1;
 		r->headers_sent = 1;
-		if ((r->resp_len || r->feed) && r->method != HM_HEAD) {
+		if ((r->resp_len || r->stream_ops) && r->method != HM_HEAD) {
 			lws_callback_on_writable(wsi);
 			return 0;
 		}
@@ -752,20 +753,6 @@ json_object *req_json(struct req *r)
 	return o;
 }
 
-/* Every API file's routes, in the order dispatch tries them. */
-void server_routes_register(void)
-{
-	api_runs_register();
-	api_auth_register();
-	api_misc_register();
-	api_problems_register();
-	api_submissions_register();
-	api_admin_register();
-	api_contests_register();
-	api_verification_register();
-	feed_register();
-}
-
 /* ?page= and ?per_page= of a listing; 0, or -1 with a 400 set. */
 #define PAGE_MAX 1000000
 
@@ -786,37 +773,18 @@ int http_page_args(struct req *r, int *page, int *per)
 	return 0;
 }
 
-/*** The one protocol: HTTP and WebSocket ***/
-
-static int server_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
+void http_rate_limited(struct req *r, long wait_ms, const char *what)
 {
-	switch (reason) {
-	case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
-		db_drain_completions();
-		events_drain();
-		return 0;
-	case LWS_CALLBACK_SERVER_NEW_CLIENT_INSTANTIATED:
-		return peers_accept(wsi); /* -1: lws closes it at once */
-	case LWS_CALLBACK_WSI_DESTROY:
-		peers_release(wsi);
-		return http_callback(wsi, reason, user, in, len);
-	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
-	case LWS_CALLBACK_ESTABLISHED:
-	case LWS_CALLBACK_RECEIVE:
-	case LWS_CALLBACK_SERVER_WRITEABLE:
-	case LWS_CALLBACK_RECEIVE_PONG:
-	case LWS_CALLBACK_WS_PEER_INITIATED_CLOSE:
-	case LWS_CALLBACK_CLOSED:
-	case LWS_CALLBACK_TIMER: /* only sockets set timers */
-		return ws_callback(wsi, reason, user, in, len);
-	default:
-		return http_callback(wsi, reason, user, in, len);
-	}
+	char ra[32];
+	snprintf(ra, sizeof ra, "%ld", (wait_ms + 999) / 1000);
+	http_add_header(r, "retry-after", ra);
+	json_object *err = json_object_new_object();
+	char msg[160];
+	snprintf(msg, sizeof msg, "too many %s: try again in %s s", what, ra);
+	json_object_object_add(err, "code", json_object_new_string("rate_limited"));
+	json_object_object_add(err, "message", json_object_new_string(msg));
+	json_object_object_add(err, "retry_after_ms", json_object_new_int64(wait_ms));
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "error", err);
+	http_reply_json(r, 429, o);
 }
-
-/* One protocol serves HTTP and the socket, so a client that names no
- * subprotocol still lands here, on protocols[0]. */
-const struct lws_protocols server_protocols[] = {
-	{"verdict.v1", server_callback, sizeof(struct pss), 4096, 0, NULL, 0},
-	{NULL, NULL, 0, 0, 0, NULL, 0},
-};

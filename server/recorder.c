@@ -19,19 +19,6 @@ static pthread_t rec_thread;
 static atomic_int rec_stop;
 static char rec_name[128];
 
-static const char *field(const redisReply *fields, const char *name, size_t *len)
-{
-	const redisReply *v = kv_field(fields, name);
-	if (!v || v->type != REDIS_REPLY_STRING) {
-		if (len)
-			*len = 0;
-		return NULL;
-	}
-	if (len)
-		*len = v->len;
-	return v->str;
-}
-
 static void publish_run(struct worker *w, const char *id)
 {
 	json_object *o = runs_get(w, id);
@@ -75,51 +62,6 @@ static struct text text_of(const char *s, size_t len, size_t max)
 	if (!t.s)
 		t.s = strdup(""), t.len = 0;
 	return t;
-}
-
-static struct text field_text(const redisReply *fields, const char *name, size_t max)
-{
-	size_t len;
-	const char *s = field(fields, name, &len);
-	return text_of(s, len, max);
-}
-
-/* An int field: 0 when absent or not a number, clamped to [lo, hi]. */
-static int int_of(const char *s, int lo, int hi)
-{
-	if (!s || !*s)
-		return 0;
-	char *end;
-	long long v = strtoll(s, &end, 10);
-	if (*end)
-		return 0;
-	return v < lo ? lo : v > hi ? hi : (int)v;
-}
-
-/* 1 when s is absent or empty (*d = NaN: NULL in SQL) or a finite number;
- * 0 when it is something else. */
-static int score_of(const char *s, double *d)
-{
-	*d = NAN;
-	if (!s || !*s)
-		return 1;
-	char *end;
-	double v = strtod(s, &end);
-	if (*end || !isfinite(v))
-		return 0;
-	*d = v;
-	return 1;
-}
-
-static const char *verdict_of(const char *v)
-{
-	size_t n = v ? strlen(v) : 0;
-	if (n < 2 || n > 8)
-		return "JE";
-	for (size_t i = 0; i < n; i++)
-		if (v[i] < 'A' || v[i] > 'Z')
-			return "JE";
-	return v;
 }
 
 /* The column limits (bytes; a character is at least one). */
@@ -188,11 +130,40 @@ static int failed(struct worker *w, const char *table, const char *id, int in_tr
 	return again ? -1 : record_refused(w, table, id, why);
 }
 
-static int record_submission(struct worker *w, const char *id, const char *kind, const redisReply *fields)
+static const char *test_verdict(const char *v)
+{
+	return proto_verdict(v) ? v : "JE";
+}
+
+/* What a result says that was not in its type or range: JE, saying which. */
+static struct text refused_field(const struct proto_result *r)
+{
+	char head[96];
+	if (!strcmp(r->invalid, "score"))
+		snprintf(head, sizeof head, "judge error: the score is not a finite number");
+	else
+		snprintf(head, sizeof head, "judge error: the result's %s is not valid", r->invalid);
+	if (!r->message_len)
+		return text_of(head, strlen(head), MESSAGE_MAX);
+	/* and what the judge said, cut to the column with the rest */
+	size_t hl = strlen(head), n = hl + 2 + r->message_len;
+	char *m = malloc(n);
+	if (!m)
+		return text_of(head, hl, MESSAGE_MAX);
+	memcpy(m, head, hl);
+	memcpy(m + hl, ": ", 2);
+	memcpy(m + hl + 2, r->message, r->message_len);
+	struct text t = text_of(m, n, MESSAGE_MAX);
+	free(m);
+	return t;
+}
+
+static int record_submission(struct worker *w, const struct proto_result *r)
 {
 	int err;
-	struct text judge = field_text(fields, "judge", JUDGE_MAX);
-	if (!strcmp(kind, "started")) {
+	const char *id = r->id;
+	struct text judge = text_of(r->judge, strlen(r->judge), JUDGE_MAX);
+	if (r->kind == RESULT_STARTED) {
 		mysql_free_result(db_query(w->db, &err,
 					   "UPDATE submissions SET status = 'judging', started_at = NOW(3), judge = %q "
 					   "WHERE id = %q AND status = 'queued'",
@@ -204,22 +175,8 @@ static int record_submission(struct worker *w, const char *id, const char *kind,
 			publish_submission(w, id);
 		return 0;
 	}
-	size_t lc;
-	const char *verdict = verdict_of(field(fields, "verdict", NULL));
-	struct text msg = field_text(fields, "message", MESSAGE_MAX);
-	const char *comp = field(fields, "compile_output", &lc), *tests = field(fields, "tests", NULL);
-	if (lc > COMPILE_MAX)
-		lc = COMPILE_MAX;
-	double score, max;
-	if (!score_of(field(fields, "score", NULL), &score) || !score_of(field(fields, "max_score", NULL), &max)) {
-		verdict = "JE";
-		free(msg.s);
-		static const char nan_msg[] = "judge error: the score is not a finite number";
-		msg = text_of(nan_msg, sizeof nan_msg - 1, MESSAGE_MAX);
-		score = max = NAN;
-	}
-	int tm = int_of(field(fields, "time_ms", NULL), 0, 1 << 30);
-	int mem = int_of(field(fields, "memory_kb", NULL), 0, 1 << 30);
+	struct text msg = r->invalid ? refused_field(r) : text_of(r->message, r->message_len, MESSAGE_MAX);
+	size_t lc = r->compile_len > COMPILE_MAX ? COMPILE_MAX : r->compile_len;
 	json_object *arr = NULL;
 	if (db_exec(w->db, "START TRANSACTION"))
 		goto fail;
@@ -228,11 +185,12 @@ static int record_submission(struct worker *w, const char *id, const char *kind,
 			 "UPDATE submissions SET status = 'done', verdict = %q, message = %q, compile_output = %Q, "
 			 "score = %g, max_score = %g, time_ms = %d, memory_kb = %d, judge = %q, finished_at = NOW(3) "
 			 "WHERE id = %q AND status <> 'done'",
-			 verdict, msg.s, comp ? comp : "", lc, score, max, tm, mem, judge.s, id));
+			 r->verdict, msg.s, r->compile ? r->compile : "", lc, r->score, r->max_score, (int)r->time_ms,
+			 (int)r->memory_kb, judge.s, id));
 	if (err)
 		goto fail;
 	int fresh = mysql_affected_rows(w->db) == 1;
-	arr = fresh && tests ? json_tokener_parse(tests) : NULL;
+	arr = fresh && r->tests ? json_tokener_parse(r->tests) : NULL;
 	if (fresh)
 		mysql_free_result(db_query(w->db, &err, "DELETE FROM submission_tests WHERE submission_id = %q", id));
 	size_t ntests = json_object_is_type(arr, json_type_array) ? json_object_array_length(arr) : 0;
@@ -253,7 +211,7 @@ static int record_submission(struct worker *w, const char *id, const char *kind,
 			w->db, &err,
 			"INSERT INTO submission_tests (submission_id, ord, name, group_name, verdict, time_ms, "
 			"memory_kb, score, judge_message) VALUES (%q, %d, %q, %q, %q, %L, %L, %g, %q)",
-			id, (int)i, tn.s, tg.s, verdict_of(util_json_str(t, "verdict")), tms < 0 ? 0 : tms,
+			id, (int)i, tn.s, tg.s, test_verdict(util_json_str(t, "verdict")), tms < 0 ? 0 : tms,
 			mkb < 0 ? 0 : mkb, sc, jm ? tj.s : NULL));
 		free(tn.s);
 		free(tg.s);
@@ -284,22 +242,12 @@ fail:
 	return failed(w, "submissions", id, 1);
 }
 
-/* 0 when the entry is handled (recorded now, or before: a replay changes
- * nothing; or refused for good and recorded as JE), -1 when MySQL failed in
- * a way that may pass and the entry must be tried again. */
-static int record(struct worker *w, const redisReply *fields)
+static int record_run(struct worker *w, const struct proto_result *r)
 {
-	const char *id = field(fields, "id", NULL), *kind = field(fields, "kind", NULL);
-	const char *job = field(fields, "job", NULL);
-	if (!id || !kind || !util_id_valid(id, 16)) {
-		log_warn("malformed result dropped", NULL);
-		return 0;
-	}
-	if (job && !strcmp(job, "submission"))
-		return record_submission(w, id, kind, fields);
 	int err;
-	struct text judge = field_text(fields, "judge", JUDGE_MAX);
-	if (!strcmp(kind, "started")) {
+	const char *id = r->id;
+	struct text judge = text_of(r->judge, strlen(r->judge), JUDGE_MAX);
+	if (r->kind == RESULT_STARTED) {
 		mysql_free_result(db_query(w->db, &err,
 					   "UPDATE runs SET status = 'running', started_at = NOW(3), judge = %q "
 					   "WHERE id = %q AND status = 'queued'",
@@ -311,28 +259,22 @@ static int record(struct worker *w, const redisReply *fields)
 			publish_run(w, id);
 		return 0;
 	}
-	size_t lo, le, lc;
-	const char *out = field(fields, "stdout", &lo), *errs = field(fields, "stderr", &le);
-	const char *comp = field(fields, "compile_output", &lc);
-	int otrunc = int_of(field(fields, "stdout_truncated", NULL), 0, 1) || lo > OUTPUT_MAX;
-	int etrunc = int_of(field(fields, "stderr_truncated", NULL), 0, 1) || le > OUTPUT_MAX;
+	size_t lo = r->out_len, le = r->err_len, lc = r->compile_len;
+	int otrunc = r->out_truncated || lo > OUTPUT_MAX, etrunc = r->err_truncated || le > OUTPUT_MAX;
 	lo = lo > OUTPUT_MAX ? OUTPUT_MAX : lo;
 	le = le > OUTPUT_MAX ? OUTPUT_MAX : le;
 	lc = lc > COMPILE_MAX ? COMPILE_MAX : lc;
-	const char *verdict = verdict_of(field(fields, "verdict", NULL));
-	struct text msg = field_text(fields, "message", MESSAGE_MAX);
-	const char *ec = field(fields, "exit_code", NULL);
+	struct text msg = r->invalid ? refused_field(r) : text_of(r->message, r->message_len, MESSAGE_MAX);
 	char exit_code[16] = "NULL";
-	if (ec && *ec)
-		snprintf(exit_code, sizeof exit_code, "%d", int_of(ec, -(1 << 30), 1 << 30));
+	if (r->has_exit)
+		snprintf(exit_code, sizeof exit_code, "%d", r->exit_code);
 	mysql_free_result(db_query(
 		w->db, &err,
 		"UPDATE runs SET status = 'done', verdict = %q, message = %q, stdout = %Q, stderr = %Q, "
 		"compile_output = %Q, stdout_truncated = %d, stderr_truncated = %d, exit_code = %s, time_ms = %d, "
 		"memory_kb = %d, judge = %q, finished_at = NOW(3) WHERE id = %q AND status <> 'done'",
-		verdict, msg.s, out ? out : "", lo, errs ? errs : "", le, comp ? comp : "", lc, otrunc, etrunc,
-		exit_code, int_of(field(fields, "time_ms", NULL), 0, 1 << 30),
-		int_of(field(fields, "memory_kb", NULL), 0, 1 << 30), judge.s, id));
+		r->verdict, msg.s, r->out ? r->out : "", lo, r->err ? r->err : "", le, r->compile ? r->compile : "", lc,
+		otrunc, etrunc, exit_code, (int)r->time_ms, (int)r->memory_kb, judge.s, id));
 	free(msg.s);
 	free(judge.s);
 	if (err)
@@ -342,6 +284,19 @@ static int record(struct worker *w, const redisReply *fields)
 		publish_run(w, id);
 	}
 	return 0;
+}
+
+/* 0 when the entry is handled (recorded now, or before: a replay changes
+ * nothing; or refused for good and recorded as JE), -1 when MySQL failed in
+ * a way that may pass and the entry must be tried again. */
+static int record(struct worker *w, const redisReply *fields)
+{
+	struct proto_result r;
+	if (proto_result_decode(fields, &r)) {
+		log_warn("malformed result dropped", NULL);
+		return 0;
+	}
+	return r.job == JOB_SUBMISSION ? record_submission(w, &r) : record_run(w, &r);
 }
 
 /* Handles an XREADGROUP/XAUTOCLAIM entry list. -1 when MySQL failed. */
@@ -362,7 +317,7 @@ static int handle_entries(struct worker *w, const redisReply *entries)
 
 static void sweep(struct worker *w)
 {
-	redisReply *lock = redisCommand(w->kv, "SET verdict:sweeplock %s NX PX %d", rec_name, cfg.sweep_after_s * 500);
+	redisReply *lock = redisCommand(w->kv, "SET %s %s NX PX %d", KV_SWEEPLOCK, rec_name, cfg.sweep_after_s * 500);
 	int mine = lock && lock->type == REDIS_REPLY_STATUS;
 	freeReplyObject(lock);
 	if (!mine)

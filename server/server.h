@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "kv.h"
+#include "proto.h"
 
 /*** Configuration, read once at start (state.c) ***/
 
@@ -115,6 +116,14 @@ MYSQL_RES *db_query(MYSQL *db, int *err, const char *fmt, ...);
 
 enum http_method { HM_GET, HM_POST, HM_PUT, HM_PATCH, HM_DELETE, HM_HEAD, HM_OPTIONS, HM_OTHER };
 
+/* What a streamed reply does (service thread): writeable when the
+ * connection can take more (-1 ends it), release when the request is over
+ * (the connection closed). */
+struct http_stream_ops {
+	int (*writeable)(struct lws *wsi, void *stream);
+	void (*release)(void *stream);
+};
+
 struct req {
 	struct lws *wsi; /* service thread; NULL once the connection closed */
 	enum http_method method;
@@ -151,7 +160,10 @@ struct req {
 	char param[128];  /* first path parameter */
 	char param2[128]; /* second path parameter */
 	int64_t started_ms;
-	struct feed *feed; /* a streamed event feed (feed.c), once its reply starts */
+	/* A reply streamed after its headers (the event feed), set by its
+	 * handler: the transport calls ops, knowing nothing of what it is. */
+	void *stream;
+	const struct http_stream_ops *stream_ops;
 };
 
 void http_reply(struct req *r, int status, const char *ctype, char *body, size_t len); /* takes body */
@@ -196,14 +208,9 @@ void api_verification_register(void);
 
 /*** The CLICS event feed (feed.c), service thread ***/
 
-struct feed;
 void feed_register(void);
 /* A change was logged for a contest: its feeds read the log. */
 void feed_notify(const char *cid);
-/* http.c: the feed's reply is writable; < 0 ends the connection. */
-int feed_writeable(struct lws *wsi, struct feed *f);
-/* http.c: the request is over (the connection closed). */
-void feed_release(struct feed *f);
 
 /*** Contests (api_contests.c), on workers ***/
 
@@ -219,14 +226,10 @@ json_object *contest_clarifications(struct worker *w, const char *contest_id, co
 /* 0 when u may submit pid to the contest now, else an HTTP status and why. */
 int contest_may_submit(struct worker *w, const char *cid, const char *pid, const struct user *u, char *msg, size_t n);
 
-/*** Fair use (api_admin.c), on workers ***/
-
-/* A run-time setting (Redis, set by admins) or its configured default. */
-long setting(redisContext *kv, const char *name);
-/* -1 allowed, else milliseconds until the window ends. */
-long rate_check(redisContext *kv, const char *bucket, const char *who, long limit, long window_ms);
-long rate_limit(struct worker *w, const struct user *u, const char *ip, const char *bucket, const char *setting_name);
+/* A 429 with Retry-After and a JSON error saying how long (http.c). */
 void http_rate_limited(struct req *r, long wait_ms, const char *what);
+
+#include "fairuse.h"
 
 /*** Auth (auth.c), on workers ***/
 
@@ -266,10 +269,9 @@ int runs_enqueue(redisContext *kv, const char *id, int attempt, const char *lang
 /* Fetches a run's public object; NULL when unknown. */
 json_object *runs_get(struct worker *w, const char *id);
 int language_known(redisContext *kv, const char *lang);
-/* Queues a job: n field/value strings with their lengths, and its index
- * entry (id -> stream entry). 0 or -1. */
-int job_enqueue(redisContext *kv, enum kv_lane lane, const char *id, const char *const *fields, const size_t *lens,
-		int n);
+/* Queues a job on a lane with its index entry (id -> stream entry), in
+ * one round trip. 0 or -1. The only writer of the job streams. */
+int job_enqueue(redisContext *kv, enum kv_lane lane, const struct proto_job *job);
 
 /*** Problems and submissions (api_problems.c, api_submissions.c, blobs.c) ***/
 
@@ -296,6 +298,15 @@ int audit(struct worker *w, const struct user *u, const char *action, const char
 /*** Events: topics and fan-out (events.c), service thread unless said ***/
 
 struct conn; /* a WebSocket connection (ws.c) */
+struct msg;
+struct sub;
+
+/* Who follows topics (a socket): its subscriptions, and how an update
+ * reaches it (queued; takes a reference to m). */
+struct subscriber {
+	struct sub *subs;
+	void (*send)(struct subscriber *self, struct msg *m);
+};
 
 /* A message shared by every subscriber it is queued to. */
 struct msg {
@@ -315,15 +326,45 @@ int events_publish(redisContext *kv, const char *topic, const char *data);
  * permission check passes (events_activate, which says whether an update
  * was held back meanwhile) or fails (events_drop_pending removes it, and
  * only it). 1 added, 0 already subscribed (a no-op), -1 max reached. */
-int events_subscribe(struct conn *c, const char *topic, int max);
-int events_activate(struct conn *c, const char *topic);
-void events_drop_pending(struct conn *c, const char *topic);
-void events_unsubscribe(struct conn *c, const char *topic);
-void events_unsubscribe_all(struct conn *c);
-int events_subscribed(struct conn *c, const char *topic);
+int events_subscribe(struct subscriber *c, const char *topic, int max);
+int events_activate(struct subscriber *c, const char *topic);
+void events_drop_pending(struct subscriber *c, const char *topic);
+void events_unsubscribe(struct subscriber *c, const char *topic);
+void events_unsubscribe_all(struct subscriber *c);
+int events_subscribed(struct subscriber *c, const char *topic);
 long events_topics(void);
+/* Events whose topic starts with prefix go to fn (with the rest of the
+ * topic) instead of sockets. At start, before events_start. */
+void events_listen(const char *prefix, void (*fn)(const char *rest));
 
 /*** WebSocket (ws.c), service thread ***/
+
+/* Topics a feature serves: names prefix + rest, where parse takes rest
+ * (0: a name of ours, with its id; service thread), and snapshot gives a
+ * new subscriber the current state on a worker: NULL when there is no such
+ * topic or u may not follow it (both answered not_found). */
+struct ws_topic {
+	const char *prefix;
+	int (*parse)(const char *rest, char *id, size_t idlen);
+	json_object *(*snapshot)(struct worker *w, const char *topic, const char *id, const struct user *u);
+};
+void ws_topic_add(const struct ws_topic *t);               /* at start, static storage */
+int ws_topic_id(const char *rest, char *id, size_t idlen); /* a parse: rest is one run or submission id */
+
+/* Actions a feature serves: a message type and its handler, on the
+ * service thread with the parsed message (borrowed). The handler answers
+ * through the call, now or later: ws_call_keep holds the socket for a
+ * worker trip, ws_call_done lets go (an answer after the socket closed
+ * goes nowhere). */
+struct ws_call;
+typedef void (*ws_action_fn)(struct ws_call *call, json_object *msg);
+void ws_action_add(const char *type, ws_action_fn fn);
+const struct user *ws_call_user(const struct ws_call *call);
+const char *ws_call_ip(const struct ws_call *call);
+struct ws_call *ws_call_keep(const struct ws_call *call);
+void ws_call_done(struct ws_call *call);
+void ws_call_reply(struct ws_call *call, json_object *o); /* takes o; adds "req" */
+void ws_call_error(struct ws_call *call, const char *code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 void ws_send(struct conn *c, struct msg *m);       /* queues; takes a reference */
 void ws_send_json(struct conn *c, json_object *o); /* takes o */

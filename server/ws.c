@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "log.h"
@@ -24,11 +25,11 @@ struct held {
 struct conn {
 	struct lws *wsi; /* NULL once closed; the conn lives on while tasks hold it */
 	int refs;
-	struct sub *subs;
-	struct user user;  /* from the session cookie, resolved after the upgrade */
-	int auth_pending;  /* the cookie is being looked up */
-	int parsing;       /* a large message is being parsed on a worker */
-	struct held *held; /* messages that came meanwhile, in order */
+	struct subscriber sub; /* the events registry's view of us */
+	struct user user;      /* from the session cookie, resolved after the upgrade */
+	int auth_pending;      /* the cookie is being looked up */
+	int parsing;           /* a large message is being parsed on a worker */
+	struct held *held;     /* messages that came meanwhile, in order */
 	int nheld;
 	struct msg **q;
 	int qhead, qlen;
@@ -49,9 +50,9 @@ struct conn {
 static struct conn *conns;
 static long nconns;
 
-struct sub **ws_subs(struct conn *c)
+static void sub_send(struct subscriber *self, struct msg *m)
 {
-	return &c->subs;
+	ws_send((struct conn *)((char *)self - offsetof(struct conn, sub)), m);
 }
 
 long ws_count(void)
@@ -121,6 +122,17 @@ void ws_send_json(struct conn *c, json_object *o)
 static void send_error(struct conn *c, json_object *req, const char *code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
+static json_object *error_json(json_object *req, const char *code, const char *msg)
+{
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "type", json_object_new_string("error"));
+	if (req)
+		json_object_object_add(o, "req", json_object_get(req));
+	json_object_object_add(o, "code", json_object_new_string(code));
+	json_object_object_add(o, "message", json_object_new_string(msg));
+	return o;
+}
+
 static void send_error(struct conn *c, json_object *req, const char *code, const char *fmt, ...)
 {
 	char msg[512];
@@ -128,13 +140,7 @@ static void send_error(struct conn *c, json_object *req, const char *code, const
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	json_object *o = json_object_new_object();
-	json_object_object_add(o, "type", json_object_new_string("error"));
-	if (req)
-		json_object_object_add(o, "req", json_object_get(req));
-	json_object_object_add(o, "code", json_object_new_string(code));
-	json_object_object_add(o, "message", json_object_new_string(msg));
-	ws_send_json(c, o);
+	ws_send_json(c, error_json(req, code, msg));
 }
 
 void ws_close_all(void)
@@ -154,13 +160,11 @@ struct ws_task {
 	char id[80];
 	json_object *req;  /* the client's "req" value, or NULL */
 	json_object *data; /* result */
+	const struct ws_topic *kind;
 	struct user user;
-	long wait_ms;
-	char lang[40];
-	char *code, *input;
-	size_t code_len, input_len;
+	char *code, *input; /* the cookie and credentials to resolve; a large message to parse */
+	size_t code_len;
 	int status;
-	char msg[256];
 };
 
 static void drain_held(struct conn *c);
@@ -191,29 +195,7 @@ static void snapshot_run(struct worker *w, void *arg)
 		t->status = 503;
 		return;
 	}
-	if (!strncmp(t->topic, "contest/", 8)) {
-		const char *rest = t->topic + 8 + strlen(t->id) + 1;
-		int admin = !strcmp(t->user.role, "admin");
-		if (!strcmp(rest, "scoreboard"))
-			t->data = contest_board_snapshot(w, t->id, 0);
-		else if (!strcmp(rest, "clarifications"))
-			t->data = contest_clarifications(w, t->id, NULL);
-		else if (!strcmp(rest, "jury"))
-			t->data = admin ? contest_clarifications(w, t->id, &t->user) : NULL;
-		else if (!strncmp(rest, "team/", 5) && (admin || (t->user.id && !strcmp(rest + 5, t->user.username))))
-			t->data = contest_clarifications(w, t->id, &t->user);
-	} else if (!strncmp(t->topic, "submission/", 11)) {
-		/* Only its author and admins may follow a submission. */
-		int64_t owner = 0;
-		int admin = !strcmp(t->user.role, "admin");
-		t->data = submission_get(w, t->id, 0, admin, &owner);
-		if (t->data && !admin && (!t->user.id || owner != t->user.id)) {
-			json_object_put(t->data);
-			t->data = NULL;
-		}
-	} else {
-		t->data = runs_get(w, t->id);
-	}
+	t->data = t->kind->snapshot(w, t->topic, t->id, &t->user);
 	t->status = t->data ? 200 : 404;
 }
 
@@ -222,7 +204,7 @@ static void snapshot_done(void *arg)
 	struct ws_task *t = arg;
 	struct conn *c = t->c;
 	if (c->wsi) {
-		if (t->status == 200 && events_activate(c, t->topic)) {
+		if (t->status == 200 && events_activate(&c->sub, t->topic)) {
 			/* An update came while the check ran: read it again, now
 			 * that updates reach the socket. */
 			json_object_put(t->data);
@@ -230,12 +212,12 @@ static void snapshot_done(void *arg)
 			db_submit(snapshot_run, snapshot_done, t);
 			return;
 		}
-		int sub = events_subscribed(c, t->topic);
+		int sub = events_subscribed(&c->sub, t->topic);
 		if (t->status == 404) {
-			events_drop_pending(c, t->topic);
+			events_drop_pending(&c->sub, t->topic);
 			send_error(c, t->req, "not_found", "no such topic: %s", t->topic);
 		} else if (t->status != 200) {
-			events_drop_pending(c, t->topic);
+			events_drop_pending(&c->sub, t->topic);
 			send_error(c, t->req, "unavailable", "cannot read %s now, try again", t->topic);
 		} else if (sub == 0) {
 			/* Only when no newer update went out in the meantime. */
@@ -243,56 +225,6 @@ static void snapshot_done(void *arg)
 			json_object_object_add(o, "type", json_object_new_string("update"));
 			json_object_object_add(o, "topic", json_object_new_string(t->topic));
 			json_object_object_add(o, "data", json_object_get(t->data));
-			ws_send_json(c, o);
-		}
-	}
-	task_free(t);
-}
-
-static void create_run(struct worker *w, void *arg)
-{
-	struct ws_task *t = arg;
-	if (worker_ready(w)) {
-		t->status = 503;
-		snprintf(t->msg, sizeof t->msg, "the database is not reachable, try again");
-		return;
-	}
-	t->wait_ms = rate_limit(w, &t->user, t->c->ip, "run", "rate_runs_per_min");
-	if (t->wait_ms >= 0) {
-		t->status = 429;
-		snprintf(t->msg, sizeof t->msg, "too many runs: try again in %ld s", (t->wait_ms + 999) / 1000);
-		return;
-	}
-	t->status = runs_create(w, &t->user, t->c->ip, t->lang, t->code, t->code_len, t->input, t->input_len, t->id,
-				t->msg, sizeof t->msg);
-}
-
-static void create_done(void *arg)
-{
-	struct ws_task *t = arg;
-	struct conn *c = t->c;
-	if (c->wsi) {
-		if (t->status == 429) {
-			json_object *o = json_object_new_object();
-			json_object_object_add(o, "type", json_object_new_string("error"));
-			if (t->req)
-				json_object_object_add(o, "req", json_object_get(t->req));
-			json_object_object_add(o, "code", json_object_new_string("rate_limited"));
-			json_object_object_add(o, "message", json_object_new_string(t->msg));
-			json_object_object_add(o, "retry_after_ms", json_object_new_int64(t->wait_ms));
-			ws_send_json(c, o);
-		} else if (t->status) {
-			send_error(c, t->req,
-				   t->status == 413   ? "too_large"
-				   : t->status == 400 ? "bad_language"
-						      : "unavailable",
-				   "%s", t->msg);
-		} else {
-			json_object *o = json_object_new_object();
-			json_object_object_add(o, "type", json_object_new_string("run.created"));
-			if (t->req)
-				json_object_object_add(o, "req", json_object_get(t->req));
-			json_object_object_add(o, "id", json_object_new_string(t->id));
 			ws_send_json(c, o);
 		}
 	}
@@ -342,29 +274,107 @@ static void resolve_done(void *arg)
 
 /*** Messages ***/
 
-/* Topics a socket may follow: run/<id>, submission/<id>,
- * contest/<id>/scoreboard. */
-static int topic_parse(const char *topic, char *id, size_t idlen)
+/*** What features add: topics and actions ***/
+
+static const struct ws_topic *topics[8];
+static int ntopics;
+
+void ws_topic_add(const struct ws_topic *t)
 {
-	if (!strncmp(topic, "run/", 4) && util_id_valid(topic + 4, 16)) {
-		snprintf(id, idlen, "%s", topic + 4);
-		return 0;
+	if (ntopics < (int)(sizeof topics / sizeof *topics))
+		topics[ntopics++] = t;
+}
+
+int ws_topic_id(const char *rest, char *id, size_t idlen)
+{
+	if (!util_id_valid(rest, 16))
+		return -1;
+	snprintf(id, idlen, "%s", rest);
+	return 0;
+}
+
+/* The kind of a topic name, with its id; NULL when no feature serves it. */
+static const struct ws_topic *topic_kind(const char *topic, char *id, size_t idlen)
+{
+	for (int i = 0; i < ntopics; i++) {
+		size_t pl = strlen(topics[i]->prefix);
+		if (!strncmp(topic, topics[i]->prefix, pl) && !topics[i]->parse(topic + pl, id, idlen))
+			return topics[i];
 	}
-	if (!strncmp(topic, "submission/", 11) && util_id_valid(topic + 11, 16)) {
-		snprintf(id, idlen, "%s", topic + 11);
-		return 0;
-	}
-	/* contest/<id>/scoreboard, /clarifications, /jury, /team/<name> */
-	const char *slash = !strncmp(topic, "contest/", 8) ? strchr(topic + 8, '/') : NULL;
-	if (slash && slash - topic - 8 > 0 && slash - topic - 8 <= 64) {
-		snprintf(id, idlen, "%.*s", (int)(slash - topic - 8), topic + 8);
-		const char *rest = slash + 1;
-		if (problem_id_valid(id) &&
-		    (!strcmp(rest, "scoreboard") || !strcmp(rest, "clarifications") || !strcmp(rest, "jury") ||
-		     (!strncmp(rest, "team/", 5) && username_valid(rest + 5))))
-			return 0;
-	}
-	return -1;
+	return NULL;
+}
+
+static struct {
+	const char *type;
+	ws_action_fn fn;
+} actions[16];
+static int nactions;
+
+void ws_action_add(const char *type, ws_action_fn fn)
+{
+	if (nactions < (int)(sizeof actions / sizeof *actions))
+		actions[nactions++] = (typeof(actions[0])){type, fn};
+}
+
+/* One message being answered. On the stack while its action runs;
+ * ws_call_keep copies it, holding the socket, for an answer later. */
+struct ws_call {
+	struct conn *c;
+	json_object *req;
+	struct user user;
+	char ip[48];
+	int kept;
+};
+
+const struct user *ws_call_user(const struct ws_call *call)
+{
+	return &call->user;
+}
+
+const char *ws_call_ip(const struct ws_call *call)
+{
+	return call->ip;
+}
+
+struct ws_call *ws_call_keep(const struct ws_call *call)
+{
+	struct ws_call *k = malloc(sizeof *k);
+	if (!k)
+		return NULL;
+	*k = *call;
+	k->kept = 1;
+	k->c->refs++;
+	k->req = call->req ? json_object_get(call->req) : NULL;
+	return k;
+}
+
+void ws_call_done(struct ws_call *call)
+{
+	if (!call || !call->kept)
+		return;
+	conn_unref(call->c);
+	json_object_put(call->req);
+	free(call);
+}
+
+void ws_call_reply(struct ws_call *call, json_object *o)
+{
+	if (call->req)
+		json_object_object_add(o, "req", json_object_get(call->req));
+	if (call->c->wsi && !call->c->close_code)
+		ws_send_json(call->c, o);
+	else
+		json_object_put(o);
+}
+
+void ws_call_error(struct ws_call *call, const char *code, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	ws_call_reply(call, error_json(NULL, code, msg));
 }
 
 /* Messages up to this size are parsed on the service thread; larger ones
@@ -479,12 +489,13 @@ static void dispatch_message(struct conn *c, json_object *o)
 	} else if (!strcmp(type, "subscribe") || !strcmp(type, "unsubscribe")) {
 		const char *topic = util_json_str(o, "topic");
 		char id[80];
-		if (!topic || strlen(topic) >= 160 || topic_parse(topic, id, sizeof id)) {
+		const struct ws_topic *kind = topic && strlen(topic) < 160 ? topic_kind(topic, id, sizeof id) : NULL;
+		if (!kind) {
 			send_error(c, req, "bad_topic", "unknown topic %.64s", topic ? topic : "(none)");
 		} else if (type[0] == 'u') {
-			events_unsubscribe(c, topic);
+			events_unsubscribe(&c->sub, topic);
 		} else {
-			int added = events_subscribe(c, topic, WS_MAX_SUBS);
+			int added = events_subscribe(&c->sub, topic, WS_MAX_SUBS);
 			if (added < 0)
 				send_error(c, req, "too_many_subscriptions", "at most %d topics per socket",
 					   WS_MAX_SUBS);
@@ -495,31 +506,9 @@ static void dispatch_message(struct conn *c, json_object *o)
 			struct ws_task *t = task_new(c, req);
 			snprintf(t->topic, sizeof t->topic, "%s", topic);
 			snprintf(t->id, sizeof t->id, "%s", id);
+			t->kind = kind;
 			t->user = c->user;
 			db_submit(snapshot_run, snapshot_done, t);
-		}
-	} else if (!strcmp(type, "run.create")) {
-		json_object *jl, *jc, *ji = NULL;
-		if (!json_object_object_get_ex(o, "language", &jl) || !json_object_is_type(jl, json_type_string) ||
-		    !json_object_object_get_ex(o, "code", &jc) || !json_object_is_type(jc, json_type_string) ||
-		    (json_object_object_get_ex(o, "input", &ji) && !json_object_is_type(ji, json_type_string) &&
-		     !json_object_is_type(ji, json_type_null))) {
-			send_error(c, req, "bad_request", "run.create needs language and code strings, input a string");
-		} else {
-			struct ws_task *t = task_new(c, req);
-			t->user = c->user;
-			snprintf(t->lang, sizeof t->lang, "%s", json_object_get_string(jl));
-			t->code_len = (size_t)json_object_get_string_len(jc);
-			t->code = malloc(t->code_len + 1);
-			memcpy(t->code, json_object_get_string(jc), t->code_len + 1);
-			if (ji && json_object_is_type(ji, json_type_string)) {
-				t->input_len = (size_t)json_object_get_string_len(ji);
-				t->input = malloc(t->input_len + 1);
-				memcpy(t->input, json_object_get_string(ji), t->input_len + 1);
-			} else {
-				t->input = strdup("");
-			}
-			db_submit(create_run, create_done, t);
 		}
 	} else if (!strcmp(type, "me")) {
 		send_me(c, req);
@@ -530,7 +519,16 @@ static void dispatch_message(struct conn *c, json_object *o)
 			json_object_object_add(p, "req", json_object_get(req));
 		ws_send_json(c, p);
 	} else {
-		send_error(c, req, "unknown_type", "unknown message type %.40s", type);
+		int i;
+		for (i = 0; i < nactions && strcmp(actions[i].type, type); i++)
+			;
+		if (i < nactions) {
+			struct ws_call call = {.c = c, .req = req, .user = c->user};
+			snprintf(call.ip, sizeof call.ip, "%s", c->ip);
+			actions[i].fn(&call, o);
+		} else {
+			send_error(c, req, "unknown_type", "unknown message type %.40s", type);
+		}
 	}
 	json_object_put(o);
 }
@@ -572,6 +570,7 @@ int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, v
 		c->q = calloc((size_t)cfg.ws_max_queue, sizeof *c->q);
 		c->wsi = wsi;
 		c->refs = 1;
+		c->sub.send = sub_send;
 		c->last_rx_ms = util_mono_ms();
 		if (cfg.ws_idle_s > 0)
 			lws_set_timer_usecs(wsi, (lws_usec_t)cfg.ws_idle_s * LWS_USEC_PER_SEC);
@@ -709,7 +708,7 @@ int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, v
 	case LWS_CALLBACK_CLOSED:
 		if (!c)
 			return 0;
-		events_unsubscribe_all(c);
+		events_unsubscribe_all(&c->sub);
 		while (c->qlen) {
 			msg_unref(c->q[c->qhead]);
 			c->qhead = (c->qhead + 1) % cfg.ws_max_queue;

@@ -188,7 +188,11 @@ const SINGULAR = {
 // Each line against event-feed.json, and its data against its type's own schema.
 function validateLines(lines) {
   for (const l of lines) {
-    validate('event-feed.json', l);
+    try {
+      validate('event-feed.json', l);
+    } catch (e) {
+      throw new Error(`${e.message}\n       the line: ${JSON.stringify(l).slice(0, 1000)}`);
+    }
     assert(SINGULAR[l.type], `a known type: ${l.type}`);
     if (l.data !== null) validate(Array.isArray(l.data) ? `${l.type}.json` : `${SINGULAR[l.type]}.json`, l.data);
     if (l.data && !Array.isArray(l.data) && l.id !== null) eq(l.id, l.data.id, `${l.type} id`);
