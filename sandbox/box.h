@@ -17,8 +17,8 @@
 #include <stdint.h>
 
 enum box_status {
-	BOX_OK = 0, /* exited with code 0 (or any code: see exit_code) */
-	BOX_RTE,    /* non-zero exit code or killed by a signal */
+	BOX_OK = 0, /* exited with code 0 within every limit */
+	BOX_RTE,    /* a non-zero exit code (exit_code says which) or killed by a signal */
 	BOX_TLE,    /* CPU or wall time limit exceeded */
 	BOX_MLE,    /* memory limit exceeded (cgroup OOM) */
 	BOX_OLE,    /* output or file size limit exceeded */

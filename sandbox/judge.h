@@ -4,6 +4,7 @@
 #define VERDICT_JUDGE_H
 
 #include <hiredis/hiredis.h>
+#include <json-c/json.h>
 #include <stdatomic.h>
 
 #include "box.h"
@@ -69,7 +70,14 @@ int judge_report_run(struct slot *s, const struct proto_job *j, const struct out
 /* An IDE run (run.c): compiled and run once, o filled in. */
 void judge_run(struct slot *s, const struct proto_job *j, struct outcome *o);
 
-/* Submissions to problems (problem.c) and validator compile checks. */
+/* Host-side files (files.c). */
+json_object *jget(json_object *o, const char *k); /* o's member k, or NULL */
+void hex_sha256(const unsigned char *h, char out[65]);
+void remove_tree(const char *dir);                    /* what the judge itself wrote */
+int save_artifacts(struct slot *s, const char *dest); /* the box's work directory, copied to dest */
+
+/* Submissions to problems (problem.c) and validator compile checks
+ * (validate.c). */
 void judge_submission(struct slot *s, const struct proto_job *j);
 void judge_compile_check(struct slot *s, const struct proto_job *j);
 

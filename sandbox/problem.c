@@ -1,8 +1,9 @@
-/* Judging a submission to a problem: compile once (cached by language and
- * source hash), then every test in order, samples first, each in a fresh
- * box; check the output with the default validator (in the judge) or the
- * problem's own (in a box); score scoring problems from their groups.
- * Progress goes out on pub/sub; the result on the results stream. */
+/* Judging a submission to a problem, as a pipeline of steps over one
+ * struct judging: read the problem, compile once (cached by language and
+ * source hash), build the validator (validate.c), run every test in order,
+ * samples first, each in a fresh box, score scoring problems from their
+ * groups (score.c), report. Progress goes out on pub/sub; the result on
+ * the results stream (report.c). Slot threads. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -28,122 +29,9 @@
 #include "lang.h"
 #include "log.h"
 #include "util.h"
-
-#define VALIDATOR_CPU_S 30
-#define FEEDBACK_MAX    4096
-#define NEXTPASS_MAX    (64 << 20)    /* as much as a validator may write */
-#define DATA_IN         "testdata.in" /* the test's files in a validator's /data */
-#define DATA_ANS        "testdata.ans"
+#include "validate.h"
 
 /*** Small helpers ***/
-
-static json_object *get(json_object *o, const char *k)
-{
-	json_object *v;
-	return o && json_object_object_get_ex(o, k, &v) ? v : NULL;
-}
-
-static void hex(const unsigned char *h, char out[65])
-{
-	for (int i = 0; i < 32; i++)
-		snprintf(out + 2 * i, 3, "%02x", h[i]);
-}
-
-/* Removes a tree of plain files and directories the judge itself wrote
- * (save_artifacts copies regular files and directories only). */
-static void remove_tree(const char *dir)
-{
-	char path[1400];
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	while (d && (e = readdir(d)))
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
-			snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-			if (e->d_type == DT_DIR)
-				remove_tree(path);
-			else
-				unlink(path);
-		}
-	if (d)
-		closedir(d);
-	rmdir(dir);
-}
-
-/* Copies the regular files and directories under the directory sfd into
- * dest, never following a link the box may have planted. At most `budget`
- * entries, 8 levels deep. 0 or -1. */
-static int copy_tree(int sfd, const char *dest, int depth, int *budget)
-{
-	DIR *d = fdopendir(sfd);
-	if (!d) {
-		close(sfd);
-		return -1;
-	}
-	struct dirent *e;
-	int bad = 0;
-	while (!bad && (e = readdir(d))) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		if (--*budget < 0) {
-			bad = 1;
-			break;
-		}
-		int fd = openat(dirfd(d), e->d_name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-		struct stat st;
-		if (fd < 0 || fstat(fd, &st)) {
-			if (fd >= 0)
-				close(fd);
-			continue;
-		}
-		char path[1400];
-		snprintf(path, sizeof path, "%s/%s", dest, e->d_name);
-		if (S_ISDIR(st.st_mode)) {
-			/* A class in a package: bin/Main.class. */
-			if (depth >= 8 || mkdir(path, 0755))
-				bad = 1;
-			else
-				bad = copy_tree(fd, path, depth + 1, budget) != 0;
-			continue; /* copy_tree closed fd */
-		}
-		if (!S_ISREG(st.st_mode) || st.st_size > (256 << 20)) {
-			close(fd);
-			continue;
-		}
-		int out = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, (st.st_mode & 0111) ? 0755 : 0644);
-		char buf[65536];
-		ssize_t r;
-		while (out >= 0 && (r = read(fd, buf, sizeof buf)) > 0)
-			if (write(out, buf, (size_t)r) != r)
-				bad = 1;
-		if (out < 0)
-			bad = 1;
-		else
-			close(out);
-		close(fd);
-	}
-	closedir(d);
-	return bad ? -1 : 0;
-}
-
-/* Copies what the compiler left in the box's work directory (files and
- * directories, no links) into a fresh cache directory, then renames it into
- * place. 0 or -1. */
-static int save_artifacts(struct slot *s, const char *dest)
-{
-	char tmp[1024];
-	snprintf(tmp, sizeof tmp, "%s.tmp%d", dest, getpid());
-	if (util_mkdirs(tmp))
-		return -1;
-	int dfd = open(box_workdir(s->box), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	int budget = 10000;
-	int bad = dfd < 0 || copy_tree(dfd, tmp, 0, &budget);
-	if (bad || rename(tmp, dest)) {
-		/* A racing judge may have put the same artifacts there first. */
-		remove_tree(tmp);
-		return access(dest, F_OK) ? -1 : 0;
-	}
-	return 0;
-}
 
 static void publish_progress(struct slot *s, const char *id, const char *text, int done, int total)
 {
@@ -154,630 +42,6 @@ static void publish_progress(struct slot *s, const char *id, const char *text, i
 	free(frame);
 }
 
-/*** Validators ***/
-
-struct validator {
-	const char *kind; /* default, kattis, testlib */
-	char dir[1024];   /* cache directory, bound at /val */
-	char argv0[256];  /* inside the box */
-	char lang[16];
-};
-
-/* The start of a validator's command line: its interpreter, if any, and
- * itself. A program given with a run script runs from its own directory,
- * as the format's programs do. Returns the count. */
-static int validator_argv(const struct validator *v, char **argv)
-{
-	int n = 0;
-	if (!strcmp(v->lang, "python3"))
-		argv[n++] = "/usr/bin/python3";
-	if (!strcmp(v->lang, "script")) {
-		argv[n++] = "/bin/sh";
-		argv[n++] = "-c";
-		argv[n++] = "cd /val && exec ./run \"$@\"";
-		argv[n++] = "run";
-		return n;
-	}
-	argv[n++] = (char *)v->argv0;
-	return n;
-}
-
-/* Writes files (relative names) into the clean work directory. */
-static int write_tree(struct slot *s, const char *rel, const char *data, size_t len)
-{
-	if (strstr(rel, "..") || rel[0] == '/')
-		return -1;
-	char path[1200];
-	snprintf(path, sizeof path, "%s/%s", box_workdir(s->box), rel);
-	char *slash = strrchr(path, '/');
-	if (slash) {
-		*slash = 0;
-		util_mkdirs(path);
-		*slash = '/';
-	}
-	/* The format's build and run scripts are programs: a zip does not
-	 * always keep their mode, and the box's user cannot chmod our files. */
-	const char *base = strrchr(rel, '/') ? strrchr(rel, '/') + 1 : rel;
-	mode_t mode = !strcmp(base, "build") || !strcmp(base, "run") ? 0755 : 0644;
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, mode);
-	if (fd < 0)
-		return -1;
-	fchmod(fd, mode); /* past the umask */
-	int bad = write(fd, data, len) != (ssize_t)len;
-	close(fd);
-	return bad ? -1 : 0;
-}
-
-/* Builds the validator from the files now in the work directory, into
- * dest. The compiler's output goes to o. 0 or -1. */
-static int build_validator(struct slot *s, const char *lang, json_object *names, const char *dest, struct outcome *o)
-{
-	if (!strcmp(lang, "script")) {
-		/* The format's build and run scripts: build (when there is one)
-		 * makes the program in its directory, run starts it. */
-		int has_build = 0;
-		for (size_t i = 0; i < json_object_array_length(names); i++)
-			has_build |= !strcmp(json_object_get_string(json_object_array_get_idx(names, i)), "build");
-		char *argv[] = {"/bin/sh", "-c", has_build ? "exec ./build" : "exit 0", NULL};
-		struct box_result res;
-		int rc = judge_run_compiler(s, argv, NULL, 0, NULL, 60, 2048, o, &res);
-		if (rc || res.status != BOX_OK || res.exit_code != 0) {
-			snprintf(o->message, sizeof o->message, "the validator's build script failed%s%s%s",
-				 res.message[0] ? ": " : "", res.message,
-				 !rc && res.status == BOX_OK ? " (exit status not 0)" : "");
-			return -1;
-		}
-		return save_artifacts(s, dest);
-	}
-	const struct lang *l = lang_find(!strcmp(lang, "c") ? "c" : !strcmp(lang, "python3") ? "python3" : "cpp");
-	if (!l) {
-		snprintf(o->message, sizeof o->message, "this judge cannot compile a %s validator", lang);
-		return -1;
-	}
-	char *argv[64];
-	int n = 0;
-	if (!strcmp(l->id, "python3")) {
-		argv[n++] = "/usr/bin/python3";
-		argv[n++] = "-m";
-		argv[n++] = "py_compile";
-	} else {
-		argv[n++] = !strcmp(l->id, "c") ? "/usr/bin/gcc" : "/usr/bin/g++";
-		argv[n++] = "-O2";
-		argv[n++] = "-pipe";
-		argv[n++] = "-static";
-		argv[n++] = !strcmp(l->id, "c") ? "-std=gnu17" : "-std=gnu++17";
-		argv[n++] = "-o";
-		argv[n++] = "validator";
-	}
-	for (size_t i = 0; i < json_object_array_length(names) && n < 60; i++) {
-		const char *name = json_object_get_string(json_object_array_get_idx(names, i));
-		const char *dot = strrchr(name, '.');
-		int src = dot && (!strcmp(l->id, "python3") ? !strcmp(dot, ".py")
-				  : !strcmp(l->id, "c")
-					  ? !strcmp(dot, ".c")
-					  : (!strcmp(dot, ".cpp") || !strcmp(dot, ".cc") || !strcmp(dot, ".cxx")));
-		if (src)
-			argv[n++] = (char *)name;
-	}
-	if (strcmp(l->id, "python3") && strcmp(l->id, "c") == 0)
-		argv[n++] = "-lm";
-	argv[n] = NULL;
-	struct box_result res;
-	int rc = judge_run_compiler(s, argv, NULL, 0, NULL, 30, 2048, o, &res);
-	if (rc || res.status != BOX_OK || res.exit_code != 0) {
-		snprintf(o->message, sizeof o->message, "the validator does not compile%s%s",
-			 res.message[0] ? ": " : "", res.message);
-		return -1;
-	}
-	return save_artifacts(s, dest);
-}
-
-static void python_entry(json_object *names, char *out, size_t n)
-{
-	snprintf(out, n, "validator.py");
-	for (size_t i = 0; i < json_object_array_length(names); i++) {
-		const char *name = json_object_get_string(json_object_array_get_idx(names, i));
-		if (!strcmp(name, "validator.py"))
-			return;
-	}
-	for (size_t i = 0; i < json_object_array_length(names); i++) {
-		const char *name = json_object_get_string(json_object_array_get_idx(names, i));
-		if (strstr(name, ".py") && !strchr(name, '/')) {
-			snprintf(out, n, "%s", name);
-			return;
-		}
-	}
-}
-
-/* The validator of a problem, compiled once per judge and kept by the hash
- * of its files. 0 or -1 with o->message. */
-static int prepare_validator(struct slot *s, json_object *vspec, struct validator *v, struct outcome *o)
-{
-	v->kind = json_object_get_string(get(vspec, "kind"));
-	snprintf(v->lang, sizeof v->lang, "%s", json_object_get_string(get(vspec, "lang")));
-	json_object *files = get(vspec, "files");
-	crypto_hash_sha256_state st;
-	crypto_hash_sha256_init(&st);
-	crypto_hash_sha256_update(&st, (const unsigned char *)v->lang, strlen(v->lang) + 1);
-	json_object *names = json_object_new_array();
-	for (size_t i = 0; i < json_object_array_length(files); i++) {
-		json_object *f = json_object_array_get_idx(files, i);
-		const char *path = json_object_get_string(get(f, "path")), *sha = json_object_get_string(get(f, "sha"));
-		crypto_hash_sha256_update(&st, (const unsigned char *)path, strlen(path) + 1);
-		crypto_hash_sha256_update(&st, (const unsigned char *)sha, strlen(sha) + 1);
-		json_object_array_add(names, json_object_new_string(path));
-	}
-	unsigned char h[32];
-	char key[65];
-	crypto_hash_sha256_final(&st, h);
-	hex(h, key);
-	snprintf(v->dir, sizeof v->dir, "%s/validators/%s", jcfg.cache_dir, key);
-	char entry[128] = "validator";
-	if (!strcmp(v->lang, "python3"))
-		python_entry(names, entry, sizeof entry);
-	if (!strcmp(v->lang, "python3"))
-		snprintf(v->argv0, sizeof v->argv0, "/val/%s", entry);
-	else
-		snprintf(v->argv0, sizeof v->argv0, "/val/validator");
-	int rc = 0;
-	if (access(v->dir, F_OK)) {
-		rc = box_clean(s->box);
-		for (size_t i = 0; !rc && i < json_object_array_length(files); i++) {
-			json_object *f = json_object_array_get_idx(files, i);
-			char path[700], err[256];
-			size_t len;
-			if (fetch_blob(json_object_get_string(get(f, "sha")), path, sizeof path, err, sizeof err)) {
-				snprintf(o->message, sizeof o->message, "%s", err);
-				rc = -1;
-				break;
-			}
-			char *data = util_read_file(path, &len);
-			rc = !data || write_tree(s, json_object_get_string(get(f, "path")), data, len) ? -1 : 0;
-			free(data);
-		}
-		if (!rc) {
-			util_mkdirs(jcfg.cache_dir);
-			char vdir[1100];
-			snprintf(vdir, sizeof vdir, "%s/validators", jcfg.cache_dir);
-			util_mkdirs(vdir);
-			rc = build_validator(s, v->lang, names, v->dir, o);
-		}
-	}
-	json_object_put(names);
-	return rc;
-}
-
-/* The feedback directory of a freshly cleaned work directory, writable by
- * the validator's uid. Later passes keep it as the validator left it, and
- * never touch it by path: the validator may have made it a symlink. */
-static int make_feedback_dir(struct box *b)
-{
-	char fb[1200];
-	snprintf(fb, sizeof fb, "%s/feedback", box_workdir(b));
-	if (mkdir(fb, 0777) && errno != EEXIST)
-		return -1;
-	return chmod(fb, 0777);
-}
-
-/* Multi-pass: takes the validator's feedback/nextpass.in out of box b into
- * the host file dest, removing it from the feedback directory. 1 when there
- * was one, 0 when not, -1 when it could not be taken. */
-static int take_nextpass(struct box *b, const char *dest)
-{
-	char *data = NULL;
-	size_t len = 0;
-	int trunc = 0;
-	int rc = box_read_file(b, "feedback/nextpass.in", (size_t)NEXTPASS_MAX, &data, &len, &trunc);
-	if (rc == -ENOENT)
-		return 0;
-	if (rc || trunc) {
-		free(data);
-		return -1;
-	}
-	int wd = open(box_workdir(b), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	int fd = wd >= 0 ? openat(wd, "feedback", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : -1;
-	if (fd >= 0)
-		unlinkat(fd, "nextpass.in", 0);
-	if (fd >= 0)
-		close(fd);
-	if (wd >= 0)
-		close(wd);
-	int out = open(dest, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
-	int bad = out < 0 || (len && write(out, data, len) != (ssize_t)len);
-	if (out >= 0)
-		close(out);
-	free(data);
-	return bad ? -1 : 1;
-}
-
-/* A validator's box sees one test: its input and answer, put in the
- * slot's data directory (mounted read-only at /data) as links to the
- * cached blobs, or copies where the cache is on another file system.
- * Never the judge's whole cache, which holds every problem's tests. */
-static int stage_one(const char *src, const char *dir, const char *name)
-{
-	char dst[700];
-	snprintf(dst, sizeof dst, "%s/%s", dir, name);
-	if (unlink(dst) && errno != ENOENT)
-		return -1;
-	if (!link(src, dst))
-		return 0;
-	if (errno != EXDEV)
-		return -1;
-	size_t len = 0;
-	char *data = util_read_file(src, &len);
-	int bad = !data || write_file_at(dir, name, data, len);
-	free(data);
-	return bad ? -1 : 0;
-}
-
-static int stage_test_data(struct slot *s, const char *in_path, const char *ans_path)
-{
-	char dir[600];
-	snprintf(dir, sizeof dir, "%s/data", s->dir);
-	if (mkdir(dir, 0755) && errno != EEXIST)
-		return -1;
-	return stage_one(in_path, dir, DATA_IN) || stage_one(ans_path, dir, DATA_ANS) ? -1 : 0;
-}
-
-/* Runs the problem's validator on one test. Returns the test's verdict
- * ("AC", "WA", "JE"); *score set when the validator gave one. */
-static const char *run_validator(struct slot *s, const struct validator *v, json_object *args, int team_fd,
-				 int first_pass, double *score, int *has_score, char *jmsg, size_t jlen)
-{
-	char blob_dir[600], in_path[] = "/data/" DATA_IN, ans_path[] = "/data/" DATA_ANS;
-	snprintf(blob_dir, sizeof blob_dir, "%s/data", s->dir);
-	char *argv[80];
-	int n = validator_argv(v, argv);
-	int testlib = !strcmp(v->kind, "testlib");
-	if (testlib) {
-		argv[n++] = in_path;
-		argv[n++] = "/box/team.out";
-		argv[n++] = ans_path;
-	} else {
-		argv[n++] = in_path;
-		argv[n++] = ans_path;
-		argv[n++] = "/box/feedback/";
-		for (size_t i = 0; args && i < json_object_array_length(args) && n < 78; i++)
-			argv[n++] = (char *)json_object_get_string(json_object_array_get_idx(args, i));
-	}
-	argv[n] = NULL;
-	if (first_pass && make_feedback_dir(s->box))
-		return "JE";
-	struct box_spec spec;
-	struct box_result res;
-	box_spec_init(&spec);
-	spec.lim.cpu_s = VALIDATOR_CPU_S;
-	spec.lim.wall_s = VALIDATOR_CPU_S * 2;
-	spec.lim.memory_kb = 2048 * 1024;
-	spec.lim.procs = 64;
-	spec.lim.output_kb = 64 * 1024;
-	spec.lim.files = 128;
-	spec.lim.tmpfs_kb = 64 * 1024;
-	spec.workdir = box_workdir(s->box);
-	spec.dirs[0] = (struct box_dir){v->dir, "/val", 0};
-	spec.dirs[1] = (struct box_dir){blob_dir, "/data", 0};
-	spec.ndirs = 2;
-	spec.argv = argv;
-	spec.keep = 1; /* one box for the validator's runs too */
-	lseek(team_fd, 0, SEEK_SET);
-	spec.stdin_fd = testlib ? -1 : team_fd;
-	int efd = open_out(s->dir, "validator.err");
-	spec.stderr_fd = efd;
-	int rc = box_run(s->box, &spec, &res);
-	char *data = NULL;
-	size_t len = 0;
-	int trunc;
-	jmsg[0] = 0;
-	*has_score = 0;
-	if (!box_read_file(s->box, "feedback/judgemessage.txt", FEEDBACK_MAX, &data, &len, &trunc)) {
-		snprintf(jmsg, jlen, "%.*s", (int)len, data);
-		free(data);
-	}
-	if (testlib) {
-		char *err = read_back(efd, FEEDBACK_MAX, &len, &trunc);
-		if (!jmsg[0])
-			snprintf(jmsg, jlen, "%s", err);
-		if (!rc && res.signal == 0 && res.exit_code == 7) {
-			const char *p = strstr(err, "points ");
-			if (p) {
-				*score = strtod(p + 7, NULL);
-				*has_score = 1;
-			}
-		}
-		free(err);
-	} else if (!box_read_file(s->box, "feedback/score.txt", 256, &data, &len, &trunc)) {
-		*score = strtod(data, NULL);
-		*has_score = 1;
-		free(data);
-	}
-	if (efd >= 0)
-		close(efd);
-	if (rc || res.status == BOX_JE) {
-		snprintf(jmsg, jlen, "the validator could not run: %s", rc ? strerror(-rc) : res.message);
-		return "JE";
-	}
-	/* A validator speaks through its exit code: only a crash or a limit
-	 * is its failure. */
-	if (res.status != BOX_OK && !(res.status == BOX_RTE && res.signal == 0)) {
-		snprintf(jmsg, jlen, "the validator failed: %s %s", box_status_name(res.status), res.message);
-		return "JE";
-	}
-	if (testlib) {
-		switch (res.exit_code) {
-		case 0:
-			return "AC";
-		case 1:
-		case 2:
-			return "WA";
-		case 7:
-			return *has_score && *score > 0 ? "AC" : "WA";
-		default:
-			return "JE";
-		}
-	}
-	if (res.exit_code == 42)
-		return "AC";
-	if (res.exit_code == 43)
-		return "WA";
-	snprintf(jmsg + strlen(jmsg), jlen - strlen(jmsg), "%svalidator exited with %d", jmsg[0] ? "; " : "",
-		 res.exit_code);
-	return "JE";
-}
-
-/* One test's outcome. */
-struct test_result {
-	const char *name, *group;
-	const char *verdict;
-	long time_ms, memory_kb;
-	double score;
-	int has_score, judged;
-	char jmsg[512];
-};
-
-/* The verdict of a program that did not exit 0, its message in r. */
-static const char *prog_verdict(const struct box_result *res, struct test_result *r)
-{
-	if (!r->jmsg[0]) {
-		if (res->message[0])
-			snprintf(r->jmsg, sizeof r->jmsg, "%s", res->message);
-		else
-			snprintf(r->jmsg, sizeof r->jmsg, "exited with code %d", res->exit_code);
-	}
-	return res->status == BOX_OK ? "RTE" : status_verdict(res->status);
-}
-
-/*** Interactive problems ***/
-
-struct side {
-	struct box *box;
-	struct box_spec spec;
-	struct box_result res;
-	int rc;
-	int64_t returned_us; /* when box_run came back, the box cleaned up */
-};
-
-static int64_t now_us(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-static void *side_main(void *arg)
-{
-	struct side *v = arg;
-	v->rc = box_run(v->box, &v->spec, &v->res);
-	v->returned_us = now_us();
-	return NULL;
-}
-
-/* The validator and the program, each in its own box, joined by two pipes:
- * the validator's output is the program's input and the other way round.
- * Each box takes its pipe ends (give_fds), so when one side ends the other
- * reads EOF. A wrong answer from a validator that finished first wins over
- * a later TLE or crash of the program, as in Kattis. */
-static const char *run_interactive(struct slot *s, const struct validator *v, char **prog_argv,
-				   const struct box_limits *lim, int inet, const char *prog_dir, json_object *args,
-				   int first_pass, struct test_result *r)
-{
-	int to_prog[2], from_prog[2];
-	if (pipe2(to_prog, O_CLOEXEC))
-		return "JE";
-	if (pipe2(from_prog, O_CLOEXEC)) {
-		close(to_prog[0]);
-		close(to_prog[1]);
-		return "JE";
-	}
-	char blob_dir[600], in_path[] = "/data/" DATA_IN, ans_path[] = "/data/" DATA_ANS;
-	snprintf(blob_dir, sizeof blob_dir, "%s/data", s->dir);
-	/* The validator writes its feedback in its own box's work directory,
-	 * kept from one pass to the next. */
-	if (first_pass && (box_clean(s->aux) || make_feedback_dir(s->aux))) {
-		close(to_prog[0]);
-		close(to_prog[1]);
-		close(from_prog[0]);
-		close(from_prog[1]);
-		return "JE";
-	}
-	char *vargv[80];
-	int n = validator_argv(v, vargv);
-	vargv[n++] = in_path;
-	vargv[n++] = ans_path;
-	vargv[n++] = "/box/feedback/";
-	for (size_t i = 0; args && i < json_object_array_length(args) && n < 78; i++)
-		vargv[n++] = (char *)json_object_get_string(json_object_array_get_idx(args, i));
-	vargv[n] = NULL;
-
-	struct side val = {.box = s->aux}, prog = {.box = s->box};
-	box_spec_init(&val.spec);
-	val.spec.lim.cpu_s = VALIDATOR_CPU_S;
-	val.spec.lim.wall_s = lim->wall_s + 5;
-	val.spec.lim.memory_kb = 2048 * 1024;
-	val.spec.lim.procs = 64;
-	val.spec.lim.output_kb = 64 * 1024;
-	val.spec.lim.files = 128;
-	val.spec.lim.tmpfs_kb = 64 * 1024;
-	val.spec.workdir = box_workdir(s->aux);
-	val.spec.dirs[0] = (struct box_dir){v->dir, "/val", 0};
-	val.spec.dirs[1] = (struct box_dir){blob_dir, "/data", 0};
-	val.spec.ndirs = 2;
-	val.spec.argv = vargv;
-	val.spec.stdin_fd = from_prog[0];
-	val.spec.stdout_fd = to_prog[1];
-	val.spec.stderr_fd = -1;
-	val.spec.give_fds = 1;
-
-	box_spec_init(&prog.spec);
-	prog.spec.lim = *lim;
-	prog.spec.workdir = NULL;
-	prog.spec.dirs[0] = (struct box_dir){prog_dir, "/prog", 0};
-	prog.spec.ndirs = 1;
-	prog.spec.argv = prog_argv;
-	prog.spec.stdin_fd = to_prog[0];
-	prog.spec.stdout_fd = from_prog[1];
-	prog.spec.stderr_fd = -1;
-	prog.spec.give_fds = 1;
-	prog.spec.inet_sockets = inet;
-
-	pthread_t t;
-	if (pthread_create(&t, NULL, side_main, &val)) {
-		close(to_prog[0]);
-		close(to_prog[1]);
-		close(from_prog[0]);
-		close(from_prog[1]);
-		return "JE";
-	}
-	side_main(&prog);
-	pthread_join(t, NULL);
-
-	r->time_ms = prog.res.cpu_ms;
-	r->memory_kb = prog.res.memory_kb;
-	char *data = NULL;
-	size_t len = 0;
-	int trunc;
-	if (!box_read_file(s->aux, "feedback/judgemessage.txt", FEEDBACK_MAX, &data, &len, &trunc)) {
-		snprintf(r->jmsg, sizeof r->jmsg, "%.*s", (int)len, data);
-		free(data);
-	}
-	if (!box_read_file(s->aux, "feedback/score.txt", 256, &data, &len, &trunc)) {
-		r->score = strtod(data, NULL);
-		r->has_score = 1;
-		free(data);
-	}
-	int vexit =
-		val.res.signal == 0 && (val.res.status == BOX_OK || val.res.status == BOX_RTE) ? val.res.exit_code : -1;
-	int prog_failed = prog.res.status != BOX_OK || prog.res.exit_code != 0;
-	/* Who ended first, by the moment each box saw its program end. A
-	 * program killed by SIGPIPE was writing to a validator already gone. */
-	int val_first = prog.res.signal == SIGPIPE || val.res.end_us < prog.res.end_us;
-	if (val.rc || prog.rc || prog.res.status == BOX_JE) {
-		snprintf(r->jmsg, sizeof r->jmsg, "the box failed: %s",
-			 val.rc    ? strerror(-val.rc)
-			 : prog.rc ? strerror(-prog.rc)
-				   : prog.res.message);
-		return "JE";
-	}
-	if (vexit == -1 && val.res.signal == SIGPIPE) {
-		/* The validator wrote to a program that had stopped reading: it
-		 * had ended, by its own failure (then its verdict: the SIGPIPE
-		 * followed from it, whichever box noticed first), or it quit the
-		 * protocol in the middle. */
-		if (prog_failed)
-			return prog_verdict(&prog.res, r);
-		if (!r->jmsg[0])
-			snprintf(r->jmsg, sizeof r->jmsg, "the program ended before the interaction did");
-		return "WA";
-	}
-	if (vexit != 42 && vexit != 43) {
-		if (!r->jmsg[0])
-			snprintf(r->jmsg, sizeof r->jmsg, "the interactive validator failed: %s %s (exit %d)",
-				 box_status_name(val.res.status), val.res.message, val.res.exit_code);
-		return "JE";
-	}
-	/* A wrong answer found before the program failed wins: the program
-	 * may have crashed only because the validator closed the pipe. */
-	if (vexit == 43 && val_first)
-		return "WA";
-	if (prog_failed)
-		return prog_verdict(&prog.res, r);
-	return vexit == 42 ? "AC" : "WA";
-}
-
-/*** One pass of a test ***/
-
-/* Runs the program on in_path (a host file) and checks its output: the
- * default validator in the judge, the problem's own in a box. The first
- * pass of a test starts from a clean work directory; later passes keep the
- * validator's feedback. The verdict; time, memory, score and message in r. */
-static const char *run_pass(struct slot *s, const struct lang *l, char **argv, const struct box_limits *lim,
-			    const char *prog_dir, const char *in_path, const char *ans_path, json_object *args,
-			    const struct validator *v, int first_pass, struct test_result *r)
-{
-	struct box_spec spec;
-	struct box_result res;
-	box_spec_init(&spec);
-	spec.lim = *lim;
-	spec.inet_sockets = l->inet_sockets;
-	spec.env = (char *const *)l->env;
-	/* The program's output goes to the work directory the validator will
-	 * see; the program itself gets a private one. */
-	int ifd = open(in_path, O_RDONLY | O_CLOEXEC);
-	int ofd = open_out(box_workdir(s->box), "team.out");
-	if (ofd >= 0)
-		fchmod(ofd, 0644); /* a testlib checker reads it by name */
-	/* Nobody reads it; a file (the output limit applies to it as a file
-	 * size) costs the run less than a pipe to drain. */
-	int efd = open_out(box_workdir(s->box), "team.err");
-	spec.workdir = NULL;
-	spec.dirs[0] = (struct box_dir){prog_dir, "/prog", 0};
-	spec.ndirs = 1;
-	spec.argv = argv;
-	/* One box for all the tests, kept only while each leaves it as it
-	 * found it: the namespaces are made once. */
-	spec.keep = 1;
-	spec.stdin_fd = ifd;
-	spec.stdout_fd = ofd;
-	spec.stderr_fd = efd;
-	int rc = box_run(s->box, &spec, &res);
-	if (ifd >= 0)
-		close(ifd);
-	if (efd >= 0)
-		close(efd);
-	r->time_ms = res.cpu_ms;
-	r->memory_kb = res.memory_kb;
-	const char *verdict = "JE";
-	if (rc || res.status == BOX_JE) {
-		snprintf(r->jmsg, sizeof r->jmsg, "the box failed: %s", rc ? strerror(-rc) : res.message);
-	} else if (res.status != BOX_OK || res.exit_code != 0) {
-		verdict = prog_verdict(&res, r);
-	} else if (!strcmp(v->kind, "default")) {
-		struct check_flags cf;
-		if (!check_parse_flags(args, &cf, r->jmsg, sizeof r->jmsg)) {
-			size_t an = 0;
-			char *ans = util_read_file(ans_path, &an);
-			struct stat sb;
-			size_t tn = ofd >= 0 && !fstat(ofd, &sb) ? (size_t)sb.st_size : 0;
-			char *team = tn ? mmap(NULL, tn, PROT_READ, MAP_PRIVATE, ofd, 0) : NULL;
-			if (team == MAP_FAILED)
-				team = NULL;
-			verdict = ans && check_default(team ? team : "", team ? tn : 0, ans, an, &cf, r->jmsg,
-						       sizeof r->jmsg)
-					  ? "AC"
-				  : ans ? "WA"
-					: "JE";
-			if (team)
-				munmap(team, tn);
-			free(ans);
-		}
-	} else {
-		verdict = run_validator(s, v, args, ofd, first_pass, &r->score, &r->has_score, r->jmsg, sizeof r->jmsg);
-	}
-	if (ofd >= 0)
-		close(ofd);
-	return verdict;
-}
-
 /*** The submission ***/
 
 static int test_failed(const char *v)
@@ -785,297 +49,327 @@ static int test_failed(const char *v)
 	return strcmp(v, "AC") != 0;
 }
 
-void judge_submission(struct slot *s, const struct proto_job *j)
-{
-	const char *id = j->id;
+/* One submission being judged: the job, its problem, and what each step
+ * leaves for the next. */
+struct judging {
+	struct slot *s;
+	const struct proto_job *j;
+	const struct lang *l;
+	json_object *prob, *tests, *groups, *vspec;
+	size_t nt;
+	int scoring, run_all, legacy, interactive, passes;
+	double tl;
+	long mem_mb, out_mb;
+	struct test_result *tr;
+	struct score_test *sc;
+	struct validator v;
+	char src[160], main_name[128], prog_dir[1100];
+	char store[LANG_ARGV][256];
+	char *argv[LANG_ARGV];
 	struct outcome o;
-	memset(&o, 0, sizeof o);
-	o.verdict = "JE";
-	json_object *prob = json_tokener_parse(j->problem);
-	if (prob && !json_object_is_type(prob, json_type_object)) {
-		json_object_put(prob);
-		prob = NULL;
-	}
-	const struct lang *l = lang_find(j->lang);
-	json_object *tests = get(prob, "tests");
-	size_t nt = tests ? json_object_array_length(tests) : 0;
-	struct test_result *tr = calloc(nt + 1, sizeof *tr);
-	int scoring = get(prob, "scoring") && json_object_get_boolean(get(prob, "scoring"));
-	int run_all = scoring || (get(prob, "run_all") && json_object_get_boolean(get(prob, "run_all")));
-	int legacy = get(prob, "legacy") && json_object_get_boolean(get(prob, "legacy"));
-	json_object *groups = get(prob, "groups");
-	struct score_test *sc_t = calloc(nt + 1, sizeof *sc_t);
-	double score = 0, max_score = 0;
-	long max_time = 0, max_mem = 0;
-	char err[512];
+	double score, max_score;
+	long max_time, max_mem;
+};
 
-	judge_started(s, j);
-	if (!prob || !l || !nt) {
-		snprintf(o.message, sizeof o.message, "this judge cannot judge this submission (%s)",
-			 !l ? "unknown language" : "bad job");
-		goto report;
+/* Reads the job's problem: its tests, groups, limits and kind. 0, or -1
+ * with why in o. */
+static int read_problem(struct judging *g)
+{
+	g->prob = json_tokener_parse(g->j->problem);
+	if (g->prob && !json_object_is_type(g->prob, json_type_object)) {
+		json_object_put(g->prob);
+		g->prob = NULL;
 	}
-	int interactive = get(prob, "interactive") && json_object_get_boolean(get(prob, "interactive"));
+	g->l = lang_find(g->j->lang);
+	g->tests = jget(g->prob, "tests");
+	g->nt = g->tests ? json_object_array_length(g->tests) : 0;
+	g->tr = calloc(g->nt + 1, sizeof *g->tr);
+	g->sc = calloc(g->nt + 1, sizeof *g->sc);
+	g->scoring = jget(g->prob, "scoring") && json_object_get_boolean(jget(g->prob, "scoring"));
+	g->run_all = g->scoring || (jget(g->prob, "run_all") && json_object_get_boolean(jget(g->prob, "run_all")));
+	g->legacy = jget(g->prob, "legacy") && json_object_get_boolean(jget(g->prob, "legacy"));
+	g->interactive = jget(g->prob, "interactive") && json_object_get_boolean(jget(g->prob, "interactive"));
+	g->groups = jget(g->prob, "groups");
+	g->vspec = jget(g->prob, "validator");
+	g->tl = json_object_get_double(jget(g->prob, "time_limit"));
+	g->passes = jget(g->prob, "passes") ? json_object_get_int(jget(g->prob, "passes")) : 0;
+	g->mem_mb = json_object_get_int64(jget(g->prob, "memory_mb"));
+	g->out_mb = json_object_get_int64(jget(g->prob, "output_mb"));
+	if (!g->prob || !g->l || !g->nt || !g->tr || !g->sc) {
+		snprintf(g->o.message, sizeof g->o.message, "this judge cannot judge this submission (%s)",
+			 !g->l ? "unknown language" : "bad job");
+		return -1;
+	}
+	/* The scorer sees every test's place in the tree from the start. */
+	for (size_t i = 0; i < g->nt; i++) {
+		json_object *t = json_object_array_get_idx(g->tests, i);
+		struct test_result *r = &g->tr[i];
+		r->name = json_object_get_string(jget(t, "name"));
+		r->group = json_object_get_string(jget(t, "group"));
+		if (!r->name)
+			r->name = "";
+		if (!r->group)
+			r->group = "";
+		r->verdict = "JE";
+		g->sc[i] = (struct score_test){.name = r->name, .group = r->group};
+	}
+	return 0;
+}
 
-	/* Compile once: the artifacts are cached by language and source. */
-	char main_name[128] = "main", src[160];
-	lang_source_name(l, j->code, src, sizeof src, main_name, sizeof main_name);
+/* Compiles the program once: the artifacts are cached by language and
+ * source. 0, or -1 with CE or JE in o. */
+static int compile_program(struct judging *g)
+{
+	const struct lang *l = g->l;
+	const struct proto_job *j = g->j;
+	lang_source_name(l, j->code, g->src, sizeof g->src, g->main_name, sizeof g->main_name);
 	crypto_hash_sha256_state st;
 	crypto_hash_sha256_init(&st);
 	crypto_hash_sha256_update(&st, (const unsigned char *)l->id, strlen(l->id) + 1);
 	for (int i = 0; l->compile[i]; i++)
 		crypto_hash_sha256_update(&st, (const unsigned char *)l->compile[i], strlen(l->compile[i]) + 1);
-	crypto_hash_sha256_update(&st, (const unsigned char *)src, strlen(src) + 1);
+	crypto_hash_sha256_update(&st, (const unsigned char *)g->src, strlen(g->src) + 1);
 	crypto_hash_sha256_update(&st, (const unsigned char *)j->code, j->code_len);
 	unsigned char h[32];
-	char key[65], prog_dir[1100];
+	char key[65];
 	crypto_hash_sha256_final(&st, h);
-	hex(h, key);
-	snprintf(prog_dir, sizeof prog_dir, "%s/programs/%s", jcfg.cache_dir, key);
-	if (access(prog_dir, F_OK)) {
-		publish_progress(s, id, "compiling", 0, (int)nt);
-		if (box_clean(s->box) || write_file_at(box_workdir(s->box), src, j->code, j->code_len)) {
-			snprintf(o.message, sizeof o.message, "cannot write the program's files");
-			goto report;
-		}
-		int crc = judge_compile(s, l, src, main_name, &o);
-		if (crc)
-			goto report; /* CE or JE, said in o */
-		char pdir[1100];
-		snprintf(pdir, sizeof pdir, "%s/programs", jcfg.cache_dir);
-		util_mkdirs(pdir);
-		if (save_artifacts(s, prog_dir)) {
-			o.verdict = "JE";
-			snprintf(o.message, sizeof o.message, "cannot keep the compiled program");
-			goto report;
-		}
+	hex_sha256(h, key);
+	snprintf(g->prog_dir, sizeof g->prog_dir, "%s/programs/%s", jcfg.cache_dir, key);
+	judge_expand(l->run, g->store, g->argv, g->src, g->main_name, g->mem_mb, "/prog");
+	if (!access(g->prog_dir, F_OK))
+		return 0;
+	publish_progress(g->s, j->id, "compiling", 0, (int)g->nt);
+	if (box_clean(g->s->box) || write_file_at(box_workdir(g->s->box), g->src, j->code, j->code_len)) {
+		snprintf(g->o.message, sizeof g->o.message, "cannot write the program's files");
+		return -1;
 	}
-
-	struct validator v = {.kind = "default"};
-	json_object *vspec = get(prob, "validator");
-	if (vspec && prepare_validator(s, vspec, &v, &o)) {
-		o.verdict = "JE";
-		goto report;
+	if (judge_compile(g->s, l, g->src, g->main_name, &g->o))
+		return -1; /* CE or JE, said in o */
+	char pdir[1100];
+	snprintf(pdir, sizeof pdir, "%s/programs", jcfg.cache_dir);
+	util_mkdirs(pdir);
+	if (save_artifacts(g->s, g->prog_dir)) {
+		g->o.verdict = "JE";
+		snprintf(g->o.message, sizeof g->o.message, "cannot keep the compiled program");
+		return -1;
 	}
+	return 0;
+}
 
-	double tl = json_object_get_double(get(prob, "time_limit"));
-	int passes = get(prob, "passes") ? json_object_get_int(get(prob, "passes")) : 0;
-	long mem_mb = json_object_get_int64(get(prob, "memory_mb")),
-	     out_mb = json_object_get_int64(get(prob, "output_mb"));
-	char store[LANG_ARGV][256];
-	char *argv[LANG_ARGV];
-	judge_expand(l->run, store, argv, src, main_name, mem_mb, "/prog");
+/* Every pass of test t: a multi-pass test runs the program again on the
+ * validator's nextpass.in, the feedback directory kept, each pass with the
+ * full limits. */
+static void run_passes(struct judging *g, json_object *t, struct test_result *r, const char *in_path,
+		       const char *ans_path, const struct box_limits *lim)
+{
+	struct slot *s = g->s;
+	const char *pass_in = in_path;
+	char pass_file[2][1100];
+	for (int pass = 1;; pass++) {
+		struct test_result one = {0};
+		if (g->interactive)
+			r->verdict = run_interactive(s, &g->v, g->argv, lim, g->l->inet_sockets, g->prog_dir,
+						     jget(t, "args"), pass == 1, &one);
+		else
+			r->verdict = run_pass(s, g->l, g->argv, lim, g->prog_dir, pass_in, ans_path, jget(t, "args"),
+					      &g->v, pass == 1, &one);
+		r->time_ms = one.time_ms > r->time_ms ? one.time_ms : r->time_ms;
+		r->memory_kb = one.memory_kb > r->memory_kb ? one.memory_kb : r->memory_kb;
+		r->score = one.score;
+		r->has_score = one.has_score;
+		snprintf(r->jmsg, sizeof r->jmsg, "%s", one.jmsg);
+		if (!strcmp(g->v.kind, "default"))
+			return; /* the default validator writes no feedback */
+		snprintf(pass_file[pass % 2], sizeof pass_file[0], "%s/pass%d.in", s->dir, pass % 2);
+		int next = take_nextpass(g->interactive ? s->aux : s->box, pass_file[pass % 2]);
+		if (next < 0) {
+			r->verdict = "JE";
+			snprintf(r->jmsg, sizeof r->jmsg, "cannot read the validator's nextpass.in");
+			return;
+		}
+		if (!next)
+			return;
+		if (!g->passes || strcmp(r->verdict, "AC") || pass == g->passes) {
+			const char *why = !g->passes                 ? "on a problem that is not multi-pass"
+					  : strcmp(r->verdict, "AC") ? "with a verdict other than accepted"
+								     : "in the last pass";
+			snprintf(r->jmsg, sizeof r->jmsg, "the validator wrote nextpass.in %s (pass %d of %d)", why,
+				 pass, g->passes ? g->passes : 1);
+			r->verdict = "JE";
+			return;
+		}
+		pass_in = pass_file[pass % 2];
+	}
+}
+
+/* Test i: its files fetched and staged, a clean box, its passes. The
+ * verdict is in g->tr[i]. */
+static void run_test(struct judging *g, size_t i)
+{
+	json_object *t = json_object_array_get_idx(g->tests, i);
+	struct test_result *r = &g->tr[i];
+	char in_path[700], ans_path[700], err[512];
+	const char *in_sha = json_object_get_string(jget(t, "in")), *ans_sha = json_object_get_string(jget(t, "ans"));
+	if (fetch_blob(in_sha, in_path, sizeof in_path, err, sizeof err) ||
+	    fetch_blob(ans_sha, ans_path, sizeof ans_path, err, sizeof err)) {
+		snprintf(r->jmsg, sizeof r->jmsg, "%s", err);
+		return;
+	}
+	if (strcmp(g->v.kind, "default") && stage_test_data(g->s, in_path, ans_path)) {
+		snprintf(r->jmsg, sizeof r->jmsg, "cannot give the validator this test's files");
+		return;
+	}
+	if (box_clean(g->s->box)) {
+		snprintf(r->jmsg, sizeof r->jmsg, "cannot clean the box");
+		return;
+	}
+	if (g->interactive && !g->vspec) {
+		snprintf(r->jmsg, sizeof r->jmsg, "an interactive problem needs its validator");
+		return;
+	}
+	struct box_limits lim;
+	box_limits_default(&lim);
+	lim.cpu_s = g->tl * g->l->time_mult;
+	lim.wall_s = lim.cpu_s * 2 + 1;
+	lim.memory_kb = (g->mem_mb + g->l->extra_memory_mb) * 1024;
+	lim.procs = 128;
+	lim.output_kb = g->out_mb * 1024;
+	lim.files = 256;
+	lim.tmpfs_kb = 64 * 1024;
+	run_passes(g, t, r, in_path, ans_path, &lim);
+	g->max_time = r->time_ms > g->max_time ? r->time_ms : g->max_time;
+	g->max_mem = r->memory_kb > g->max_mem ? r->memory_kb : g->max_mem;
+}
+
+/* The tests in order. Legacy scoring: the groups' on_reject says which run;
+ * else the first failure ends judging unless every test is to run. The
+ * verdict: the first failure's, or AC. */
+static void run_tests(struct judging *g)
+{
 	const char *first_fail = NULL;
 	char fail_msg[512] = "";
 	int64_t last_progress = 0;
-	/* The scorer sees every test's place in the tree from the start. */
-	for (size_t i = 0; i < nt; i++) {
-		json_object *t = json_object_array_get_idx(tests, i);
-		tr[i].name = json_object_get_string(get(t, "name"));
-		tr[i].group = json_object_get_string(get(t, "group"));
-		if (!tr[i].name)
-			tr[i].name = "";
-		if (!tr[i].group)
-			tr[i].group = "";
-		tr[i].verdict = "JE";
-		sc_t[i] = (struct score_test){.name = tr[i].name, .group = tr[i].group};
-	}
-	for (size_t i = 0; i < nt; i++) {
-		json_object *t = json_object_array_get_idx(tests, i);
-		struct test_result *r = &tr[i];
-		/* Legacy scoring: the groups' on_reject says; else the first
-		 * failure ends judging unless every test is to run. */
-		if (scoring && legacy ? !score_legacy_should_judge(groups, sc_t, nt, i) : first_fail && !run_all) {
+	for (size_t i = 0; i < g->nt; i++) {
+		struct test_result *r = &g->tr[i];
+		if (g->scoring && g->legacy ? !score_legacy_should_judge(g->groups, g->sc, g->nt, i)
+					    : first_fail && !g->run_all) {
 			r->judged = 0;
 			continue;
 		}
 		r->judged = 1;
 		int64_t now = util_mono_ms();
-		if (now - last_progress >= 100 || i + 1 == nt) {
+		if (now - last_progress >= 100 || i + 1 == g->nt) {
 			char text[128];
-			snprintf(text, sizeof text, "running test %zu of %zu", i + 1, nt);
-			publish_progress(s, id, text, (int)i, (int)nt);
+			snprintf(text, sizeof text, "running test %zu of %zu", i + 1, g->nt);
+			publish_progress(g->s, g->j->id, text, (int)i, (int)g->nt);
 			last_progress = now;
 		}
-		char in_path[700], ans_path[700];
-		const char *in_sha = json_object_get_string(get(t, "in")),
-			   *ans_sha = json_object_get_string(get(t, "ans"));
-		if (fetch_blob(in_sha, in_path, sizeof in_path, err, sizeof err) ||
-		    fetch_blob(ans_sha, ans_path, sizeof ans_path, err, sizeof err)) {
-			snprintf(r->jmsg, sizeof r->jmsg, "%s", err);
-			goto failed;
-		}
-		if (strcmp(v.kind, "default") && stage_test_data(s, in_path, ans_path)) {
-			snprintf(r->jmsg, sizeof r->jmsg, "cannot give the validator this test's files");
-			goto failed;
-		}
-		if (box_clean(s->box)) {
-			snprintf(r->jmsg, sizeof r->jmsg, "cannot clean the box");
-			goto failed;
-		}
-		if (interactive && !vspec) {
-			snprintf(r->jmsg, sizeof r->jmsg, "an interactive problem needs its validator");
-			goto failed;
-		}
-		struct box_limits lim;
-		box_limits_default(&lim);
-		lim.cpu_s = tl * l->time_mult;
-		lim.wall_s = lim.cpu_s * 2 + 1;
-		lim.memory_kb = (mem_mb + l->extra_memory_mb) * 1024;
-		lim.procs = 128;
-		lim.output_kb = out_mb * 1024;
-		lim.files = 256;
-		lim.tmpfs_kb = 64 * 1024;
-		/* A multi-pass test runs the program again on the validator's
-		 * nextpass.in, the feedback directory kept, each pass with the
-		 * full limits. */
-		const char *pass_in = in_path;
-		char pass_file[2][1100];
-		for (int pass = 1;; pass++) {
-			struct test_result one = {0};
-			if (interactive)
-				r->verdict = run_interactive(s, &v, argv, &lim, l->inet_sockets, prog_dir,
-							     get(t, "args"), pass == 1, &one);
-			else
-				r->verdict = run_pass(s, l, argv, &lim, prog_dir, pass_in, ans_path, get(t, "args"), &v,
-						      pass == 1, &one);
-			r->time_ms = one.time_ms > r->time_ms ? one.time_ms : r->time_ms;
-			r->memory_kb = one.memory_kb > r->memory_kb ? one.memory_kb : r->memory_kb;
-			r->score = one.score;
-			r->has_score = one.has_score;
-			snprintf(r->jmsg, sizeof r->jmsg, "%s", one.jmsg);
-			if (!strcmp(v.kind, "default"))
-				break; /* the default validator writes no feedback */
-			snprintf(pass_file[pass % 2], sizeof pass_file[0], "%s/pass%d.in", s->dir, pass % 2);
-			int next = take_nextpass(interactive ? s->aux : s->box, pass_file[pass % 2]);
-			if (next < 0) {
-				r->verdict = "JE";
-				snprintf(r->jmsg, sizeof r->jmsg, "cannot read the validator's nextpass.in");
-				break;
-			}
-			if (!next)
-				break;
-			if (!passes || strcmp(r->verdict, "AC") || pass == passes) {
-				const char *why = !passes                    ? "on a problem that is not multi-pass"
-						  : strcmp(r->verdict, "AC") ? "with a verdict other than accepted"
-									     : "in the last pass";
-				snprintf(r->jmsg, sizeof r->jmsg, "the validator wrote nextpass.in %s (pass %d of %d)",
-					 why, pass, passes ? passes : 1);
-				r->verdict = "JE";
-				break;
-			}
-			pass_in = pass_file[pass % 2];
-		}
-		max_time = r->time_ms > max_time ? r->time_ms : max_time;
-		max_mem = r->memory_kb > max_mem ? r->memory_kb : max_mem;
-	failed:
-		sc_t[i].verdict = r->verdict;
-		sc_t[i].judged = 1;
-		sc_t[i].score = r->score;
-		sc_t[i].has_score = r->has_score;
+		run_test(g, i);
+		g->sc[i].verdict = r->verdict;
+		g->sc[i].judged = 1;
+		g->sc[i].score = r->score;
+		g->sc[i].has_score = r->has_score;
 		if (test_failed(r->verdict) && !first_fail) {
 			first_fail = r->verdict;
 			snprintf(fail_msg, sizeof fail_msg, "test %s: %s", r->name, r->verdict);
 		}
 	}
-	o.verdict = first_fail ? first_fail : "AC";
-	snprintf(o.message, sizeof o.message, "%s", fail_msg);
-	if (scoring && legacy) {
+	g->o.verdict = first_fail ? first_fail : "AC";
+	snprintf(g->o.message, sizeof g->o.message, "%s", fail_msg);
+}
+
+/* The score (score.c): from the groups of a scoring problem, else 1 or 0. */
+static void score_submission(struct judging *g)
+{
+	if (g->scoring && g->legacy) {
 		/* The default grader's verdict of secret: a group may accept
 		 * despite a rejected test (accept_if_any_accepted). */
-		score_legacy(groups, sc_t, nt, &o.verdict, &score, &max_score);
-		if (!strcmp(o.verdict, "AC"))
-			o.message[0] = 0;
-	} else if (scoring) {
-		score_modern(groups, sc_t, nt, &score, &max_score);
+		score_legacy(g->groups, g->sc, g->nt, &g->o.verdict, &g->score, &g->max_score);
+		if (!strcmp(g->o.verdict, "AC"))
+			g->o.message[0] = 0;
+	} else if (g->scoring) {
+		score_modern(g->groups, g->sc, g->nt, &g->score, &g->max_score);
 	} else {
-		max_score = 1, score = first_fail ? 0 : 1;
+		g->max_score = 1, g->score = strcmp(g->o.verdict, "AC") ? 0 : 1;
 	}
-	for (size_t i = 0; i < nt; i++)
-		tr[i].score = sc_t[i].score;
+	for (size_t i = 0; i < g->nt; i++)
+		g->tr[i].score = g->sc[i].score;
+}
 
-report:;
-	/* The per-test table, then the whole result on the results stream. */
+/* The per-test table, then the whole result on the results stream (tried
+ * until it is out, or the judge stops). */
+static void report_submission(struct judging *g)
+{
 	json_object *arr = json_object_new_array();
-	for (size_t i = 0; i < nt && tr[i].name; i++) {
-		if (!tr[i].judged)
+	for (size_t i = 0; i < g->nt && g->tr && g->tr[i].name; i++) {
+		const struct test_result *r = &g->tr[i];
+		if (!r->judged)
 			continue;
 		json_object *t = json_object_new_object();
-		json_object_object_add(t, "name", json_object_new_string(tr[i].name));
-		json_object_object_add(t, "group", json_object_new_string(tr[i].group ? tr[i].group : ""));
-		json_object_object_add(t, "verdict", json_object_new_string(tr[i].verdict));
-		json_object_object_add(t, "time_ms", json_object_new_int64(tr[i].time_ms));
-		json_object_object_add(t, "memory_kb", json_object_new_int64(tr[i].memory_kb));
-		json_object_object_add(t, "score", scoring ? json_object_new_double(tr[i].score) : NULL);
-		if (tr[i].jmsg[0])
-			json_object_object_add(t, "judge_message", json_object_new_string(tr[i].jmsg));
+		json_object_object_add(t, "name", json_object_new_string(r->name));
+		json_object_object_add(t, "group", json_object_new_string(r->group ? r->group : ""));
+		json_object_object_add(t, "verdict", json_object_new_string(r->verdict));
+		json_object_object_add(t, "time_ms", json_object_new_int64(r->time_ms));
+		json_object_object_add(t, "memory_kb", json_object_new_int64(r->memory_kb));
+		json_object_object_add(t, "score", g->scoring ? json_object_new_double(r->score) : NULL);
+		if (r->jmsg[0])
+			json_object_object_add(t, "judge_message", json_object_new_string(r->jmsg));
 		json_object_array_add(arr, t);
 	}
 	struct proto_result res = {.kind = RESULT_DONE,
 				   .job = JOB_SUBMISSION,
-				   .id = id,
-				   .attempt = j->attempt,
+				   .id = g->j->id,
+				   .attempt = g->j->attempt,
 				   .judge = jcfg.name,
-				   .verdict = o.verdict,
-				   .message = o.message,
-				   .message_len = strlen(o.message),
-				   .time_ms = max_time,
-				   .memory_kb = max_mem,
-				   .compile = o.compile,
-				   .compile_len = o.compile_len,
+				   .verdict = g->o.verdict,
+				   .message = g->o.message,
+				   .message_len = strlen(g->o.message),
+				   .time_ms = g->max_time,
+				   .memory_kb = g->max_mem,
+				   .compile = g->o.compile,
+				   .compile_len = g->o.compile_len,
 				   .tests = json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PLAIN)};
 	/* No score for a submission that was not judged through. */
-	if (strcmp(o.verdict, "JE") && strcmp(o.verdict, "CE")) {
+	if (strcmp(g->o.verdict, "JE") && strcmp(g->o.verdict, "CE")) {
 		/* six significant digits, as the scores are shown */
 		char txt[32];
 		res.has_score = 1;
-		snprintf(txt, sizeof txt, "%.6g", score);
+		snprintf(txt, sizeof txt, "%.6g", g->score);
 		res.score = strtod(txt, NULL);
-		snprintf(txt, sizeof txt, "%.6g", max_score);
+		snprintf(txt, sizeof txt, "%.6g", g->max_score);
 		res.max_score = strtod(txt, NULL);
 	}
-	while (judge_report(s, &res) && !atomic_load(&judge_stopping)) {
-		log_warn("cannot report a result, retrying", "id", id, NULL);
+	while (judge_report(g->s, &res) && !atomic_load(&judge_stopping)) {
+		log_warn("cannot report a result, retrying", "id", g->j->id, NULL);
 		sleep(1);
 	}
-	log_info("judged", "id", id, "verdict", o.verdict, NULL);
+	log_info("judged", "id", g->j->id, "verdict", g->o.verdict, NULL);
 	json_object_put(arr);
-	json_object_put(prob);
-	free(tr);
-	free(sc_t);
-	outcome_free(&o);
 }
 
-/* An import asks whether a package's validator compiles: the files come in
- * the job; the answer goes to its list (kv_reply_key). */
-void judge_compile_check(struct slot *s, const struct proto_job *j)
+/* compile -> validator -> tests -> score -> report. */
+void judge_submission(struct slot *s, const struct proto_job *j)
 {
-	const char *id = j->id;
-	struct outcome o;
-	memset(&o, 0, sizeof o);
-	json_object *names = json_tokener_parse(j->names);
-	int ok = json_object_is_type(names, json_type_array) && json_object_array_length(names) == (size_t)j->nfiles &&
-		 !box_clean(s->box);
-	for (int i = 0; ok && i < j->nfiles; i++) {
-		const char *name = json_object_get_string(json_object_array_get_idx(names, (size_t)i));
-		if (!name || write_tree(s, name, j->file[i], j->file_len[i]))
-			ok = 0;
+	struct judging *g = calloc(1, sizeof *g);
+	if (!g)
+		return; /* no result: the sweeper queues it again */
+	g->s = s;
+	g->j = j;
+	g->o.verdict = "JE";
+	g->v.kind = "default";
+	judge_started(s, j);
+	if (!read_problem(g) && !compile_program(g)) {
+		if (g->vspec && prepare_validator(s, g->vspec, &g->v, &g->o)) {
+			g->o.verdict = "JE";
+		} else {
+			run_tests(g);
+			score_submission(g);
+		}
 	}
-	char dest[1100];
-	snprintf(dest, sizeof dest, "%s/check-%s", s->dir, id);
-	if (ok)
-		ok = !build_validator(s, j->lang, names, dest, &o);
-	/* Only the answer matters here; the files go. */
-	remove_tree(dest);
-	char *txt = proto_compile_reply_encode(ok, o.compile ? o.compile : o.message,
-					       o.compile ? o.compile_len : strlen(o.message));
-	char key[64];
-	kv_reply_key(key, sizeof key, id);
-	if (txt) {
-		freeReplyObject(redisCommand(s->kv, "RPUSH %s %s", key, txt));
-		freeReplyObject(redisCommand(s->kv, "EXPIRE %s 300", key));
-	}
-	free(txt);
-	json_object_put(names);
-	outcome_free(&o);
+	report_submission(g);
+	json_object_put(g->prob);
+	free(g->tr);
+	free(g->sc);
+	outcome_free(&g->o);
+	free(g);
 }

@@ -1,6 +1,6 @@
-/* Fair use and administration: rate limits kept in Redis, run-time
- * settings, users, the audit log, editing and deleting problems, rejudges,
- * and submission history. */
+/* Administration over HTTP: the run-time settings (fairuse.c keeps them),
+ * users (auth.c writes them), the audit log, rejudges (submissions.c
+ * queues them) and the submission history. Workers only. */
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
@@ -120,18 +120,11 @@ static void do_patch_user(struct worker *w, struct req *r)
 	} else if (uid == r->user.id && (role || json_object_object_get_ex(o, "disabled", &v))) {
 		http_error(r, 400, "self", "admins cannot demote or disable themselves");
 	} else {
-		if (role)
-			mysql_free_result(db_query(w->db, &e, "UPDATE users SET role = %q WHERE id = %L", role, uid));
-		if (json_object_object_get_ex(o, "premium", &v))
-			mysql_free_result(db_query(w->db, &e, "UPDATE users SET premium = %d WHERE id = %L",
-						   json_object_get_boolean(v), uid));
-		if (json_object_object_get_ex(o, "disabled", &v)) {
-			mysql_free_result(db_query(w->db, &e, "UPDATE users SET disabled = %d WHERE id = %L",
-						   json_object_get_boolean(v), uid));
-			if (json_object_get_boolean(v)) /* a disabled account is logged out everywhere */
-				mysql_free_result(db_query(w->db, &e, "DELETE FROM sessions WHERE user_id = %L", uid));
-		}
-		auth_forget(uid);
+		json_object *pv = NULL, *dv = NULL;
+		json_object_object_get_ex(o, "premium", &pv);
+		json_object_object_get_ex(o, "disabled", &dv);
+		auth_update_user(w, uid, role, pv ? json_object_get_boolean(pv) : -1,
+				 dv ? json_object_get_boolean(dv) : -1);
 		audit(w, &r->user, "user.update", r->param, json_object_to_json_string(o));
 		http_reply_json(r, 200, json_object_get(o));
 	}
@@ -170,156 +163,9 @@ static void do_audit(struct worker *w, struct req *r)
 
 /*** Problems: edit, delete, rejudge ***/
 
-static void do_patch_problem(struct worker *w, struct req *r)
-{
-	json_object *o = req_json(r), *v;
-	if (!o)
-		return;
-	int e;
-	MYSQL_RES *res = db_query(w->db, &e, "SELECT 1 FROM problems WHERE id = %q", r->param);
-	int known = res && mysql_num_rows(res);
-	mysql_free_result(res);
-	if (!known) {
-		http_error(r, 404, "not_found", "no problem %s", r->param);
-		json_object_put(o);
-		return;
-	}
-	/* Check everything first: a bad field changes nothing. */
-	static const char *const allowed[] = {"name", "time_limit", "memory_limit", "difficulty",
-					      "tags", "statement",  "public"};
-	json_object_object_foreach(o, key, val)
-	{
-		size_t i;
-		for (i = 0; i < sizeof allowed / sizeof allowed[0]; i++)
-			if (!strcmp(key, allowed[i]))
-				break;
-		int ok = i < sizeof allowed / sizeof allowed[0];
-		if (ok && !strcmp(key, "public"))
-			ok = json_object_is_type(val, json_type_boolean);
-		if (ok && !strcmp(key, "name"))
-			ok = json_object_is_type(val, json_type_string) && json_object_get_string_len(val) > 0 &&
-			     json_object_get_string_len(val) <= 255;
-		if (ok && !strcmp(key, "time_limit"))
-			ok = (json_object_is_type(val, json_type_double) || json_object_is_type(val, json_type_int)) &&
-			     json_object_get_double(val) > 0 && json_object_get_double(val) <= 60;
-		if (ok && !strcmp(key, "memory_limit"))
-			ok = json_object_is_type(val, json_type_int) && json_object_get_int(val) >= 16 &&
-			     json_object_get_int(val) <= 16384;
-		if (ok && !strcmp(key, "difficulty"))
-			ok = json_object_is_type(val, json_type_null) ||
-			     (json_object_is_type(val, json_type_string) && json_object_get_string_len(val) <= 16);
-		if (ok && !strcmp(key, "statement"))
-			ok = json_object_is_type(val, json_type_string) && json_object_get_string_len(val) < (4 << 20);
-		if (ok && !strcmp(key, "tags")) {
-			ok = json_object_is_type(val, json_type_array) && json_object_array_length(val) <= 32;
-			for (size_t k = 0; ok && k < json_object_array_length(val); k++)
-				ok = json_object_is_type(json_object_array_get_idx(val, k), json_type_string);
-		}
-		if (!ok) {
-			http_error(r, 400, "bad_field", "%s: unknown field or a bad value", key);
-			json_object_put(o);
-			return;
-		}
-	}
-	if (db_exec(w->db, "START TRANSACTION")) {
-		http_error(r, 503, "unavailable", "try again");
-		json_object_put(o);
-		return;
-	}
-	/* Every change and its audit row in one transaction: all or nothing.
-	 * The audit keeps a statement's size, not its text. */
-	json_object *detail = json_object_new_object();
-	int bad = 0;
-	json_object_object_foreach(o, k2, v2)
-	{
-		if (!strcmp(k2, "time_limit")) {
-			char tl[32];
-			snprintf(tl, sizeof tl, "%.6f", json_object_get_double(v2));
-			res = db_query(w->db, &e, "UPDATE problems SET time_limit = %s WHERE id = %q", tl, r->param);
-		} else if (!strcmp(k2, "memory_limit")) {
-			res = db_query(w->db, &e, "UPDATE problems SET memory_limit = %d WHERE id = %q",
-				       json_object_get_int(v2), r->param);
-		} else if (!strcmp(k2, "tags")) {
-			res = db_query(w->db, &e, "UPDATE problems SET tags = %q WHERE id = %q",
-				       json_object_to_json_string(v2), r->param);
-		} else if (!strcmp(k2, "public")) {
-			res = db_query(w->db, &e, "UPDATE problems SET made_public = %d WHERE id = %q",
-				       json_object_get_boolean(v2), r->param);
-		} else if (!strcmp(k2, "difficulty") && json_object_is_type(v2, json_type_null)) {
-			res = db_query(w->db, &e, "UPDATE problems SET difficulty = NULL WHERE id = %q", r->param);
-		} else {
-			/* k2 is one of the allowed names checked above */
-			res = db_query(w->db, &e, "UPDATE problems SET %s = %q WHERE id = %q", k2,
-				       json_object_get_string(v2), r->param);
-		}
-		mysql_free_result(res);
-		bad |= e;
-		if (!strcmp(k2, "statement")) {
-			char size[48];
-			snprintf(size, sizeof size, "(%d bytes)", json_object_get_string_len(v2));
-			json_object_object_add(detail, k2, json_object_new_string(size));
-		} else {
-			json_object_object_add(detail, k2, json_object_get(v2));
-		}
-	}
-	if (!bad) {
-		mysql_free_result(
-			db_query(w->db, &e, "UPDATE problems SET updated_at = NOW(3) WHERE id = %q", r->param));
-		bad = e || audit(w, &r->user, "problem.update", r->param, json_object_to_json_string(detail));
-	}
-	json_object_put(detail);
-	if (bad || db_exec(w->db, "COMMIT")) {
-		db_exec(w->db, "ROLLBACK");
-		http_error(r, 503, "unavailable", "the change could not be saved; nothing was changed");
-		json_object_put(o);
-		return;
-	}
-	json_object_put(o);
-	(void)v;
-	http_reply_json(r, 200, json_object_new_object());
-}
-
-static void do_delete_problem(struct worker *w, struct req *r)
-{
-	int e;
-	mysql_free_result(db_query(w->db, &e, "DELETE FROM problems WHERE id = %q", r->param));
-	if (e) {
-		http_error(r, 503, "unavailable", "cannot delete now");
-	} else if (mysql_affected_rows(w->db) == 0) {
-		http_error(r, 404, "not_found", "no problem %s", r->param);
-	} else {
-		audit(w, &r->user, "problem.delete", r->param, NULL);
-		http_reply(r, 204, "application/json", NULL, 0);
-	}
-}
-
-/* Queues a submission again in the rejudge lane: its old result stays
- * visible until the new one is recorded. */
-static int rejudge_one(struct worker *w, const char *id)
-{
-	int e;
-	MYSQL_RES *res = db_query(w->db, &e, "SELECT attempt, contest_id FROM submissions WHERE id = %q", id);
-	MYSQL_ROW row = res ? mysql_fetch_row(res) : NULL;
-	int attempt = row ? atoi(row[0]) + 1 : 0;
-	char cid[65] = "";
-	if (row && row[1])
-		snprintf(cid, sizeof cid, "%s", row[1]);
-	mysql_free_result(res);
-	if (!attempt)
-		return -1;
-	mysql_free_result(db_query(
-		w->db, &e, "UPDATE submissions SET status = 'queued', attempt = %d, queued_at = NOW(3) WHERE id = %q",
-		attempt, id));
-	if (e)
-		return -1;
-	if (cid[0])
-		contest_event(w, cid, "submissions", id); /* its judgement is pending again */
-	return submission_enqueue(w, id, attempt, 1);
-}
-
 static void do_rejudge(struct worker *w, struct req *r)
 {
-	if (!util_id_valid(r->param, 16) || rejudge_one(w, r->param)) {
+	if (!util_id_valid(r->param, 16) || submission_rejudge(w, r->param)) {
 		http_error(r, 404, "not_found", "no submission %s", r->param);
 		return;
 	}
@@ -345,7 +191,7 @@ static void do_rejudge_problem(struct worker *w, struct req *r)
 	mysql_free_result(res);
 	int queued = 0;
 	for (int i = 0; i < n; i++) {
-		queued += !rejudge_one(w, ids[i]);
+		queued += !submission_rejudge(w, ids[i]);
 		free(ids[i]);
 	}
 	free(ids);
@@ -427,8 +273,6 @@ void api_admin_register(void)
 	route_add_work(HM_GET, "/api/users", AUTH_ADMIN, do_users);
 	route_add_work(HM_PATCH, "/api/users/:name", AUTH_ADMIN, do_patch_user);
 	route_add_work(HM_GET, "/api/audit", AUTH_ADMIN, do_audit);
-	route_add_work(HM_PATCH, "/api/problems/:id", AUTH_ADMIN, do_patch_problem);
-	route_add_work(HM_DELETE, "/api/problems/:id", AUTH_ADMIN, do_delete_problem);
 	route_add_work(HM_POST, "/api/problems/:id/rejudge", AUTH_ADMIN, do_rejudge_problem);
 	route_add_work(HM_POST, "/api/submissions/:id/rejudge", AUTH_ADMIN, do_rejudge);
 	route_add_work(HM_GET, "/api/submissions", AUTH_USER, do_list_submissions);

@@ -60,15 +60,14 @@ static void do_register(struct worker *w, struct req *r)
 		if (auth_hash_password(pw, hash)) {
 			http_error(r, 500, "internal", "cannot hash the password");
 		} else {
-			MYSQL_RES *res = db_query(
-				w->db, &err, "INSERT INTO users (username, password_hash) VALUES (%q, %q)", name, hash);
-			mysql_free_result(res);
-			if (err && mysql_errno(w->db) == 1062) {
+			int64_t uid = 0;
+			err = auth_create_user(w, name, hash, &uid);
+			if (err == 409) {
 				http_error(r, 409, "username_taken", "the username %s is taken", name);
 			} else if (err) {
 				http_error(r, 500, "internal", "cannot create the account");
 			} else {
-				struct user u = {.id = (int64_t)mysql_insert_id(w->db)};
+				struct user u = {.id = uid};
 				snprintf(u.username, sizeof u.username, "%s", name);
 				snprintf(u.role, sizeof u.role, "contestant");
 				set_session_cookie(w, r, u.id);
@@ -127,15 +126,7 @@ static void do_login(struct worker *w, struct req *r)
 
 static void do_logout(struct worker *w, struct req *r)
 {
-	size_t n;
-	const char *p = auth_session_token(r->cookie, &n);
-	if (p) {
-		unsigned char hash[32];
-		crypto_hash_sha256(hash, (const unsigned char *)p, n);
-		int err;
-		mysql_free_result(db_query(w->db, &err, "DELETE FROM sessions WHERE token_hash = %Q",
-					   (const char *)hash, (size_t)32));
-	}
+	auth_end_session(w, r->cookie);
 	http_add_header(r, "set-cookie",
 			cfg.cookie_secure ? "verdict_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0; Secure"
 					  : "verdict_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");

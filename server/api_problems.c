@@ -1,5 +1,7 @@
 /* Problems: import a Kattis package (PUT, zip body), read a problem, list
- * them, export the package back, and the judges' blob endpoint. */
+ * them, export the package back, an admin's edits and deletion, and the
+ * judges' blob endpoint. The only writer of problems and their files,
+ * tests and groups. Workers only. */
 #include <ctype.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -12,36 +14,6 @@
 #include "verify.h"
 #include "server.h"
 #include "util.h"
-
-int problem_id_valid(const char *s)
-{
-	size_t n = strlen(s);
-	if (!n || n > 64 || !(islower((unsigned char)s[0]) || isdigit((unsigned char)s[0])))
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (!(islower((unsigned char)s[i]) || isdigit((unsigned char)s[i]) || s[i] == '-' || s[i] == '_'))
-			return 0;
-	return 1;
-}
-
-int problem_visible(struct worker *w, const char *pid, const struct user *u, int *held)
-{
-	int e;
-	MYSQL_RES *res = db_query(
-		w->db, &e,
-		"SELECT " SQL_PROBLEM_HELD(
-			"p") ", EXISTS (SELECT 1 FROM contest_problems tcp JOIN contests tc "
-			     "ON tc.id = tcp.contest_id JOIN contest_teams tt ON tt.contest_id = tc.id AND tt.user_id "
-			     "= %L "
-			     "WHERE tcp.problem_id = p.id AND tc.start_time <= NOW(3)) FROM problems p WHERE p.id = %q",
-		u ? u->id : (int64_t)0, pid);
-	MYSQL_ROW row = res ? mysql_fetch_row(res) : NULL;
-	int v = e ? -1 : !row ? 0 : !atoi(row[0]) || atoi(row[1]) || (u && !strcmp(u->role, "admin"));
-	if (held)
-		*held = row && atoi(row[0]);
-	mysql_free_result(res);
-	return v;
-}
 
 static const char *json_text(json_object *o)
 {
@@ -482,6 +454,129 @@ static void do_blob(struct worker *w, struct req *r)
 	http_reply(r, 200, "application/octet-stream", data, len);
 }
 
+static void do_patch_problem(struct worker *w, struct req *r)
+{
+	json_object *o = req_json(r), *v;
+	if (!o)
+		return;
+	int e;
+	MYSQL_RES *res = db_query(w->db, &e, "SELECT 1 FROM problems WHERE id = %q", r->param);
+	int known = res && mysql_num_rows(res);
+	mysql_free_result(res);
+	if (!known) {
+		http_error(r, 404, "not_found", "no problem %s", r->param);
+		json_object_put(o);
+		return;
+	}
+	/* Check everything first: a bad field changes nothing. */
+	static const char *const allowed[] = {"name", "time_limit", "memory_limit", "difficulty",
+					      "tags", "statement",  "public"};
+	json_object_object_foreach(o, key, val)
+	{
+		size_t i;
+		for (i = 0; i < sizeof allowed / sizeof allowed[0]; i++)
+			if (!strcmp(key, allowed[i]))
+				break;
+		int ok = i < sizeof allowed / sizeof allowed[0];
+		if (ok && !strcmp(key, "public"))
+			ok = json_object_is_type(val, json_type_boolean);
+		if (ok && !strcmp(key, "name"))
+			ok = json_object_is_type(val, json_type_string) && json_object_get_string_len(val) > 0 &&
+			     json_object_get_string_len(val) <= 255;
+		if (ok && !strcmp(key, "time_limit"))
+			ok = (json_object_is_type(val, json_type_double) || json_object_is_type(val, json_type_int)) &&
+			     json_object_get_double(val) > 0 && json_object_get_double(val) <= 60;
+		if (ok && !strcmp(key, "memory_limit"))
+			ok = json_object_is_type(val, json_type_int) && json_object_get_int(val) >= 16 &&
+			     json_object_get_int(val) <= 16384;
+		if (ok && !strcmp(key, "difficulty"))
+			ok = json_object_is_type(val, json_type_null) ||
+			     (json_object_is_type(val, json_type_string) && json_object_get_string_len(val) <= 16);
+		if (ok && !strcmp(key, "statement"))
+			ok = json_object_is_type(val, json_type_string) && json_object_get_string_len(val) < (4 << 20);
+		if (ok && !strcmp(key, "tags")) {
+			ok = json_object_is_type(val, json_type_array) && json_object_array_length(val) <= 32;
+			for (size_t k = 0; ok && k < json_object_array_length(val); k++)
+				ok = json_object_is_type(json_object_array_get_idx(val, k), json_type_string);
+		}
+		if (!ok) {
+			http_error(r, 400, "bad_field", "%s: unknown field or a bad value", key);
+			json_object_put(o);
+			return;
+		}
+	}
+	if (db_exec(w->db, "START TRANSACTION")) {
+		http_error(r, 503, "unavailable", "try again");
+		json_object_put(o);
+		return;
+	}
+	/* Every change and its audit row in one transaction: all or nothing.
+	 * The audit keeps a statement's size, not its text. */
+	json_object *detail = json_object_new_object();
+	int bad = 0;
+	json_object_object_foreach(o, k2, v2)
+	{
+		if (!strcmp(k2, "time_limit")) {
+			char tl[32];
+			snprintf(tl, sizeof tl, "%.6f", json_object_get_double(v2));
+			res = db_query(w->db, &e, "UPDATE problems SET time_limit = %s WHERE id = %q", tl, r->param);
+		} else if (!strcmp(k2, "memory_limit")) {
+			res = db_query(w->db, &e, "UPDATE problems SET memory_limit = %d WHERE id = %q",
+				       json_object_get_int(v2), r->param);
+		} else if (!strcmp(k2, "tags")) {
+			res = db_query(w->db, &e, "UPDATE problems SET tags = %q WHERE id = %q",
+				       json_object_to_json_string(v2), r->param);
+		} else if (!strcmp(k2, "public")) {
+			res = db_query(w->db, &e, "UPDATE problems SET made_public = %d WHERE id = %q",
+				       json_object_get_boolean(v2), r->param);
+		} else if (!strcmp(k2, "difficulty") && json_object_is_type(v2, json_type_null)) {
+			res = db_query(w->db, &e, "UPDATE problems SET difficulty = NULL WHERE id = %q", r->param);
+		} else {
+			/* k2 is one of the allowed names checked above */
+			res = db_query(w->db, &e, "UPDATE problems SET %s = %q WHERE id = %q", k2,
+				       json_object_get_string(v2), r->param);
+		}
+		mysql_free_result(res);
+		bad |= e;
+		if (!strcmp(k2, "statement")) {
+			char size[48];
+			snprintf(size, sizeof size, "(%d bytes)", json_object_get_string_len(v2));
+			json_object_object_add(detail, k2, json_object_new_string(size));
+		} else {
+			json_object_object_add(detail, k2, json_object_get(v2));
+		}
+	}
+	if (!bad) {
+		mysql_free_result(
+			db_query(w->db, &e, "UPDATE problems SET updated_at = NOW(3) WHERE id = %q", r->param));
+		bad = e || audit(w, &r->user, "problem.update", r->param, json_object_to_json_string(detail));
+	}
+	json_object_put(detail);
+	if (bad || db_exec(w->db, "COMMIT")) {
+		db_exec(w->db, "ROLLBACK");
+		http_error(r, 503, "unavailable", "the change could not be saved; nothing was changed");
+		json_object_put(o);
+		return;
+	}
+	json_object_put(o);
+	(void)v;
+	http_reply_json(r, 200, json_object_new_object());
+}
+
+static void do_delete_problem(struct worker *w, struct req *r)
+{
+	int e;
+	mysql_free_result(db_query(w->db, &e, "DELETE FROM problems WHERE id = %q", r->param));
+	if (e) {
+		http_error(r, 503, "unavailable", "cannot delete now");
+	} else if (mysql_affected_rows(w->db) == 0) {
+		http_error(r, 404, "not_found", "no problem %s", r->param);
+	} else {
+		audit(w, &r->user, "problem.delete", r->param, NULL);
+		http_reply(r, 204, "application/json", NULL, 0);
+	}
+}
+
 void api_problems_register(void)
 {
 	route_add_work(HM_GET, "/api/problems", AUTH_OPTIONAL, do_list);
@@ -490,4 +585,6 @@ void api_problems_register(void)
 	route_add_work(HM_GET, "/api/problems/:id/package", AUTH_ADMIN, do_export);
 	route_add_work(HM_GET, "/api/problems/:id/files/*", AUTH_OPTIONAL, do_file);
 	route_add_work(HM_GET, "/internal/blobs/:sha", AUTH_NONE, do_blob);
+	route_add_work(HM_PATCH, "/api/problems/:id", AUTH_ADMIN, do_patch_problem);
+	route_add_work(HM_DELETE, "/api/problems/:id", AUTH_ADMIN, do_delete_problem);
 }

@@ -10,93 +10,6 @@
 #include "server.h"
 #include "util.h"
 
-#define RUN_ID_LEN 12
-#define SLUG_LEN   8
-
-const char *const run_columns = "id, language, status, verdict, message, stdout, stderr, compile_output, "
-				"stdout_truncated, stderr_truncated, exit_code, time_ms, memory_kb";
-
-static void add_text(json_object *o, const char *key, const char *s, unsigned long len)
-{
-	size_t n;
-	char *clean = utf8_sanitize(s ? s : "", s ? len : 0, &n);
-	json_object_object_add(o, key, json_object_new_string_len(clean, (int)n));
-	free(clean);
-}
-
-json_object *run_row_to_json(MYSQL_ROW row, unsigned long *lens)
-{
-	json_object *o = json_object_new_object();
-	json_object_object_add(o, "id", json_object_new_string(row[0]));
-	json_object_object_add(o, "language", json_object_new_string(row[1]));
-	json_object_object_add(o, "status", json_object_new_string(row[2]));
-	if (!strcmp(row[2], "queued")) {
-		json_object_object_add(o, "message", json_object_new_string("your submission is in queue"));
-		return o;
-	}
-	if (strcmp(row[2], "done"))
-		return o;
-	json_object_object_add(o, "verdict", json_object_new_string(row[3] ? row[3] : "JE"));
-	if (row[4] && row[4][0])
-		json_object_object_add(o, "message", json_object_new_string(row[4]));
-	add_text(o, "stdout", row[5], lens[5]);
-	add_text(o, "stderr", row[6], lens[6]);
-	add_text(o, "compile_output", row[7], lens[7]);
-	json_object_object_add(o, "stdout_truncated", json_object_new_boolean(row[8] && atoi(row[8])));
-	json_object_object_add(o, "stderr_truncated", json_object_new_boolean(row[9] && atoi(row[9])));
-	json_object_object_add(o, "exit_code", row[10] ? json_object_new_int(atoi(row[10])) : NULL);
-	json_object_object_add(o, "time_ms", json_object_new_int(row[11] ? atoi(row[11]) : 0));
-	json_object_object_add(o, "memory_kb", json_object_new_int(row[12] ? atoi(row[12]) : 0));
-	return o;
-}
-
-json_object *runs_get(struct worker *w, const char *id)
-{
-	if (!util_id_valid(id, 16))
-		return NULL;
-	int err;
-	MYSQL_RES *res = db_query(w->db, &err, "SELECT %s FROM runs WHERE id = %q", run_columns, id);
-	MYSQL_ROW row = res ? mysql_fetch_row(res) : NULL;
-	json_object *o = row ? run_row_to_json(row, mysql_fetch_lengths(res)) : NULL;
-	mysql_free_result(res);
-	return o;
-}
-
-int runs_create(struct worker *w, const struct user *u, const char *ip, const char *lang, const char *code,
-		size_t code_len, const char *input, size_t input_len, char id[17], char *msg, size_t msglen)
-{
-	if (code_len > (size_t)cfg.max_code_bytes) {
-		snprintf(msg, msglen, "the code is larger than %ld bytes", cfg.max_code_bytes);
-		return 413;
-	}
-	if (input_len > (size_t)cfg.max_input_bytes) {
-		snprintf(msg, msglen, "the input is larger than %ld bytes", cfg.max_input_bytes);
-		return 413;
-	}
-	if (!language_known(w->kv, lang)) {
-		snprintf(msg, msglen, "unknown language: %.40s (see /api/languages)", lang);
-		return 400;
-	}
-	util_random_id(id, RUN_ID_LEN);
-	char uid[24] = "NULL";
-	if (u && u->id)
-		snprintf(uid, sizeof uid, "%lld", (long long)u->id);
-	int err;
-	mysql_free_result(db_query(w->db, &err,
-				   "INSERT INTO runs (id, user_id, language, code, input, client_ip) "
-				   "VALUES (%q, %s, %q, %Q, %Q, %q)",
-				   id, uid, lang, code, code_len, input, input_len, ip));
-	if (err) {
-		snprintf(msg, msglen, "cannot store the run");
-		return 503;
-	}
-	/* Stored: from here the run is acknowledged. If queuing fails the
-	 * sweeper queues it later, so the reply is still 202. */
-	runs_enqueue(w->kv, id, 1, lang, code, code_len, input, input_len);
-	atomic_fetch_add(&metric_runs_created, 1);
-	return 0;
-}
-
 static void do_create(struct worker *w, struct req *r)
 {
 	json_object *o = req_json(r), *jl, *jc, *ji = NULL;
@@ -145,60 +58,29 @@ static void do_get(struct worker *w, struct req *r)
 
 static void do_share(struct worker *w, struct req *r)
 {
-	if (!util_id_valid(r->param, 16)) {
+	char slug[32];
+	int st = util_id_valid(r->param, 16) ? runs_share(w, r->param, slug, sizeof slug) : 404;
+	if (st == 404) {
 		http_error(r, 404, "not_found", "no run %s", r->param);
-		return;
-	}
-	int err;
-	for (int tries = 0; tries < 5; tries++) {
-		char slug[SLUG_LEN + 1];
-		util_random_id(slug, SLUG_LEN);
-		mysql_free_result(db_query(w->db, &err,
-					   "UPDATE runs SET share_slug = %q WHERE id = %q AND share_slug IS NULL", slug,
-					   r->param));
-		if (!err || mysql_errno(w->db) != 1062)
-			break; /* 1062: the slug is taken, draw again */
-	}
-	MYSQL_RES *res = db_query(w->db, &err, "SELECT share_slug FROM runs WHERE id = %q", r->param);
-	MYSQL_ROW row = res ? mysql_fetch_row(res) : NULL;
-	if (!row) {
-		http_error(r, 404, "not_found", "no run %s", r->param);
-	} else if (!row[0]) {
+	} else if (st) {
 		http_error(r, 503, "unavailable", "cannot make a share link, try again");
 	} else {
 		char url[64];
-		snprintf(url, sizeof url, "/s/%s", row[0]);
+		snprintf(url, sizeof url, "/s/%s", slug);
 		json_object *o = json_object_new_object();
-		json_object_object_add(o, "slug", json_object_new_string(row[0]));
+		json_object_object_add(o, "slug", json_object_new_string(slug));
 		json_object_object_add(o, "url", json_object_new_string(url));
 		http_reply_json(r, 200, o);
 	}
-	mysql_free_result(res);
 }
 
 static void do_shared(struct worker *w, struct req *r)
 {
-	if (!util_id_valid(r->param, 16)) {
+	json_object *o = util_id_valid(r->param, 16) ? runs_get_shared(w, r->param) : NULL;
+	if (!o)
 		http_error(r, 404, "not_found", "no shared run %s", r->param);
-		return;
-	}
-	int err;
-	MYSQL_RES *res =
-		db_query(w->db, &err, "SELECT %s, code, input FROM runs WHERE share_slug = %q", run_columns, r->param);
-	MYSQL_ROW row = res ? mysql_fetch_row(res) : NULL;
-	if (!row) {
-		http_error(r, 404, "not_found", "no shared run %s", r->param);
-	} else {
-		unsigned long *lens = mysql_fetch_lengths(res);
-		json_object *o = json_object_new_object();
-		json_object_object_add(o, "slug", json_object_new_string(r->param));
-		json_object_object_add(o, "language", json_object_new_string(row[1]));
-		add_text(o, "code", row[13], lens[13]);
-		add_text(o, "input", row[14], lens[14]);
-		json_object_object_add(o, "result", run_row_to_json(row, lens));
+	else
 		http_reply_json(r, 200, o);
-	}
-	mysql_free_result(res);
 }
 
 static int lang_rank(const char *id)

@@ -11,8 +11,6 @@
 #include "util.h"
 #include "verify.h"
 
-#define SUB_ID_LEN 12
-
 /* Stores a verification of pid from the package's files (borrowed) and
  * queues its submissions. Replaces an earlier one. The number queued, or -1
  * with err. */
@@ -44,12 +42,8 @@ int verification_start_files(struct worker *w, const char *pid, const struct pkg
 			snprintf(it->note, sizeof it->note, "larger than the %ld bytes a submission may have",
 				 cfg.max_code_bytes);
 		if (!it->note[0]) {
-			util_random_id(ids[i], SUB_ID_LEN);
-			mysql_free_result(db_query(w->db, &e,
-						   "INSERT INTO submissions (id, user_id, problem_id, language, code, "
-						   "run_all_tests) VALUES (%q, NULL, %q, %q, %Q, TRUE)",
-						   ids[i], pid, it->lang, (const char *)it->code, it->code_len));
-			if (e)
+			if (submission_store_verification(w, pid, it->lang, (const char *)it->code, it->code_len,
+							  ids[i]))
 				goto fail;
 		}
 		mysql_free_result(db_query(

@@ -314,3 +314,42 @@ void auth_ensure_admin(MYSQL *db)
 	if (!err)
 		log_info("admin account created", NULL);
 }
+
+int auth_create_user(struct worker *w, const char *name, const char *hash, int64_t *id_out)
+{
+	int err;
+	mysql_free_result(
+		db_query(w->db, &err, "INSERT INTO users (username, password_hash) VALUES (%q, %q)", name, hash));
+	if (err)
+		return mysql_errno(w->db) == 1062 ? 409 : -1;
+	*id_out = (int64_t)mysql_insert_id(w->db);
+	return 0;
+}
+
+void auth_update_user(struct worker *w, int64_t uid, const char *role, int premium, int disabled)
+{
+	int e;
+	if (role)
+		mysql_free_result(db_query(w->db, &e, "UPDATE users SET role = %q WHERE id = %L", role, uid));
+	if (premium >= 0)
+		mysql_free_result(db_query(w->db, &e, "UPDATE users SET premium = %d WHERE id = %L", premium, uid));
+	if (disabled >= 0) {
+		mysql_free_result(db_query(w->db, &e, "UPDATE users SET disabled = %d WHERE id = %L", disabled, uid));
+		if (disabled) /* a disabled account is logged out everywhere */
+			mysql_free_result(db_query(w->db, &e, "DELETE FROM sessions WHERE user_id = %L", uid));
+	}
+	auth_forget(uid);
+}
+
+void auth_end_session(struct worker *w, const char *cookie)
+{
+	size_t n;
+	const char *p = auth_session_token(cookie, &n);
+	if (!p)
+		return;
+	unsigned char hash[32];
+	crypto_hash_sha256(hash, (const unsigned char *)p, n);
+	int err;
+	mysql_free_result(
+		db_query(w->db, &err, "DELETE FROM sessions WHERE token_hash = %Q", (const char *)hash, (size_t)32));
+}

@@ -239,3 +239,11 @@ int validator_check(struct worker *w, const struct pkg *p, char *err, size_t err
 	freeReplyObject(r);
 	return ok;
 }
+
+int job_exists(redisContext *kv, const char *id)
+{
+	redisReply *r = redisCommand(kv, "HEXISTS %s %s", KV_JOBIDX, id);
+	int has = r && r->type == REDIS_REPLY_INTEGER && r->integer == 1;
+	freeReplyObject(r);
+	return has;
+}

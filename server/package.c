@@ -639,7 +639,8 @@ static int pkg_unsupported(struct pkg *p, int legacy, char *err, size_t errlen)
 	return 0;
 }
 
-int pkg_analyse(struct pkg *p, double default_tl, int default_memory_mb, char *err, size_t errlen)
+/* Reads problem.yaml: its format and name. */
+static int analyse_yaml(struct pkg *p, char *err, size_t errlen)
 {
 	const struct pkg_file *py = pkg_find(p, "problem.yaml");
 	if (!py) {
@@ -659,7 +660,6 @@ int pkg_analyse(struct pkg *p, double default_tl, int default_memory_mb, char *e
 	json_object *y = p->yaml, *v;
 	v = get(y, "problem_format_version");
 	snprintf(p->format, sizeof p->format, "%s", v ? json_object_get_string(v) : "legacy");
-	int legacy = !strncmp(p->format, "legacy", 6);
 
 	v = get(y, "name");
 	if (v && json_object_is_type(v, json_type_object)) {
@@ -676,7 +676,14 @@ int pkg_analyse(struct pkg *p, double default_tl, int default_memory_mb, char *e
 	}
 	snprintf(p->name, sizeof p->name, "%s", v && json_object_get_string(v) ? json_object_get_string(v) : "");
 
-	/* Type: legacy "pass-fail"/"scoring" plus validation; 2025-09 a list. */
+	return 0;
+}
+
+/* The problem's type: legacy "pass-fail"/"scoring" plus validation;
+ * 2025-09 a list. *validation: what problem.yaml says of it. */
+static int analyse_type(struct pkg *p, const char **validation_out, char *err, size_t errlen)
+{
+	json_object *y = p->yaml, *v;
 	int passfail = 1;
 	v = get(y, "type");
 	if (v && json_object_is_type(v, json_type_array)) {
@@ -713,7 +720,15 @@ int pkg_analyse(struct pkg *p, double default_tl, int default_memory_mb, char *e
 	snprintf(p->type, sizeof p->type, "%s%s%s", passfail ? "pass-fail" : "scoring",
 		 p->interactive ? " interactive" : "", p->passes ? " multi-pass" : "");
 
-	/* Limits. */
+	*validation_out = validation;
+	return 0;
+}
+
+/* Time (problem.yaml, .timelimit or domjudge-problem.ini), memory and
+ * output limits, and the passes of a multi-pass problem. */
+static int analyse_limits(struct pkg *p, double default_tl, int default_memory_mb, char *err, size_t errlen)
+{
+	json_object *y = p->yaml, *v;
 	json_object *lim = get(y, "limits");
 	p->time_limit = 0;
 	if ((v = get(lim, "time_limit")) &&
@@ -764,6 +779,13 @@ int pkg_analyse(struct pkg *p, double default_tl, int default_memory_mb, char *e
 		return -1;
 	}
 
+	return 0;
+}
+
+/* Tags, difficulty and the output validator. */
+static int analyse_meta(struct pkg *p, const char *validation, char *err, size_t errlen)
+{
+	json_object *y = p->yaml, *v;
 	/* Tags and difficulty: keywords (a string in legacy, a list after). */
 	p->tags = json_object_new_array();
 	add_args(p->tags, get(y, "keywords"));
@@ -788,7 +810,13 @@ int pkg_analyse(struct pkg *p, double default_tl, int default_memory_mb, char *e
 		}
 	}
 
-	/* Tests: an .in and an .ans under data/sample or data/secret. */
+	return 0;
+}
+
+/* The tests: an .in and an .ans under data/sample or data/secret, in
+ * order. */
+static int analyse_tests(struct pkg *p, char *err, size_t errlen)
+{
 	p->tests = calloc(p->nfiles + 1, sizeof *p->tests);
 	for (size_t i = 0; i < p->nfiles; i++) {
 		const char *path = p->files[i].path;
@@ -819,9 +847,14 @@ int pkg_analyse(struct pkg *p, double default_tl, int default_memory_mb, char *e
 	}
 	qsort(p->tests, p->ntests, sizeof *p->tests, cmp_tests);
 
-	/* Groups, in test order, with inherited settings; and each test's
-	 * validator arguments. */
-	/* Each test's group, and each group's parents: at most 16 levels. */
+	return 0;
+}
+
+/* Groups, in test order, with inherited settings; and each test's
+ * validator arguments. Each test's group, and each group's parents: at
+ * most 16 levels. */
+static int analyse_groups(struct pkg *p, char *err, size_t errlen)
+{
 	p->groups = calloc(p->ntests * 16 + 2, sizeof *p->groups);
 	int bad = 0;
 	for (size_t i = 0; i < p->ntests; i++) {
@@ -881,8 +914,19 @@ int pkg_analyse(struct pkg *p, double default_tl, int default_memory_mb, char *e
 			p->ngroups++;
 		}
 	}
-	if (bad)
+	return bad ? -1 : 0;
+}
+
+/* read (problem.yaml, type, limits, metadata) -> tests -> groups -> check
+ * what Verdict cannot judge -> defaults. */
+int pkg_analyse(struct pkg *p, double default_tl, int default_memory_mb, char *err, size_t errlen)
+{
+	const char *validation = "default";
+	if (analyse_yaml(p, err, errlen) || analyse_type(p, &validation, err, errlen) ||
+	    analyse_limits(p, default_tl, default_memory_mb, err, errlen) || analyse_meta(p, validation, err, errlen) ||
+	    analyse_tests(p, err, errlen) || analyse_groups(p, err, errlen))
 		return -1;
+	int legacy = !strncmp(p->format, "legacy", 6);
 	if (pkg_unsupported(p, legacy, err, errlen))
 		return -1;
 	if (!legacy && p->scoring) {

@@ -256,42 +256,85 @@ void auth_login_failed(struct worker *w, const char *name, const char *ip);
 int auth_new_session(struct worker *w, int64_t user_id, char token_out[64]);
 void auth_ensure_admin(MYSQL *db);
 void auth_forget(int64_t user_id); /* drops cached basic credentials of a changed user */
+/* Accounts and sessions: auth.c is the only writer of users and sessions.
+ * A new account: 0 with its id, 409 when the name is taken, -1. */
+int auth_create_user(struct worker *w, const char *name, const char *hash, int64_t *id_out);
+/* An admin's change (role NULL, premium or disabled -1: unchanged); a
+ * disabled account's sessions end. */
+void auth_update_user(struct worker *w, int64_t uid, const char *role, int premium, int disabled);
+void auth_end_session(struct worker *w, const char *cookie); /* the session the cookie names */
 
-/*** Runs (api_runs.c) ***/
+/*** Runs (runs.c: the runs table; api_runs.c: its HTTP and socket faces) ***/
+
+#define RUN_ID_LEN 12
 
 json_object *run_row_to_json(MYSQL_ROW row, unsigned long *lens);
 extern const char *const run_columns; /* the SELECT list run_row_to_json reads */
 /* Inserts a run and queues its job. 0, or an HTTP status with msg set. */
 int runs_create(struct worker *w, const struct user *u, const char *ip, const char *lang, const char *code,
 		size_t code_len, const char *input, size_t input_len, char id_out[17], char *msg, size_t msglen);
-int runs_enqueue(redisContext *kv, const char *id, int attempt, const char *lang, const char *code, size_t code_len,
-		 const char *input, size_t input_len);
 /* Fetches a run's public object; NULL when unknown. */
 json_object *runs_get(struct worker *w, const char *id);
-int language_known(redisContext *kv, const char *lang);
+void runs_publish(struct worker *w, const char *id); /* its state on run/<id> */
+/* Records a judge's result (recorder thread): 0 handled (recorded, a
+ * repeat, or refused for good and recorded as JE), -1 to try again. */
+int runs_record(struct worker *w, const struct proto_result *r);
+void runs_sweep(struct worker *w); /* queues again the runs whose job was lost */
+/* The run's share slug, made on first use: 0, 404 (no such run) or 503. */
+int runs_share(struct worker *w, const char *id, char *slug_out, size_t len);
+/* A shared run (code, input, result) by its slug; NULL when unknown. */
+json_object *runs_get_shared(struct worker *w, const char *slug);
+
+/*** Jobs (jobs.c: the only writer of the job streams) ***/
+
+int runs_enqueue(redisContext *kv, const char *id, int attempt, const char *lang, const char *code, size_t code_len,
+		 const char *input, size_t input_len);
+/* Queues a stored submission in its lane (contest, premium, normal or, with
+ * rejudge set, rejudge). 0 or -1. */
+int submission_enqueue(struct worker *w, const char *id, int attempt, int rejudge);
 /* Queues a job on a lane with its index entry (id -> stream entry), in
- * one round trip. 0 or -1. The only writer of the job streams. */
+ * one round trip. 0 or -1. */
 int job_enqueue(redisContext *kv, enum kv_lane lane, const struct proto_job *job);
-
-/*** Problems and submissions (api_problems.c, api_submissions.c, blobs.c) ***/
-
+int job_exists(redisContext *kv, const char *id); /* a job for this id is queued or in hand */
+int language_known(redisContext *kv, const char *lang);
 struct pkg;
+/* Whether a package's output validator compiles, asked of a judge (waits
+ * up to validator_check_s). 0, or -1 with why. */
+int validator_check(struct worker *w, const struct pkg *p, char *err, size_t errlen);
+
+/*** Submissions (submissions.c: the submissions and submission_tests
+ * tables; api_submissions.c: the HTTP face) ***/
+
+#define SUB_ID_LEN 12
+/* Checks, stores and queues a submission. Replies itself (202 with the id,
+ * or the error); id_out gets the id when it was stored. 0 stored. */
+int submission_create(struct worker *w, struct req *r, const char *contest, const char *pid, const char *lang,
+		      const char *code, size_t code_len, char id_out[17]);
+json_object *submission_get(struct worker *w, const char *id, int with_code, int admin, int64_t *owner);
+void submissions_publish(struct worker *w, const char *id);             /* its state on submission/<id> */
+int submissions_record(struct worker *w, const struct proto_result *r); /* as runs_record */
+void submissions_sweep(struct worker *w);
+/* Queues a submission again in the rejudge lane (its old result stays
+ * visible until the new one lands). 0, or -1 when there is none. */
+int submission_rejudge(struct worker *w, const char *id);
+/* A package's own submission, stored for its verification (no user). */
+int submission_store_verification(struct worker *w, const char *pid, const char *lang, const char *code,
+				  size_t code_len, char id_out[SUB_ID_LEN + 1]);
+
+/*** Problems (api_problems.c, blobs.c, api_verification.c) ***/
+
 struct pkg_file;
 int problem_id_valid(const char *s);
 int blob_put(MYSQL *db, const char *sha, const void *data, size_t len);
 int blob_get(MYSQL *db, const char *sha, char **out, size_t *len); /* *out malloc'd */
-/* Queues a stored submission in its lane (contest, premium, normal or, with
- * rejudge set, rejudge). 0 or -1. */
-int submission_enqueue(struct worker *w, const char *id, int attempt, int rejudge);
-int submission_create(struct worker *w, struct req *r, const char *contest, const char *pid, const char *lang,
-		      const char *code, size_t code_len, char id_out[17]);
-json_object *submission_get(struct worker *w, const char *id, int with_code, int admin, int64_t *owner);
-int validator_check(struct worker *w, const struct pkg *p, char *err, size_t errlen);
 /* Package verification (api_verification.c): judges the package's own
  * submissions/ of problem pid (files borrowed) in the rejudge lane. The
  * number queued, or -1 with err. */
 int verification_start_files(struct worker *w, const char *pid, const struct pkg_file *files, size_t nfiles, int legacy,
 			     char *err, size_t errlen);
+
+/*** The audit log (audit.c) ***/
+
 #define AUDIT_DETAIL_MAX 60000 /* bytes of detail kept (the column holds 64 KiB) */
 int audit(struct worker *w, const struct user *u, const char *action, const char *target, const char *detail);
 
