@@ -10,8 +10,12 @@
 #include "kv.h"
 #include "log.h"
 #include "contest.h"
+#include "fairuse.h"
 #include "server.h"
 #include "util.h"
+#include "auth.h"
+#include "submissions.h"
+#include "audit.h"
 
 /*** Rate limits ***/
 

@@ -6,8 +6,10 @@
 #include <string.h>
 
 #include "kv.h"
+#include "fairuse.h"
 #include "server.h"
 #include "util.h"
+#include "auth.h"
 
 int username_valid(const char *s)
 {

@@ -22,6 +22,11 @@
 #include "contest.h"
 #include "server.h"
 #include "util.h"
+#include "submissions.h"
+#include "problems.h"
+#include "audit.h"
+#include "events.h"
+#include "ws.h"
 
 /*** Times: CLICS RELTIME and ABSTIME (clics_time.c) ***/
 

@@ -7,6 +7,8 @@
 #include "kv.h"
 #include "server.h"
 #include "util.h"
+#include "events.h"
+#include "ws.h"
 
 atomic_long metric_http_requests, metric_http_errors, metric_runs_created, metric_results_recorded,
 	metric_results_rejected, metric_ws_messages, metric_events_pushed, metric_ws_dropped,

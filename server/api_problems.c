@@ -14,6 +14,9 @@
 #include "verify.h"
 #include "server.h"
 #include "util.h"
+#include "jobs.h"
+#include "problems.h"
+#include "audit.h"
 
 static const char *json_text(json_object *o)
 {

@@ -7,8 +7,11 @@
 
 #include "kv.h"
 #include "log.h"
+#include "fairuse.h"
 #include "server.h"
 #include "util.h"
+#include "runs.h"
+#include "ws.h"
 
 static void do_create(struct worker *w, struct req *r)
 {

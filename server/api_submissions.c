@@ -11,6 +11,8 @@
 #include "contest.h"
 #include "server.h"
 #include "util.h"
+#include "submissions.h"
+#include "ws.h"
 
 static void do_create(struct worker *w, struct req *r)
 {

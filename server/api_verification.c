@@ -10,6 +10,10 @@
 #include "server.h"
 #include "util.h"
 #include "verify.h"
+#include "jobs.h"
+#include "submissions.h"
+#include "problems.h"
+#include "audit.h"
 
 /* Stores a verification of pid from the package's files (borrowed) and
  * queues its submissions. Replaces an earlier one. The number queued, or -1

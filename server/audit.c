@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "server.h"
+#include "audit.h"
 
 /* One row of the audit log, in the caller's transaction if it has one.
  * A detail too long for its column is replaced by its size, never cut

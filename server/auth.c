@@ -13,8 +13,10 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "fairuse.h"
 #include "server.h"
 #include "util.h"
+#include "auth.h"
 
 #define SESSION_COOKIE "verdict_session"
 

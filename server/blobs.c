@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "server.h"
+#include "problems.h"
 
 #define CHUNK (4u << 20)
 

@@ -23,6 +23,7 @@
 #include "contest.h"
 #include "server.h"
 #include "util.h"
+#include "events.h"
 
 /*** Scoring ***/
 

@@ -16,6 +16,7 @@
 #include "contest.h"
 #include "server.h"
 #include "util.h"
+#include "events.h"
 
 /*** Clarifications ***/
 

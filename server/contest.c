@@ -18,6 +18,7 @@
 #include "contest.h"
 #include "server.h"
 #include "util.h"
+#include "problems.h"
 
 /*** Times: CLICS RELTIME and ABSTIME (clics_time.c) ***/
 

@@ -59,4 +59,24 @@ void contest_event(struct worker *w, const char *cid, const char *type, const ch
  * in one statement and one wake-up. */
 void contest_event_submissions_since(struct worker *w, const char *cid, long long from_ms);
 
+/*** The CLICS event feed (feed.c), service thread ***/
+
+void feed_register(void);
+/* A change was logged for a contest: its feeds read the log. */
+void feed_notify(const char *cid);
+
+/*** Contests (api_contests.c), on workers ***/
+
+/* A contest submission was recorded: the team's board rows; the push
+ * follows in contest_board_flush (recorder thread), a few times a second. */
+void contest_board_update(struct worker *w, const char *contest_id, int64_t user_id);
+int contest_board_flush(struct worker *w, int interval_ms);
+int contest_board_pending(void);
+/* The public (or jury) scoreboard; NULL for an unknown contest. */
+json_object *contest_board_snapshot(struct worker *w, const char *contest_id, int jury);
+/* The clarifications u may see (NULL u: the public); NULL for an unknown contest. */
+json_object *contest_clarifications(struct worker *w, const char *contest_id, const struct user *u);
+/* 0 when u may submit pid to the contest now, else an HTTP status and why. */
+int contest_may_submit(struct worker *w, const char *cid, const char *pid, const struct user *u, char *msg, size_t n);
+
 #endif

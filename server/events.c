@@ -12,6 +12,7 @@
 #include "log.h"
 #include "server.h"
 #include "util.h"
+#include "events.h"
 
 /*** Shared messages ***/
 

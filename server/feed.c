@@ -27,6 +27,8 @@
 #include "log.h"
 #include "server.h"
 #include "util.h"
+#include "problems.h"
+#include "events.h"
 
 #define FEED_WINDOW   256         /* log entries looked at again: one committed late is still sent */
 #define FEED_MAX_OUT  (256 << 20) /* a client this far behind is dropped */

@@ -18,6 +18,8 @@
 #include "log.h"
 #include "server.h"
 #include "util.h"
+#include "auth.h"
+#include "ws.h"
 
 /* KEEPALIVE_NOTE: one request per connection. lws 4.1.6 mishandles bytes
  * it read behind a finished request (a pipelined request): a body that

@@ -12,6 +12,7 @@
 #include "package.h"
 #include "server.h"
 #include "util.h"
+#include "jobs.h"
 
 int language_known(redisContext *kv, const char *lang)
 {

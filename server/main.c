@@ -12,6 +12,10 @@
 #include "log.h"
 #include "server.h"
 #include "util.h"
+#include "auth.h"
+#include "events.h"
+#include "ws.h"
+#include "recorder.h"
 
 static atomic_int got_signal;
 static int64_t drain_deadline, quiet_since;

@@ -9,6 +9,7 @@
 
 #include "server.h"
 #include "util.h"
+#include "problems.h"
 
 int problem_id_valid(const char *s)
 {

@@ -14,6 +14,9 @@
 #include "contest.h"
 #include "server.h"
 #include "util.h"
+#include "runs.h"
+#include "submissions.h"
+#include "recorder.h"
 
 static pthread_t rec_thread;
 static atomic_int rec_stop;

@@ -12,6 +12,9 @@
 #include "record.h"
 #include "server.h"
 #include "util.h"
+#include "runs.h"
+#include "jobs.h"
+#include "events.h"
 
 const char *const run_columns = "id, language, status, verdict, message, stdout, stderr, compile_output, "
 				"stdout_truncated, stderr_truncated, exit_code, time_ms, memory_kb";

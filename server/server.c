@@ -6,6 +6,8 @@
  * here. Service thread. */
 #include "contest.h"
 #include "server.h"
+#include "events.h"
+#include "ws.h"
 
 /* Every API file's routes, in the order dispatch tries them. */
 void server_routes_register(void)

@@ -13,8 +13,13 @@
 #include "kv.h"
 #include "log.h"
 #include "record.h"
+#include "fairuse.h"
 #include "server.h"
 #include "util.h"
+#include "jobs.h"
+#include "submissions.h"
+#include "problems.h"
+#include "events.h"
 
 const char *const submission_columns =
 	"s.id, s.problem_id, s.language, s.status, s.verdict, s.score, s.max_score, s.time_ms, s.memory_kb, "

@@ -13,6 +13,9 @@
 #include "log.h"
 #include "server.h"
 #include "util.h"
+#include "auth.h"
+#include "events.h"
+#include "ws.h"
 
 struct sub;
 

@@ -7,6 +7,7 @@
 #include "clics_time.h"
 #include "server.h"
 #include "util.h"
+#include "problems.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
