@@ -36,6 +36,18 @@ void proto_put_double(struct proto_msg *m, const char *key, double v); /* not fi
  * by the message's fields. The reply, or NULL. */
 redisReply *proto_send(redisContext *c, const char *const *head, int nhead, const struct proto_msg *m);
 
+/*** What every judge gives a package's programs ***
+ *
+ * The package format's resource guarantees (limits.compilation_time,
+ * compilation_memory, validation_time, validation_memory,
+ * validation_output): the judge provides these, and an import whose
+ * problem.yaml asks for more is refused (server/package.c). */
+#define GUARANTEE_COMPILE_S          10   /* a submission's compilation, CPU seconds */
+#define GUARANTEE_COMPILE_MB         1024 /* and its memory, MiB */
+#define GUARANTEE_VALIDATE_S         30   /* an output validator on one test, CPU seconds */
+#define GUARANTEE_VALIDATE_MB        2048 /* and its memory, MiB */
+#define GUARANTEE_VALIDATE_OUTPUT_MB 64   /* and what it may write, MiB */
+
 /*** Jobs (server -> judge) ***/
 
 enum proto_job_kind { JOB_RUN, JOB_SUBMISSION, JOB_COMPILE };

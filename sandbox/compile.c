@@ -174,8 +174,8 @@ int judge_compile(struct slot *s, const struct lang *l, const char *src, const c
 		memmove(argv + 2, argv + 1, (size_t)n * sizeof *argv);
 		argv[1] = "-I/pch";
 	}
-	int rc = judge_run_compiler(s, argv, (char *const *)l->env, l->inet_sockets, use_pch ? &pch : NULL, 10, 1024, o,
-				    &res);
+	int rc = judge_run_compiler(s, argv, (char *const *)l->env, l->inet_sockets, use_pch ? &pch : NULL,
+				    GUARANTEE_COMPILE_S, GUARANTEE_COMPILE_MB, o, &res);
 	if (rc || res.status == BOX_JE) {
 		o->verdict = "JE";
 		snprintf(o->message, sizeof o->message, "the compiler could not run: %s",

@@ -31,7 +31,7 @@
 #include "util.h"
 #include "validate.h"
 
-#define VALIDATOR_CPU_S 30
+#define VALIDATOR_CPU_S GUARANTEE_VALIDATE_S
 #define FEEDBACK_MAX    4096
 #define NEXTPASS_MAX    (64 << 20)    /* as much as a validator may write */
 #define DATA_IN         "testdata.in" /* the test's files in a validator's /data */
@@ -326,9 +326,9 @@ static const char *run_validator(struct slot *s, const struct validator *v, json
 	box_spec_init(&spec);
 	spec.lim.cpu_s = VALIDATOR_CPU_S;
 	spec.lim.wall_s = VALIDATOR_CPU_S * 2;
-	spec.lim.memory_kb = 2048 * 1024;
+	spec.lim.memory_kb = GUARANTEE_VALIDATE_MB * 1024;
 	spec.lim.procs = 64;
-	spec.lim.output_kb = 64 * 1024;
+	spec.lim.output_kb = GUARANTEE_VALIDATE_OUTPUT_MB * 1024;
 	spec.lim.files = 128;
 	spec.lim.tmpfs_kb = 64 * 1024;
 	spec.workdir = box_workdir(s->box);
@@ -479,9 +479,9 @@ const char *run_interactive(struct slot *s, const struct validator *v, char **pr
 	box_spec_init(&val.spec);
 	val.spec.lim.cpu_s = VALIDATOR_CPU_S;
 	val.spec.lim.wall_s = lim->wall_s + 5;
-	val.spec.lim.memory_kb = 2048 * 1024;
+	val.spec.lim.memory_kb = GUARANTEE_VALIDATE_MB * 1024;
 	val.spec.lim.procs = 64;
-	val.spec.lim.output_kb = 64 * 1024;
+	val.spec.lim.output_kb = GUARANTEE_VALIDATE_OUTPUT_MB * 1024;
 	val.spec.lim.files = 128;
 	val.spec.lim.tmpfs_kb = 64 * 1024;
 	val.spec.workdir = box_workdir(s->aux);

@@ -2,6 +2,7 @@
  * the reading of the Kattis layout. See docs/PROBLEMS.md for what is taken
  * from where. */
 #include "package.h"
+#include "proto.h"
 #include "util.h"
 
 #include <ctype.h>
@@ -768,6 +769,33 @@ static int analyse_limits(struct pkg *p, double default_tl, int default_memory_m
 		p->passes = json_object_get_int(v);
 		if (p->passes < 2 || p->passes > MAX_PASSES) {
 			snprintf(err, errlen, "problem.yaml: limits.validation_passes must be 2 to %d", MAX_PASSES);
+			return -1;
+		}
+	}
+	/* The resource guarantees: a judge here gives this much, no more. */
+	static const struct {
+		const char *key, *unit;
+		double most;
+	} guarantees[] = {
+		{"compilation_time", "s", GUARANTEE_COMPILE_S},
+		{"compilation_memory", "MiB", GUARANTEE_COMPILE_MB},
+		{"validation_time", "s", GUARANTEE_VALIDATE_S},
+		{"validation_memory", "MiB", GUARANTEE_VALIDATE_MB},
+		{"validation_output", "MiB", GUARANTEE_VALIDATE_OUTPUT_MB},
+	};
+	for (size_t i = 0; i < sizeof guarantees / sizeof *guarantees; i++) {
+		if (!(v = get(lim, guarantees[i].key)))
+			continue;
+		double want = json_object_get_double(v);
+		if (!(json_object_is_type(v, json_type_int) || json_object_is_type(v, json_type_double)) ||
+		    !isfinite(want) || want <= 0) {
+			snprintf(err, errlen, "problem.yaml: limits.%s is not a positive number", guarantees[i].key);
+			return -1;
+		}
+		if (want > guarantees[i].most) {
+			snprintf(err, errlen,
+				 "problem.yaml: limits.%s of %g %s is more than the %g %s a judge here gives",
+				 guarantees[i].key, want, guarantees[i].unit, guarantees[i].most, guarantees[i].unit);
 			return -1;
 		}
 	}

@@ -99,6 +99,26 @@ static void test_layout(void)
 	CHECK(strstr(err, "no answer") != NULL);
 	pkg_free(&p);
 
+	/* The format's resource guarantees: asking for more than a judge here
+	 * gives refuses the import, naming the key; less is fine. */
+	static const char *const asks[][2] = {
+		{"limits:\n  validation_time: 120\n", "validation_time"},
+		{"limits:\n  compilation_time: 11\n", "compilation_time"},
+		{"limits:\n  validation_memory: 4096\n", "validation_memory"},
+		{"limits:\n  validation_output: lots\n", "validation_output"},
+		{"limits:\n  compilation_memory: 512\n  validation_time: 30\n", NULL},
+	};
+	for (size_t i = 0; i < sizeof asks / sizeof *asks; i++) {
+		char yaml[200];
+		snprintf(yaml, sizeof yaml, "name: X\n%s", asks[i][0]);
+		const char *files[] = {"problem.yaml", yaml, "data/secret/1.in", "1\n", "data/secret/1.ans",
+				       "1\n",          NULL};
+		CHECK(roundtrip(files, &p, err, sizeof err) == 0);
+		int rc = pkg_analyse(&p, 2, 1024, err, sizeof err);
+		CHECK(asks[i][1] ? rc == -1 && strstr(err, asks[i][1]) : rc == 0);
+		pkg_free(&p);
+	}
+
 	const char *noyaml[] = {"data/secret/1.in", "1\n", "data/secret/1.ans", "1\n", NULL};
 	CHECK(roundtrip(noyaml, &p, err, sizeof err) == 0);
 	CHECK(pkg_analyse(&p, 2, 1024, err, sizeof err) == -1);
