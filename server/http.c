@@ -236,6 +236,43 @@ static void req_run_handler(struct req *r, const struct route *rt)
 	}
 }
 
+/* Whether who r is (auth_resolve said bad) may use rt (NULL: a package
+ * upload, admins only); when not, the reply is set. Any thread. */
+static int auth_refused(struct req *r, const struct route *rt, int bad)
+{
+	if (bad == AUTH_LIMITED) {
+		http_rate_limited(r, r->retry_ms, "failed logins");
+	} else if (bad == AUTH_BUSY) {
+		http_add_header(r, "retry-after", "1");
+		http_error(r, 503, "busy", "too many logins at once, try again in a second");
+	} else if (bad) {
+		http_add_header(r, "www-authenticate", "Basic realm=\"verdict\"");
+		http_error(r, 401, "unauthorized", "wrong username or password");
+	} else if ((!rt || rt->auth >= AUTH_USER) && !r->user.id) {
+		/* No Basic challenge here: a browser would open its own sign-in
+		 * dialog over the page for every anonymous fetch. */
+		http_error(r, 401, "unauthorized", "log in first");
+	} else if ((!rt || rt->auth == AUTH_ADMIN) && strcmp(r->user.role, "admin")) {
+		http_error(r, 403, "forbidden", "admins only");
+	} else {
+		return 0;
+	}
+	return 1;
+}
+
+/* A handler on a worker whose caller is found out on the same trip: one
+ * queue wait, not two. */
+static void req_auth_work_run(struct worker *w, void *arg)
+{
+	struct req *r = arg;
+	if (worker_ready(w)) {
+		http_error(r, 503, "unavailable", "the database is not reachable, try again");
+		return;
+	}
+	if (!auth_refused(r, r->route, auth_resolve(w, r)))
+		r->work(w, r);
+}
+
 struct auth_hop {
 	struct req *r;
 	const struct route *rt;
@@ -282,21 +319,9 @@ static void auth_hop_done(void *arg)
 		req_send(r);
 		return;
 	}
-	if (bad == AUTH_LIMITED) {
-		http_rate_limited(r, r->retry_ms, "failed logins");
-	} else if (bad == AUTH_BUSY) {
-		http_add_header(r, "retry-after", "1");
-		http_error(r, 503, "busy", "too many logins at once, try again in a second");
-	} else if (bad) {
-		http_add_header(r, "www-authenticate", "Basic realm=\"verdict\"");
-		http_error(r, 401, "unauthorized", "wrong username or password");
-	} else if ((!rt || rt->auth >= AUTH_USER) && !r->user.id) {
-		/* No Basic challenge here: a browser would open its own sign-in
-		 * dialog over the page for every anonymous fetch. */
-		http_error(r, 401, "unauthorized", "log in first");
-	} else if ((!rt || rt->auth == AUTH_ADMIN) && strcmp(r->user.role, "admin")) {
-		http_error(r, 403, "forbidden", "admins only");
-	} else {
+	if (auth_refused(r, rt, bad))
+		req_send(r);
+	else {
 		req_run_handler(r, rt);
 		return;
 	}
@@ -359,7 +384,15 @@ static int req_dispatch(struct req *r)
 		if (routes[i].auth == AUTH_NONE || r->authed ||
 		    (routes[i].auth == AUTH_OPTIONAL && !r->cookie[0] && !r->authz[0])) {
 			req_run_handler(r, &routes[i]);
+		} else if (routes[i].work && !routes[i].fn) {
+			/* Authentication and the handler, one worker trip. */
+			r->work = routes[i].work;
+			r->route = &routes[i];
+			r->busy = 1;
+			db_submit(req_auth_work_run, req_work_done, r);
 		} else {
+			/* A check on the service thread comes between (the
+			 * feed's admission): authentication goes first alone. */
 			struct auth_hop *h = calloc(1, sizeof *h);
 			h->r = r;
 			h->rt = &routes[i];

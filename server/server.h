@@ -160,8 +160,9 @@ struct req {
 	int busy;  /* a worker holds it: the service thread must not free it */
 	void *ctx;
 	void (*work)(struct worker *w, struct req *r);
-	char param[128];  /* first path parameter */
-	char param2[128]; /* second path parameter */
+	const struct route *route; /* the route found, while its handler runs */
+	char param[128];           /* first path parameter */
+	char param2[128];          /* second path parameter */
 	int64_t started_ms;
 	/* A reply streamed after its headers (the event feed), set by its
 	 * handler: the transport calls ops, knowing nothing of what it is. */
