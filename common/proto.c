@@ -402,7 +402,8 @@ char *proto_event_frame(const char *topic, const char *data, size_t *len)
 int proto_event_split(char *payload, size_t len, const char **topic, const char **data, size_t *data_len)
 {
 	char *nl = memchr(payload, '\n', len);
-	if (!nl || nl == payload)
+	/* a topic is a non-empty text: no NUL in it (fuzz_proto) */
+	if (!nl || nl == payload || memchr(payload, 0, (size_t)(nl - payload)))
 		return -1;
 	*nl = 0;
 	*topic = payload;

@@ -7,11 +7,11 @@
 # The api target needs MariaDB and Redis: a scratch stack started here.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-NAME=${1:?usage: run.sh NAME [SECONDS] (NAME: clics check yaml package http ws api all)}
+NAME=${1:?usage: run.sh NAME [SECONDS] (NAME: clics check yaml package http ws api proto all)}
 SECONDS_EACH=${2:-60}
 VAR=${VERDICT_VAR:-$ROOT/var}
 FUZZ_BUILD=${VERDICT_FUZZ_BUILD:-$ROOT/build-fuzz}
-TARGETS="clics check yaml package http ws api"
+TARGETS="clics check yaml package http ws api proto"
 log() { printf '[fuzz] %s\n' "$*" >&2; }
 
 case " $TARGETS all " in *" $NAME "*) ;; *) log "no fuzz target $NAME (one of: $TARGETS all)"; exit 2 ;; esac

@@ -64,7 +64,7 @@ WS = [
 
 
 def main(out):
-    seeds = {t: [] for t in ('check', 'yaml', 'package', 'clics', 'http', 'ws', 'api')}
+    seeds = {t: [] for t in ('check', 'yaml', 'package', 'clics', 'http', 'ws', 'api', 'proto')}
     for pkg in PACKAGES:
         listing = b''
         buf = io.BytesIO()
@@ -85,6 +85,22 @@ def main(out):
     seeds['clics'] = [s.encode() for s in (
         '2:00:00', '0:20:00.000', '-1:30:00.5', '2026-11-22T16:00:00Z', '2026-11-22T16:00:00.123+01:00',
         '2024-02-29T23:59:59.999999-05:30', 'weekly-1', 'ann.b', 'abc123')]
+    # Entries as the judges and the server write them (proto.c).
+    seeds['proto'] = [b'\0'.join(f) for f in (
+        [b'kind', b'run', b'id', b'r1', b'attempt', b'1', b'lang', b'python3', b'code', b'print(1)',
+         b'input', b'', b'cpu_s', b'2', b'wall_s', b'5', b'memory_mb', b'256'],
+        [b'kind', b'submission', b'id', b's1', b'attempt', b'2', b'lang', b'cpp', b'code', b'int main(){}',
+         b'problem', b'{"tests":[]}'],
+        [b'kind', b'compile', b'id', b'tok', b'lang', b'python3', b'names', b'["a.py"]', b'file', b'print(1)'],
+        [b'kind', b'done', b'job', b'run', b'id', b'r1', b'attempt', b'1', b'judge', b'j1', b'verdict', b'OK',
+         b'message', b'', b'time_ms', b'12', b'memory_kb', b'3000', b'exit_code', b'0', b'stdout', b'1\n',
+         b'stderr', b'', b'stdout_truncated', b'0', b'stderr_truncated', b'0', b'compile_output', b''],
+        [b'kind', b'done', b'job', b'submission', b'id', b's1', b'verdict', b'WA', b'score', b'33.5',
+         b'max_score', b'100', b'tests', b'[{"name":"secret/1","verdict":"WA"}]'],
+        [b'kind', b'started', b'job', b'submission', b'id', b's1', b'judge', b'j1'],
+        [b'submission/s1\n{"status":"judging"}'],
+        [b'{"ok":false,"output":"x.c:1: error"}'],
+    )]
     for method, path, body in REQUESTS:
         seeds['http'].append(http(method, path, body))
         seeds['api'] += [bytes([who]) + f'{method} {path}\n'.encode() +

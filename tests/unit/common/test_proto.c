@@ -244,6 +244,10 @@ static void test_events(void)
 	free(p);
 	char bad[] = "no newline";
 	CHECK(proto_event_split(bad, strlen(bad), &topic, &data, &dl) == -1);
+	char nul[] = "\0run/x\n{}"; /* a NUL in the topic (found by fuzz_proto) */
+	CHECK(proto_event_split(nul, sizeof nul - 1, &topic, &data, &dl) == -1);
+	char empty[] = "\n{}";
+	CHECK(proto_event_split(empty, sizeof empty - 1, &topic, &data, &dl) == -1);
 	/* Progress text with quotes is still JSON. */
 	p = proto_progress_frame("s1", "running \"test\" 3", 3, 9, &len);
 	CHECK(p && proto_event_split(p, len, &topic, &data, &dl) == 0 && !strcmp(topic, "submission/s1"));
