@@ -170,7 +170,7 @@ static void do_put(struct worker *w, struct req *r)
 	json_object *b = contest_board_json(w, &c, 0, 0);
 	char topic[120];
 	snprintf(topic, sizeof topic, "contest/%s/scoreboard", c.id);
-	events_publish(w->kv, topic, json_object_to_json_string_ext(b, JSON_C_TO_STRING_PLAIN));
+	events_publish_json(w->kv, topic, b);
 	json_object_put(b);
 	/* Times, problems or the scoreboard type: the feeds send all three. */
 	contest_event(w, r->param, "contest", NULL);
@@ -292,7 +292,7 @@ static void do_thaw(struct worker *w, struct req *r)
 	json_object *b = contest_board_json(w, &c, 0, 0);
 	char topic[120];
 	snprintf(topic, sizeof topic, "contest/%s/scoreboard", c.id);
-	events_publish(w->kv, topic, json_object_to_json_string_ext(b, JSON_C_TO_STRING_PLAIN));
+	events_publish_json(w->kv, topic, b);
 	json_object_put(b);
 	http_reply_json(r, 200, contest_state_json(&c, util_now_ms()));
 }

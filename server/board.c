@@ -409,7 +409,7 @@ int contest_board_flush(struct worker *w, int interval_ms)
 		json_object *d = json_object_new_object();
 		json_object_object_add(d, "rows", arr);
 		snprintf(topic, sizeof topic, "contest/%s/scoreboard", cid);
-		events_publish(w->kv, topic, json_object_to_json_string_ext(d, JSON_C_TO_STRING_PLAIN));
+		events_publish_json(w->kv, topic, d);
 		json_object_put(d);
 	}
 	free(batch);

@@ -339,6 +339,11 @@ void events_drain(void)
 	}
 }
 
+int events_publish_json(redisContext *kv, const char *topic, json_object *o)
+{
+	return o ? events_publish(kv, topic, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN)) : -1;
+}
+
 int events_publish(redisContext *kv, const char *topic, const char *data)
 {
 	size_t len;

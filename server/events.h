@@ -31,6 +31,8 @@ void events_stop(void);
 void events_drain(void); /* service thread: deliver received events */
 /* Any thread: publishes data (JSON text) on topic through Redis. */
 int events_publish(redisContext *kv, const char *topic, const char *data);
+/* The same for a JSON object (borrowed; NULL publishes nothing). */
+int events_publish_json(redisContext *kv, const char *topic, json_object *o);
 /* A socket's subscription starts pending: nothing reaches it until its
  * permission check passes (events_activate, which says whether an update
  * was held back meanwhile) or fails (events_drop_pending removes it, and

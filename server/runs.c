@@ -103,11 +103,9 @@ int runs_create(struct worker *w, const struct user *u, const char *ip, const ch
 void runs_publish(struct worker *w, const char *id)
 {
 	json_object *o = runs_get(w, id);
-	if (!o)
-		return;
 	char topic[64];
 	snprintf(topic, sizeof topic, "run/%s", id);
-	events_publish(w->kv, topic, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	events_publish_json(w->kv, topic, o);
 	json_object_put(o);
 }
 

@@ -154,11 +154,9 @@ int submission_create(struct worker *w, struct req *r, const char *contest, cons
 void submissions_publish(struct worker *w, const char *id)
 {
 	json_object *o = submission_get(w, id, 0, 0, NULL);
-	if (!o)
-		return;
 	char topic[64];
 	snprintf(topic, sizeof topic, "submission/%s", id);
-	events_publish(w->kv, topic, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	events_publish_json(w->kv, topic, o);
 	json_object_put(o);
 }
 
