@@ -259,6 +259,7 @@ void *judge_heartbeat_main(void *arg)
 			json_object_object_add(o, "id", json_object_new_string(l->id));
 			json_object_object_add(o, "name", json_object_new_string(l->name));
 			json_object_object_add(o, "version", json_object_new_string(l->version));
+			json_object_object_add(o, "time_mult", json_object_new_double(l->time_mult));
 			freeReplyObject(
 				redisCommand(kv, "HSET %s %s %s", KV_LANGS, l->id, json_object_to_json_string(o)));
 			json_object_put(o);

@@ -58,7 +58,9 @@ struct judging {
 	json_object *prob, *tests, *groups, *vspec;
 	size_t nt;
 	int scoring, run_all, legacy, interactive, passes;
-	double tl;
+	double tl;      /* the time limit: more CPU than this is TLE */
+	double tl_kill; /* where the program is stopped: tl, or further for a
+			 * package's own submission whose time is measured */
 	long mem_mb, out_mb;
 	struct test_result *tr;
 	struct score_test *sc;
@@ -92,6 +94,9 @@ static int read_problem(struct judging *g)
 	g->groups = jget(g->prob, "groups");
 	g->vspec = jget(g->prob, "validator");
 	g->tl = json_object_get_double(jget(g->prob, "time_limit"));
+	g->tl_kill = jget(g->prob, "time_limit_kill") ? json_object_get_double(jget(g->prob, "time_limit_kill")) : 0;
+	if (!(g->tl_kill > g->tl) || g->tl_kill > 4 * g->tl + 10)
+		g->tl_kill = g->tl;
 	g->passes = jget(g->prob, "passes") ? json_object_get_int(jget(g->prob, "passes")) : 0;
 	g->mem_mb = json_object_get_int64(jget(g->prob, "memory_mb"));
 	g->out_mb = json_object_get_int64(jget(g->prob, "output_mb"));
@@ -178,6 +183,14 @@ static void run_passes(struct judging *g, json_object *t, struct test_result *r,
 		r->score = one.score;
 		r->has_score = one.has_score;
 		snprintf(r->jmsg, sizeof r->jmsg, "%s", one.jmsg);
+		/* Measured past the limit: over it is TLE all the same. */
+		double limit_ms = g->tl * g->l->time_mult * 1000;
+		if (g->tl_kill > g->tl && one.time_ms > limit_ms && strcmp(r->verdict, "JE")) {
+			r->verdict = "TLE";
+			snprintf(r->jmsg, sizeof r->jmsg, "CPU time limit exceeded (%.3g s; ran %.3g s)",
+				 limit_ms / 1000, one.time_ms / 1000.0);
+			return;
+		}
 		if (!strcmp(g->v.kind, "default"))
 			return; /* the default validator writes no feedback */
 		snprintf(pass_file[pass % 2], sizeof pass_file[0], "%s/pass%d.in", s->dir, pass % 2);
@@ -229,7 +242,7 @@ static void run_test(struct judging *g, size_t i)
 	}
 	struct box_limits lim;
 	box_limits_default(&lim);
-	lim.cpu_s = g->tl * g->l->time_mult;
+	lim.cpu_s = g->tl_kill * g->l->time_mult;
 	lim.wall_s = lim.cpu_s * 2 + 1;
 	lim.memory_kb = (g->mem_mb + g->l->extra_memory_mb) * 1024;
 	lim.procs = 128;

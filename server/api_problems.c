@@ -12,6 +12,7 @@
 #include "log.h"
 #include "package.h"
 #include "verify.h"
+#include "verification.h"
 #include "server.h"
 #include "util.h"
 #include "jobs.h"
@@ -45,22 +46,28 @@ static int store(struct worker *w, const char *id, struct pkg *p, int *replaced,
 		mysql_free_result(db_query(db, &e, "DELETE FROM test_groups WHERE problem_id = %q", id));
 		mysql_free_result(db_query(db, &e, "DELETE FROM testcases WHERE problem_id = %q", id));
 	}
-	char tl[32];
+	char tl[32], mult[200];
 	snprintf(tl, sizeof tl, "%.6f", p->time_limit);
+	snprintf(mult, sizeof mult, "{\"ac_to_time_limit\":%.6g,\"time_limit_to_tle\":%.6g,\"time_resolution\":%.6g}",
+		 p->ac_to_time_limit, p->time_limit_to_tle, p->time_resolution);
 	mysql_free_result(db_query(
 		db, &e,
 		"INSERT INTO problems (id, name, format, type, interactive, scoring, validation_passes, time_limit, "
-		"memory_limit, "
+		"time_limit_from, time_multipliers, code_limit_kb, memory_limit, "
 		"output_limit, validator_flags, validator_kind, validator_lang, validator_path, statement, "
 		"statement_html, "
-		"statement_file, difficulty, tags, package_version) VALUES (%q, %q, %q, %q, %d, %d, %d, %s, %d, %d, "
+		"statement_file, difficulty, tags, package_version) VALUES (%q, %q, %q, %q, %d, %d, %d, %s, %q, %q, "
+		"%d, %d, %d, "
 		"%q, "
 		"%q, "
 		"%q, %q, %q, %q, %q, %q, %q, %d) ON DUPLICATE KEY UPDATE name = VALUES(name), format = VALUES(format), "
 		"type = VALUES(type), interactive = VALUES(interactive), scoring = VALUES(scoring), validation_passes "
 		"= "
-		"VALUES(validation_passes), time_limit = "
-		"VALUES(time_limit), memory_limit = VALUES(memory_limit), output_limit = VALUES(output_limit), "
+		/* A limit still to be found: the one before holds meanwhile. */
+		"VALUES(validation_passes), time_limit = IF(VALUES(time_limit_from) = 'pending', time_limit, "
+		"VALUES(time_limit)), time_limit_from = VALUES(time_limit_from), time_limit_note = NULL, "
+		"time_multipliers = VALUES(time_multipliers), code_limit_kb = VALUES(code_limit_kb), "
+		"memory_limit = VALUES(memory_limit), output_limit = VALUES(output_limit), "
 		"validator_flags = VALUES(validator_flags), validator_kind = VALUES(validator_kind), validator_lang = "
 		"VALUES(validator_lang), validator_path = VALUES(validator_path), statement = VALUES(statement), "
 		"statement_html = VALUES(statement_html), statement_file = VALUES(statement_file), difficulty = "
@@ -68,10 +75,11 @@ static int store(struct worker *w, const char *id, struct pkg *p, int *replaced,
 		"VALUES(package_version), "
 		"updated_at = NOW(3)",
 		id, p->name[0] ? p->name : id, p->format, p->type, p->interactive, p->scoring, p->passes, tl,
-		p->memory_mb, p->output_mb, json_text(p->validator_flags), p->validator_kind,
-		p->validator_lang[0] ? p->validator_lang : NULL, p->validator_path[0] ? p->validator_path : NULL,
-		p->statement, p->statement_html, p->statement_file[0] ? p->statement_file : NULL,
-		p->difficulty[0] ? p->difficulty : NULL, json_text(p->tags), version));
+		p->time_limit_given ? "package" : "pending", mult, p->code_kb, p->memory_mb, p->output_mb,
+		json_text(p->validator_flags), p->validator_kind, p->validator_lang[0] ? p->validator_lang : NULL,
+		p->validator_path[0] ? p->validator_path : NULL, p->statement, p->statement_html,
+		p->statement_file[0] ? p->statement_file : NULL, p->difficulty[0] ? p->difficulty : NULL,
+		json_text(p->tags), version));
 	if (e)
 		goto fail;
 	for (size_t i = 0; i < p->nfiles; i++) {
@@ -108,6 +116,32 @@ fail:
 	return -1;
 }
 
+/* limits.code must be one a submission here may have. */
+static int code_limit_check(const struct pkg *p, char *err, size_t errlen)
+{
+	if ((long)p->code_kb * 1024 <= cfg.max_code_bytes)
+		return 0;
+	snprintf(err, errlen, "problem.yaml: limits.code of %d KiB is more than the %ld KiB a submission may have here",
+		 p->code_kb, cfg.max_code_bytes / 1024);
+	return -1;
+}
+
+/* The time limit as stored: its value, where it is from (from, 16 bytes)
+ * and how it was found (note, 512). */
+static void problem_time_limit(struct worker *w, const char *pid, double *tl, char *from, char *note)
+{
+	int e;
+	MYSQL_RES *res = db_query(
+		w->db, &e, "SELECT time_limit, time_limit_from, time_limit_note FROM problems WHERE id = %q", pid);
+	MYSQL_ROW row = res ? mysql_fetch_row(res) : NULL;
+	if (row) {
+		*tl = strtod(row[0], NULL);
+		snprintf(from, 16, "%s", row[1]);
+		snprintf(note, 512, "%s", row[2] ? row[2] : "");
+	}
+	mysql_free_result(res);
+}
+
 static void do_import(struct worker *w, struct req *r)
 {
 	if (!problem_id_valid(r->param)) {
@@ -129,7 +163,7 @@ static void do_import(struct worker *w, struct req *r)
 		return;
 	}
 	if (pkg_analyse(&p, cfg.default_time_limit, (int)cfg.default_memory_mb, err, sizeof err) ||
-	    validator_check(w, &p, err, sizeof err)) {
+	    code_limit_check(&p, err, sizeof err) || validator_check(w, &p, err, sizeof err)) {
 		http_error(r, 400, "bad_package", "%s", err);
 		pkg_free(&p);
 		return;
@@ -151,21 +185,31 @@ static void do_import(struct worker *w, struct req *r)
 		return;
 	}
 	/* The package's own submissions go to the rejudge lane. */
-	int queued = verification_start_files(w, r->param, p.files, p.nfiles, legacy, err, sizeof err);
+	int queued =
+		verification_start_files(w, r->param, p.files, p.nfiles, legacy, !p.time_limit_given, err, sizeof err);
 	if (queued < 0)
 		log_warn("cannot start the package's verification", "id", r->param, "why", err, NULL);
+	char from[16] = "package", note[512] = "";
+	problem_time_limit(w, r->param, &p.time_limit, from, note);
 	audit(w, &r->user, replaced ? "problem.replace" : "problem.import", r->param, NULL);
 	json_object *o = json_object_new_object();
 	json_object_object_add(o, "id", json_object_new_string(r->param));
 	json_object_object_add(o, "name", json_object_new_string(p.name[0] ? p.name : r->param));
 	json_object_object_add(o, "type", json_object_new_string(p.type));
 	json_object_object_add(o, "format", json_object_new_string(p.format));
-	json_object_object_add(o, "time_limit", json_object_new_double(p.time_limit));
+	/* Null while the package's submissions are judged to find it. */
+	int known = strcmp(from, "pending") && strcmp(from, "inferring") && strcmp(from, "failed");
+	json_object_object_add(o, "time_limit", known ? json_object_new_double(p.time_limit) : NULL);
+	json_object_object_add(o, "time_limit_from", json_object_new_string(from));
+	if (note[0])
+		json_object_object_add(o, "time_limit_note", json_object_new_string(note));
 	json_object_object_add(o, "memory_limit", json_object_new_int(p.memory_mb));
 	json_object_object_add(o, "tests", json_object_new_int((int)p.ntests));
 	json_object_object_add(o, "validator", json_object_new_string(p.validator_kind));
 	json_object *ver = json_object_new_object();
 	json_object_object_add(ver, "queued", json_object_new_int(queued > 0 ? queued : 0));
+	if (queued < 0)
+		json_object_object_add(ver, "error", json_object_new_string(err));
 	char vurl[200];
 	snprintf(vurl, sizeof vurl, "/api/problems/%s/verification", r->param);
 	json_object_object_add(ver, "url", json_object_new_string(vurl));
@@ -208,11 +252,12 @@ static void do_get(struct worker *w, struct req *r)
 		http_error(r, 404, "not_found", "no problem %s", r->param);
 		return;
 	}
-	MYSQL_RES *res = db_query(
-		w->db, &e,
-		"SELECT id, name, type, statement, statement_html, statement_file, time_limit, "
-		"memory_limit, difficulty, tags, interactive, scoring, format, made_public FROM problems WHERE id = %q",
-		r->param);
+	MYSQL_RES *res =
+		db_query(w->db, &e,
+			 "SELECT id, name, type, statement, statement_html, statement_file, time_limit, "
+			 "memory_limit, difficulty, tags, interactive, scoring, format, made_public, time_limit_from, "
+			 "time_limit_note, code_limit_kb FROM problems WHERE id = %q",
+			 r->param);
 	MYSQL_ROW row = res ? mysql_fetch_row(res) : NULL;
 	if (!row) {
 		mysql_free_result(res);
@@ -230,8 +275,14 @@ static void do_get(struct worker *w, struct req *r)
 		snprintf(url, sizeof url, "/api/problems/%s/files/%s", row[0], row[5]);
 		json_object_object_add(o, "statement_file", json_object_new_string(url));
 	}
-	json_object_object_add(o, "time_limit", json_object_new_double(strtod(row[6], NULL)));
+	/* Null while the package's own submissions are judged to find it. */
+	int tl_known = strcmp(row[14], "pending") && strcmp(row[14], "inferring") && strcmp(row[14], "failed");
+	json_object_object_add(o, "time_limit", tl_known ? json_object_new_double(strtod(row[6], NULL)) : NULL);
+	json_object_object_add(o, "time_limit_from", json_object_new_string(row[14]));
 	json_object_object_add(o, "memory_limit", json_object_new_int(atoi(row[7])));
+	json_object_object_add(
+		o, "code_limit_kb",
+		json_object_new_int(atoi(row[16]) > 0 ? atoi(row[16]) : (int)(cfg.max_code_bytes / 1024)));
 	json_object_object_add(o, "difficulty", row[8] ? json_object_new_string(row[8]) : NULL);
 	json_object_object_add(o, "tags", json_or_array(row[9]));
 	json_object_object_add(o, "interactive", json_object_new_boolean(atoi(row[10])));
@@ -240,6 +291,7 @@ static void do_get(struct worker *w, struct req *r)
 	if (!strcmp(r->user.role, "admin")) {
 		json_object_object_add(o, "public", json_object_new_boolean(atoi(row[13])));
 		json_object_object_add(o, "held", json_object_new_boolean(held));
+		json_object_object_add(o, "time_limit_note", row[15] ? json_object_new_string(row[15]) : NULL);
 	}
 	mysql_free_result(res);
 	json_object *samples = json_object_new_array();
@@ -508,6 +560,10 @@ static void do_patch_problem(struct worker *w, struct req *r)
 			return;
 		}
 	}
+	char from[16] = "", note[512];
+	double old_tl = 0;
+	problem_time_limit(w, r->param, &old_tl, from, note);
+	int tl_known = strcmp(from, "pending") && strcmp(from, "inferring") && strcmp(from, "failed");
 	if (db_exec(w->db, "START TRANSACTION")) {
 		http_error(r, 503, "unavailable", "try again");
 		json_object_put(o);
@@ -522,7 +578,12 @@ static void do_patch_problem(struct worker *w, struct req *r)
 		if (!strcmp(k2, "time_limit")) {
 			char tl[32];
 			snprintf(tl, sizeof tl, "%.6f", json_object_get_double(v2));
-			res = db_query(w->db, &e, "UPDATE problems SET time_limit = %s WHERE id = %q", tl, r->param);
+			/* An admin's limit ends any search for one. */
+			res = db_query(
+				w->db, &e,
+				"UPDATE problems SET time_limit = %s, time_limit_from = 'admin', time_limit_note "
+				"= NULL WHERE id = %q",
+				tl, r->param);
 		} else if (!strcmp(k2, "memory_limit")) {
 			res = db_query(w->db, &e, "UPDATE problems SET memory_limit = %d WHERE id = %q",
 				       json_object_get_int(v2), r->param);
@@ -560,6 +621,13 @@ static void do_patch_problem(struct worker *w, struct req *r)
 		http_error(r, 503, "unavailable", "the change could not be saved; nothing was changed");
 		json_object_put(o);
 		return;
+	}
+	/* A limit where there was none: the package's submissions are judged
+	 * again with it (those that ran while one was looked for had the cap). */
+	if (json_object_object_get_ex(o, "time_limit", NULL) && !tl_known) {
+		char verr[512];
+		if (verification_start(w, r->param, verr, sizeof verr) < 0)
+			log_warn("cannot start the package's verification", "id", r->param, "why", verr, NULL);
 	}
 	json_object_put(o);
 	(void)v;

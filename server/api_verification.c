@@ -1,8 +1,8 @@
-/* Package verification: after an import (or when an admin asks again), the
- * package's own submissions/ are judged in the rejudge lane, on every test,
- * and each is reported against what its authors expect of it. The only
- * writer of problem_verifications. What is expected and whether it was met
- * is server/verify.c's. */
+/* Package verification, the routes: start it again, and the report of each
+ * of the package's own submissions against what its authors expect of it,
+ * with the time limit they gave. Storing and queueing is
+ * server/verification.c's; what is expected and whether it was met,
+ * server/verify.c's. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,107 +14,7 @@
 #include "submissions.h"
 #include "problems.h"
 #include "audit.h"
-
-/* Stores a verification of pid from the package's files (borrowed) and
- * queues its submissions. Replaces an earlier one. The number queued, or -1
- * with err. */
-int verification_start_files(struct worker *w, const char *pid, const struct pkg_file *files, size_t nfiles, int legacy,
-			     char *err, size_t errlen)
-{
-	struct verify_item *items;
-	size_t n;
-	err[0] = 0;
-	if (verify_plan(files, nfiles, legacy, &items, &n, err, errlen))
-		return -1;
-	int e, queued = 0;
-	char(*ids)[SUB_ID_LEN + 1] = calloc(n + 1, sizeof *ids);
-	MYSQL_RES *res = db_query(w->db, &e, "SELECT package_version FROM problems WHERE id = %q", pid);
-	MYSQL_ROW row = res ? mysql_fetch_row(res) : NULL;
-	int version = row ? atoi(row[0]) : 0;
-	mysql_free_result(res);
-	if (!version || db_exec(w->db, "START TRANSACTION"))
-		goto fail;
-	mysql_free_result(db_query(w->db, &e, "DELETE FROM problem_verifications WHERE problem_id = %q", pid));
-	if (e)
-		goto fail;
-	for (size_t i = 0; i < n; i++) {
-		struct verify_item *it = &items[i];
-		if (!it->note[0] && !language_known(w->kv, it->lang))
-			snprintf(it->note, sizeof it->note, "the language %s is not offered by any judge here",
-				 it->lang[0] ? it->lang : "(unknown)");
-		if (!it->note[0] && it->code_len > (size_t)cfg.max_code_bytes)
-			snprintf(it->note, sizeof it->note, "larger than the %ld bytes a submission may have",
-				 cfg.max_code_bytes);
-		if (!it->note[0]) {
-			if (submission_store_verification(w, pid, it->lang, (const char *)it->code, it->code_len,
-							  ids[i]))
-				goto fail;
-		}
-		mysql_free_result(db_query(
-			w->db, &e,
-			"INSERT INTO problem_verifications (problem_id, file, language, expected, submission_id, note, "
-			"package_version) VALUES (%q, %q, %q, %q, %q, %q, %d)",
-			pid, it->file, it->lang, json_object_to_json_string_ext(it->expect, JSON_C_TO_STRING_PLAIN),
-			ids[i][0] ? ids[i] : NULL, it->note[0] ? it->note : NULL, version));
-		if (e)
-			goto fail;
-	}
-	if (db_exec(w->db, "COMMIT"))
-		goto fail;
-	/* Stored: the sweeper queues what fails to be queued now. */
-	for (size_t i = 0; i < n; i++)
-		if (ids[i][0] && !submission_enqueue(w, ids[i], 1, 1))
-			queued++;
-	verify_items_free(items, n);
-	free(ids);
-	return queued;
-fail:
-	if (!err[0])
-		snprintf(err, errlen, "cannot store the verification: %s", mysql_error(w->db));
-	db_exec(w->db, "ROLLBACK");
-	verify_items_free(items, n);
-	free(ids);
-	return -1;
-}
-
-/* The same from the package as stored (an admin asks again). */
-static int verification_start(struct worker *w, const char *pid, char *err, size_t errlen)
-{
-	int e;
-	MYSQL_RES *res = db_query(w->db, &e, "SELECT format FROM problems WHERE id = %q", pid);
-	MYSQL_ROW row = res ? mysql_fetch_row(res) : NULL;
-	if (!row) {
-		mysql_free_result(res);
-		snprintf(err, errlen, "no problem %s", pid);
-		return -2;
-	}
-	int legacy = !strncmp(row[0], "legacy", 6);
-	mysql_free_result(res);
-	res = db_query(w->db, &e,
-		       "SELECT path, sha256 FROM problem_files WHERE problem_id = %q AND path LIKE 'submissions/%%' "
-		       "ORDER BY path",
-		       pid);
-	size_t n = res ? (size_t)mysql_num_rows(res) : 0, k = 0;
-	struct pkg_file *files = calloc(n + 1, sizeof *files);
-	while (res && (row = mysql_fetch_row(res)) && k < n) {
-		char *data = NULL;
-		size_t len = 0;
-		if (blob_get(w->db, row[1], &data, &len))
-			continue;
-		files[k].path = strdup(row[0]);
-		files[k].data = (unsigned char *)data;
-		files[k].len = len;
-		k++;
-	}
-	mysql_free_result(res);
-	int rc = verification_start_files(w, pid, files, k, legacy, err, errlen);
-	for (size_t i = 0; i < k; i++) {
-		free(files[i].path);
-		free(files[i].data);
-	}
-	free(files);
-	return rc;
-}
+#include "verification.h"
 
 /*** Reporting ***/
 
@@ -173,13 +73,27 @@ static int cmp_items(const void *a, const void *b)
 static void do_get(struct worker *w, struct req *r)
 {
 	int e;
-	MYSQL_RES *res = db_query(w->db, &e, "SELECT package_version FROM problems WHERE id = %q", r->param);
+	MYSQL_RES *res = db_query(
+		w->db, &e,
+		"SELECT time_limit, time_limit_from, time_limit_note, time_multipliers FROM problems WHERE id = %q",
+		r->param);
 	MYSQL_ROW row = res ? mysql_fetch_row(res) : NULL;
 	if (!row) {
 		mysql_free_result(res);
 		http_error(r, 404, "not_found", "no problem %.64s", r->param);
 		return;
 	}
+	struct verify_timing tm = {.time_limit = strtod(row[0], NULL)};
+	verify_timing_parse(row[3], &tm.ac_to_time_limit, &tm.time_limit_to_tle, &(double){0});
+	/* While the limit is looked for, nothing is held to it yet. */
+	int limit_known = strcmp(row[1], "inferring") && strcmp(row[1], "pending") && strcmp(row[1], "failed");
+	int inferred = !strcmp(row[1], "inferred");
+	json_object *tl = json_object_new_object();
+	json_object_object_add(tl, "value", limit_known ? json_object_new_double(tm.time_limit) : NULL);
+	json_object_object_add(tl, "from", json_object_new_string(row[1]));
+	json_object_object_add(tl, "note", row[2] ? json_object_new_string(row[2]) : NULL);
+	json_object_object_add(tl, "ac_to_time_limit", json_object_new_double(tm.ac_to_time_limit));
+	json_object_object_add(tl, "time_limit_to_tle", json_object_new_double(tm.time_limit_to_tle));
 	mysql_free_result(res);
 	res = db_query(w->db, &e,
 		       "SELECT v.file, v.language, v.expected, v.note, v.submission_id, s.status, s.verdict, s.score, "
@@ -193,7 +107,7 @@ static void do_get(struct worker *w, struct req *r)
 	}
 	size_t n = (size_t)mysql_num_rows(res), k = 0;
 	json_object **items = calloc(n + 1, sizeof *items);
-	int nok = 0, nbad = 0, npending = 0, nskip = 0, version = 0;
+	int nok = 0, nbad = 0, npending = 0, nskip = 0, nwarn = 0, version = 0;
 	while ((row = mysql_fetch_row(res)) && k < n) {
 		json_object *it = json_object_new_object(), *expect = json_tokener_parse(row[2]);
 		version = atoi(row[9]);
@@ -210,36 +124,34 @@ static void do_get(struct worker *w, struct req *r)
 			json_object_object_add(it, "why", json_object_new_string(row[3] ? row[3] : "not judged"));
 			nskip++;
 		} else if (!row[5] || strcmp(row[5], "done")) {
+			/* held: waiting for the time limit the others give */
 			json_object_object_add(it, "status", json_object_new_string(row[5] ? row[5] : "queued"));
 			json_object_object_add(it, "ok", NULL);
 			npending++;
 		} else {
-			json_object *tests = json_object_new_array();
-			MYSQL_RES *tr = db_query(
-				w->db, &e,
-				"SELECT name, verdict, time_ms, memory_kb, judge_message FROM submission_tests "
-				"WHERE submission_id = %q "
-				"ORDER BY ord",
-				row[4]);
-			MYSQL_ROW t;
-			while (tr && (t = mysql_fetch_row(tr))) {
-				json_object *o = json_object_new_object();
-				json_object_object_add(o, "name", json_object_new_string(t[0]));
-				json_object_object_add(o, "verdict", json_object_new_string(t[1]));
-				json_object_object_add(o, "time_ms", json_object_new_int(atoi(t[2])));
-				json_object_object_add(o, "memory_kb", json_object_new_int(atoi(t[3])));
-				json_object_object_add(o, "message", t[4] ? json_object_new_string(t[4]) : NULL);
-				json_object_array_add(tests, o);
-			}
-			mysql_free_result(tr);
-			char why[600];
+			json_object *tests = verification_tests(w, row[4]);
+			char why[600], margin[600] = "";
 			int ok = verify_check(expect, row[6], row[7] ? strtod(row[7], NULL) : 0, row[7] != NULL,
 					      row[8] ? strtod(row[8], NULL) : 0, tests, why, sizeof why);
+			/* Too close to a limit found from these very times: the
+			 * package has none that fits (an error); to one it states,
+			 * a warning (this machine's speed is not the author's). */
+			tm.lang_mult = language_time_mult(w->kv, row[1]);
+			if (limit_known && !verify_time_margin(expect, tests, &tm, margin, sizeof margin) && ok &&
+			    inferred) {
+				ok = 0;
+				snprintf(why, sizeof why, "%s", margin);
+				margin[0] = 0;
+			}
 			json_object_put(tests);
 			json_object_object_add(it, "status", json_object_new_string("done"));
 			json_object_object_add(it, "ok", json_object_new_boolean(ok));
 			if (!ok)
 				json_object_object_add(it, "why", json_object_new_string(why));
+			if (margin[0]) {
+				json_object_object_add(it, "warning", json_object_new_string(margin));
+				nwarn++;
+			}
 			ok ? nok++ : nbad++;
 		}
 		json_object_put(expect);
@@ -258,10 +170,12 @@ static void do_get(struct worker *w, struct req *r)
 	json_object_object_add(sum, "pending", json_object_new_int(npending));
 	json_object_object_add(sum, "not_run", json_object_new_int(nskip));
 	json_object_object_add(sum, "done", json_object_new_boolean(!npending));
+	json_object_object_add(tl, "warnings", json_object_new_int(nwarn));
 	json_object *o = json_object_new_object();
 	json_object_object_add(o, "problem", json_object_new_string(r->param));
 	json_object_object_add(o, "package_version", json_object_new_int(version));
 	json_object_object_add(o, "summary", sum);
+	json_object_object_add(o, "time_limit", tl);
 	json_object_object_add(o, "items", arr);
 	http_reply_json(r, 200, o);
 }

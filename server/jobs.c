@@ -13,6 +13,7 @@
 #include "server.h"
 #include "util.h"
 #include "jobs.h"
+#include "verify.h"
 
 int language_known(redisContext *kv, const char *lang)
 {
@@ -22,6 +23,18 @@ int language_known(redisContext *kv, const char *lang)
 	int ok = r && r->type == REDIS_REPLY_INTEGER && r->integer == 1;
 	freeReplyObject(r);
 	return ok;
+}
+
+double language_time_mult(redisContext *kv, const char *lang)
+{
+	if (!util_id_valid(lang, 32))
+		return 1;
+	redisReply *r = redisCommand(kv, "HGET %s %s", KV_LANGS, lang);
+	json_object *o = r && r->type == REDIS_REPLY_STRING ? json_tokener_parse(r->str) : NULL, *m;
+	double mult = o && json_object_object_get_ex(o, "time_mult", &m) ? json_object_get_double(m) : 1;
+	json_object_put(o);
+	freeReplyObject(r);
+	return mult > 0 && mult <= 100 ? mult : 1;
 }
 
 /* One round trip: the job and its index entry, so the sweeper can tell a
@@ -152,13 +165,30 @@ static json_object *problem_spec(struct worker *w, const char *pid, int *version
 	return o;
 }
 
+/* A package's own submission: while the problem's limit is looked for, the
+ * cap; after, the limit, but measured on to the limit × time_limit_to_tle
+ * (and a little) so the report can tell a TLE that keeps its distance. */
+static void verification_limits(json_object *spec, const char *from, const char *multipliers, double tl)
+{
+	double ac, tle, res;
+	verify_timing_parse(multipliers, &ac, &tle, &res);
+	if (!strcmp(from, "inferring")) {
+		json_object_object_add(spec, "time_limit",
+				       json_object_new_double(verify_time_cap(cfg.infer_time_cap_s, ac)));
+		return;
+	}
+	json_object_object_add(spec, "time_limit_kill", json_object_new_double(tl * tle * 1.05 + 0.1));
+}
+
 int submission_enqueue(struct worker *w, const char *id, int attempt, int rejudge)
 {
 	int e;
 	MYSQL_RES *res =
 		db_query(w->db, &e,
 			 "SELECT s.problem_id, s.language, s.code, COALESCE(u.premium, 0), s.contest_id, "
-			 "s.run_all_tests FROM submissions s LEFT JOIN users u ON u.id = s.user_id WHERE s.id = %q",
+			 "s.run_all_tests, s.user_id IS NULL, p.time_limit_from, p.time_multipliers, p.time_limit "
+			 "FROM submissions s LEFT JOIN users u ON u.id = s.user_id JOIN problems p ON p.id = "
+			 "s.problem_id WHERE s.id = %q",
 			 id);
 	MYSQL_ROW row = res ? mysql_fetch_row(res) : NULL;
 	if (!row) {
@@ -174,6 +204,8 @@ int submission_enqueue(struct worker *w, const char *id, int attempt, int rejudg
 	}
 	if (atoi(row[5]))
 		json_object_object_add(spec, "run_all", json_object_new_boolean(1));
+	if (atoi(row[6]))
+		verification_limits(spec, row[7], row[8], strtod(row[9], NULL));
 	struct proto_job j = {.kind = JOB_SUBMISSION,
 			      .id = id,
 			      .attempt = attempt,

@@ -16,6 +16,8 @@ int submission_enqueue(struct worker *w, const char *id, int attempt, int rejudg
 int job_enqueue(redisContext *kv, enum kv_lane lane, const struct proto_job *job);
 int job_exists(redisContext *kv, const char *id); /* a job for this id is queued or in hand */
 int language_known(redisContext *kv, const char *lang);
+/* The CPU time multiplier the judges give lang (1 when not said). */
+double language_time_mult(redisContext *kv, const char *lang);
 struct pkg;
 /* Whether a package's output validator compiles, asked of a judge (waits
  * up to validator_check_s). 0, or -1 with why. */

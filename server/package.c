@@ -725,6 +725,64 @@ static int analyse_type(struct pkg *p, const char **validation_out, char *err, s
 	return 0;
 }
 
+/* A positive number at map.key (map is problem.yaml's where), at least
+ * least, or def when absent. 0, or -1 with err. */
+static int limit_number(json_object *map, const char *where, const char *key, double least, double def, double *out,
+			char *err, size_t errlen)
+{
+	json_object *v = get(map, key);
+	*out = def;
+	if (!v)
+		return 0;
+	double d = json_object_get_double(v);
+	if (!(json_object_is_type(v, json_type_int) || json_object_is_type(v, json_type_double)) || !isfinite(d) ||
+	    d < least || d <= 0 || d > 1000) {
+		snprintf(err, errlen, "problem.yaml: %s%s must be a number %s %g, at most 1000", where, key,
+			 least > 0 ? "of at least" : "over", least);
+		return -1;
+	}
+	*out = d;
+	return 0;
+}
+
+/* The time multipliers and resolution, checked. */
+static int analyse_timing(struct pkg *p, json_object *lim, char *err, size_t errlen)
+{
+	if (!strncmp(p->format, "legacy", 6)) {
+		/* t_lim = ceil(t_max * time_multiplier); every time_limit_exceeded
+		 * submission runs at least t_lim * time_safety_margin. */
+		p->time_resolution = 1;
+		return limit_number(lim, "limits.", "time_multiplier", 1, 5, &p->ac_to_time_limit, err, errlen) ||
+				       limit_number(lim, "limits.", "time_safety_margin", 1, 2, &p->time_limit_to_tle,
+						    err, errlen)
+			       ? -1
+			       : 0;
+	}
+	json_object *tm = get(lim, "time_multipliers");
+	if (tm && !json_object_is_type(tm, json_type_object)) {
+		snprintf(err, errlen, "problem.yaml: limits.time_multipliers must be a mapping");
+		return -1;
+	}
+	if (tm) {
+		json_object_object_foreach(tm, k, v)
+		{
+			(void)v;
+			if (strcmp(k, "ac_to_time_limit") && strcmp(k, "time_limit_to_tle")) {
+				snprintf(err, errlen,
+					 "problem.yaml: limits.time_multipliers.%.60s is not a key of the format", k);
+				return -1;
+			}
+		}
+	}
+	const char *where = "limits.time_multipliers.";
+	return limit_number(tm, where, "ac_to_time_limit", 1, 2.0, &p->ac_to_time_limit, err, errlen) ||
+			       limit_number(tm, where, "time_limit_to_tle", 1, 1.5, &p->time_limit_to_tle, err,
+					    errlen) ||
+			       limit_number(lim, "limits.", "time_resolution", 0, 1.0, &p->time_resolution, err, errlen)
+		       ? -1
+		       : 0;
+}
+
 /* Time (problem.yaml, .timelimit or domjudge-problem.ini), memory and
  * output limits, and the passes of a multi-pass problem. */
 static int analyse_limits(struct pkg *p, double default_tl, int default_memory_mb, char *err, size_t errlen)
@@ -759,11 +817,27 @@ static int analyse_limits(struct pkg *p, double default_tl, int default_memory_m
 			free(s);
 		}
 	}
-	if (p->time_limit <= 0 || !isfinite(p->time_limit))
+	if (analyse_timing(p, lim, err, errlen))
+		return -1;
+	p->time_limit_given = p->time_limit > 0 && isfinite(p->time_limit);
+	if (!p->time_limit_given)
 		p->time_limit = default_tl;
 	if (p->time_limit > 60) {
 		snprintf(err, errlen, "a time limit of %g s is more than the 60 s allowed", p->time_limit);
 		return -1;
+	}
+	/* "It is an error if time_limit is not an integer multiple of
+	 * time_resolution" (2025-09 since December 2025; before, the
+	 * resolution was ignored when a limit was given). Held to where the
+	 * package states both, so a package of the earlier text still loads. */
+	if (p->time_limit_given && get(lim, "time_resolution")) {
+		double k = p->time_limit / p->time_resolution;
+		if (fabs(k - round(k)) > 1e-6 * (k > 1 ? k : 1)) {
+			snprintf(err, errlen,
+				 "problem.yaml: limits.time_limit %g is not a multiple of limits.time_resolution %g",
+				 p->time_limit, p->time_resolution);
+			return -1;
+		}
 	}
 	if (p->passes && (v = get(lim, "validation_passes"))) {
 		p->passes = json_object_get_int(v);
@@ -799,6 +873,10 @@ static int analyse_limits(struct pkg *p, double default_tl, int default_memory_m
 			return -1;
 		}
 	}
+	double code_kb;
+	if (limit_number(lim, "limits.", "code", 1, 0, &code_kb, err, errlen))
+		return -1;
+	p->code_kb = (int)ceil(code_kb);
 	p->memory_mb = (v = get(lim, "memory")) ? json_object_get_int(v) : default_memory_mb;
 	/* The format's default output limit. */
 	p->output_mb = (v = get(lim, "output")) ? json_object_get_int(v) : 8;

@@ -45,6 +45,14 @@ struct pkg {
 	int interactive, scoring;
 	int passes; /* multi-pass: the validation passes (2 by default); 0 when not */
 	double time_limit;
+	/* How the time limit follows from the package's own submissions
+	 * (2025-09 time_multipliers and time_resolution; legacy
+	 * time_multiplier and time_safety_margin, to whole seconds).
+	 * time_limit_given: the package states the limit itself; when not,
+	 * time_limit is default_tl until its submissions are judged. */
+	int time_limit_given;
+	double ac_to_time_limit, time_limit_to_tle, time_resolution;
+	int code_kb; /* limits.code; 0: the system's */
 	int memory_mb, output_mb;
 	json_object *validator_flags; /* array of strings; owned */
 	char validator_kind[16];      /* default, kattis, testlib */

@@ -1,21 +1,15 @@
-/* Problems as the others read them (problems.c, blobs.c) and the
- * package verification (api_verification.c). */
+/* Problems as the others read them (problems.c, blobs.c). */
 #ifndef VERDICT_PROBLEMS_H
 #define VERDICT_PROBLEMS_H
 
 #include "server.h"
 
-/*** Problems (api_problems.c, blobs.c, api_verification.c) ***/
+/*** Problems (api_problems.c, blobs.c) ***/
 
 struct pkg_file;
 int problem_id_valid(const char *s);
 int blob_put(MYSQL *db, const char *sha, const void *data, size_t len);
 int blob_get(MYSQL *db, const char *sha, char **out, size_t *len); /* *out malloc'd */
-/* Package verification (api_verification.c): judges the package's own
- * submissions/ of problem pid (files borrowed) in the rejudge lane. The
- * number queued, or -1 with err. */
-int verification_start_files(struct worker *w, const char *pid, const struct pkg_file *files, size_t nfiles, int legacy,
-			     char *err, size_t errlen);
 
 /*** Who may see a problem (api_problems.c) ***
  *

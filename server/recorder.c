@@ -17,6 +17,7 @@
 #include "runs.h"
 #include "submissions.h"
 #include "recorder.h"
+#include "verification.h"
 
 static pthread_t rec_thread;
 static atomic_int rec_stop;
@@ -32,7 +33,13 @@ static int record(struct worker *w, const redisReply *fields)
 		log_warn("malformed result dropped", NULL);
 		return 0;
 	}
-	return r.job == JOB_SUBMISSION ? submissions_record(w, &r) : runs_record(w, &r);
+	if (r.job != JOB_SUBMISSION)
+		return runs_record(w, &r);
+	int rc = submissions_record(w, &r);
+	/* A package's own submission may be the last its time limit waits for. */
+	if (!rc && r.kind == RESULT_DONE)
+		verification_after_record(w, r.id);
+	return rc;
 }
 
 /* Handles an XREADGROUP/XAUTOCLAIM entry list. -1 when MySQL failed. */
@@ -63,6 +70,7 @@ static void sweep(struct worker *w)
 		return;
 	runs_sweep(w);
 	submissions_sweep(w);
+	verification_sweep(w);
 }
 
 static void *recorder_main(void *arg)

@@ -45,6 +45,7 @@ struct server_config {
 	int ws_max_msgs_per_s;
 	long max_package_bytes;
 	double default_time_limit;
+	double infer_time_cap_s;
 	long default_memory_mb;
 	const char *judge_token;
 	int validator_check_s;

@@ -21,7 +21,7 @@ static const struct config_key keys[] = {
 	{"redis_url", "redis://127.0.0.1:6379", "Redis: redis://host:port/db or unix:///path"},
 	{"var", "var", "state directory (the generated admin password goes here)"},
 	{"workers", "4", "worker threads for MySQL, Redis and hashing"},
-	{"max_code_kb", "64", "largest code accepted, KiB"},
+	{"max_code_kb", "128", "largest code accepted, KiB (a problem's limits.code may ask for less)"},
 	{"max_input_kb", "8192", "largest run input accepted, KiB"},
 	{"run_cpu_s", "2", "CPU time limit of a run, seconds (per-language multipliers apply)"},
 	{"run_wall_s", "5", "wall time limit of a run, seconds"},
@@ -32,7 +32,11 @@ static const struct config_key keys[] = {
 	{"ws_max_queue", "256", "messages queued to a slow socket before it is dropped"},
 	{"ws_max_msgs_per_s", "50", "messages a socket may send per second"},
 	{"max_package_mb", "256", "largest problem package accepted (and largest file in one), MiB"},
-	{"default_time_limit", "2", "time limit of a problem whose package gives none, seconds"},
+	{"default_time_limit", "2",
+	 "time limit of a problem whose package gives none and has no submission to find one from, seconds"},
+	{"infer_time_cap_s", "10",
+	 "a package's submission runs at most this long per test while its problem's time limit is found from it, "
+	 "seconds"},
 	{"default_memory_mb", "1024", "memory limit of a problem whose package gives none, MiB"},
 	{"judge_token", NULL, "the secret judges present to fetch test data"},
 	{"validator_check_s", "60", "how long an import waits for a judge to compile its validator"},
@@ -120,6 +124,7 @@ int server_config_load(int argc, char **argv, char *err, size_t errlen)
 	cfg.ws_max_message = cfg.max_code_bytes + cfg.max_input_bytes + 65536;
 	cfg.max_package_bytes = config_long("max_package_mb") << 20;
 	cfg.default_time_limit = config_double("default_time_limit");
+	cfg.infer_time_cap_s = config_double("infer_time_cap_s");
 	cfg.default_memory_mb = config_long("default_memory_mb");
 	cfg.judge_token = config_str("judge_token");
 	cfg.validator_check_s = (int)config_long("validator_check_s");

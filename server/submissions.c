@@ -102,9 +102,19 @@ int submission_create(struct worker *w, struct req *r, const char *contest, cons
 		      const char *code, size_t code_len, char id_out[17])
 {
 	int e;
-	MYSQL_RES *res =
-		problem_id_valid(pid) ? db_query(w->db, &e, "SELECT 1 FROM problems WHERE id = %q", pid) : NULL;
-	int known = res && mysql_num_rows(res);
+	MYSQL_RES *res = problem_id_valid(pid) ? db_query(w->db, &e,
+							  "SELECT code_limit_kb, time_limit_from, time_limit_note FROM "
+							  "problems WHERE id = %q",
+							  pid)
+					       : NULL;
+	MYSQL_ROW row = res ? mysql_fetch_row(res) : NULL;
+	int known = row != NULL;
+	long code_max = row && atoi(row[0]) > 0 ? atol(row[0]) * 1024 : cfg.max_code_bytes;
+	/* A limit still to be found from the package's own submissions. */
+	int unready = row && (!strcmp(row[1], "pending") || !strcmp(row[1], "inferring") || !strcmp(row[1], "failed"));
+	char unready_why[600] = "";
+	if (unready)
+		snprintf(unready_why, sizeof unready_why, "%s", row[2] ? row[2] : "");
 	mysql_free_result(res);
 	char cmsg[160];
 	long wait;
@@ -119,8 +129,15 @@ int submission_create(struct worker *w, struct req *r, const char *contest, cons
 		 * no penalty, would be an advantage in that contest. */
 		http_error(r, 403, "forbidden",
 			   "problem %.64s is in a contest that has not ended: submit through the contest", pid);
-	} else if (code_len > (size_t)cfg.max_code_bytes) {
-		http_error(r, 413, "too_large", "the code is larger than %ld bytes", cfg.max_code_bytes);
+	} else if (code_len > (size_t)code_max) {
+		http_error(r, 413, "too_large", "the code is larger than the %ld bytes problem %.64s allows", code_max,
+			   pid);
+	} else if (unready) {
+		http_error(r, 409, "not_ready",
+			   unready_why[0] ? "problem %.64s has no time limit yet: %s"
+					  : "problem %.64s has no time limit yet: its package's own submissions are "
+					    "being judged to find it; try again in a few minutes%s",
+			   pid, unready_why);
 	} else if (!language_known(w->kv, lang)) {
 		http_error(r, 400, "bad_language", "unknown language: %.40s (see /api/languages)", lang);
 	} else if (contest && (cst = contest_may_submit(w, contest, pid, &r->user, cmsg, sizeof cmsg))) {
@@ -311,14 +328,24 @@ int submission_rejudge(struct worker *w, const char *id)
 	return submission_enqueue(w, id, attempt, 1);
 }
 
+int submission_release(struct worker *w, const char *id)
+{
+	int e;
+	mysql_free_result(db_query(
+		w->db, &e,
+		"UPDATE submissions SET status = 'queued', queued_at = NOW(3) WHERE id = %q AND status = 'held'", id));
+	/* Queued: the sweeper queues it again if this fails. */
+	return !e && mysql_affected_rows(w->db) == 1 ? submission_enqueue(w, id, 1, 1) : -1;
+}
+
 int submission_store_verification(struct worker *w, const char *pid, const char *lang, const char *code,
-				  size_t code_len, char id_out[SUB_ID_LEN + 1])
+				  size_t code_len, int held, char id_out[SUB_ID_LEN + 1])
 {
 	int e;
 	util_random_id(id_out, SUB_ID_LEN);
 	mysql_free_result(db_query(w->db, &e,
-				   "INSERT INTO submissions (id, user_id, problem_id, language, code, run_all_tests) "
-				   "VALUES (%q, NULL, %q, %q, %Q, TRUE)",
-				   id_out, pid, lang, code, code_len));
+				   "INSERT INTO submissions (id, user_id, problem_id, language, code, run_all_tests, "
+				   "status) VALUES (%q, NULL, %q, %q, %Q, TRUE, %q)",
+				   id_out, pid, lang, code, code_len, held ? "held" : "queued"));
 	return e ? -1 : 0;
 }

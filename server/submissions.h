@@ -20,8 +20,13 @@ void submissions_sweep(struct worker *w);
 /* Queues a submission again in the rejudge lane (its old result stays
  * visible until the new one lands). 0, or -1 when there is none. */
 int submission_rejudge(struct worker *w, const char *id);
-/* A package's own submission, stored for its verification (no user). */
+/* A package's own submission, stored for its verification (no user);
+ * held: it waits for the time limit (verification.c queues it). */
 int submission_store_verification(struct worker *w, const char *pid, const char *lang, const char *code,
-				  size_t code_len, char id_out[SUB_ID_LEN + 1]);
+				  size_t code_len, int held, char id_out[SUB_ID_LEN + 1]);
+
+/* A held submission queued (rejudge lane). 0, or -1 when it was not held
+ * or could not be. */
+int submission_release(struct worker *w, const char *id);
 
 #endif

@@ -177,6 +177,16 @@ static json_object *verdict_list(json_object *v, char *err, size_t errlen, const
 	return a;
 }
 
+/* use_for_time_limit: true, false, lower or upper. */
+static int time_use_check(json_object *v, char *err, size_t errlen, const char *where)
+{
+	const char *s = json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
+	if (json_object_is_type(v, json_type_boolean) || (s && (!strcmp(s, "lower") || !strcmp(s, "upper"))))
+		return 0;
+	snprintf(err, errlen, "submissions.yaml: %s: use_for_time_limit must be true, false, lower or upper", where);
+	return -1;
+}
+
 /* Applies one submissions.yaml rule (a mapping) to expect: the keys of the
  * whole submission, and any other key as a test data group glob. */
 static int apply_rule(json_object *expect, json_object *rule, char *lang_out, char *err, size_t errlen,
@@ -194,9 +204,13 @@ static int apply_rule(json_object *expect, json_object *rule, char *lang_out, ch
 		} else if (!strcmp(k, "language")) {
 			if (lang_out && json_object_get_string(v))
 				snprintf(lang_out, 16, "%s", json_object_get_string(v));
+		} else if (!strcmp(k, "use_for_time_limit")) {
+			if (time_use_check(v, err, errlen, where))
+				return -1;
+			json_object_object_add(expect, k, json_object_get(v));
 		} else if (!strcmp(k, "authors") || !strcmp(k, "model_solution") || !strcmp(k, "entrypoint") ||
-			   !strcmp(k, "use_for_time_limit") || !strcmp(k, "message")) {
-			/* Not checked here (the time limit is the package's own). */
+			   !strcmp(k, "message")) {
+			/* Not checked here. */
 		} else if (json_object_is_type(v, json_type_object)) {
 			json_object *groups = get(expect, "groups");
 			if (!groups) {
@@ -206,6 +220,14 @@ static int apply_rule(json_object *expect, json_object *rule, char *lang_out, ch
 			json_object *g = json_object_new_object();
 			json_object_object_foreach(v, gk, gv)
 			{
+				if (!strcmp(gk, "use_for_time_limit")) {
+					if (time_use_check(gv, err, errlen, where)) {
+						json_object_put(g);
+						return -1;
+					}
+					json_object_object_add(g, gk, json_object_get(gv));
+					continue;
+				}
 				if (strcmp(gk, "permitted") && strcmp(gk, "required"))
 					continue;
 				json_object *l = verdict_list(gv, err, errlen, where);
@@ -264,6 +286,136 @@ static json_object *expected_results(const unsigned char *code, size_t len)
 		return NULL;
 	}
 	return a;
+}
+
+/* Does a rule bound the time limit from below (it may not TLE) or above
+ * (it must TLE)? use_for_time_limit decides when given. */
+static void rule_role(json_object *rule, int *lower, int *upper)
+{
+	json_object *u = get(rule, "use_for_time_limit"), *perm = get(rule, "permitted"), *req = get(rule, "required"),
+		    *fin = get(rule, "final");
+	*lower = *upper = 0;
+	if (u && json_object_is_type(u, json_type_boolean) && !json_object_get_boolean(u))
+		return;
+	if (u && json_object_is_type(u, json_type_string)) {
+		*lower = !strcmp(json_object_get_string(u), "lower");
+		*upper = !*lower;
+		return;
+	}
+	*lower = (perm && !in_list(perm, "TLE")) || (fin && !in_list(fin, "TLE"));
+	*upper = (req && json_object_array_length(req) == 1 && in_list(req, "TLE")) ||
+		 (fin && json_object_array_length(fin) == 1 && in_list(fin, "TLE"));
+}
+
+/* expect["time"] = {"lower": [glob...], "upper": [glob...]}: the tests by
+ * which a submission bounds the time limit, "" for all of them. Legacy:
+ * accepted/ from below, time_limit_exceeded/ from above. */
+static void time_roles(json_object *expect, int legacy, const char *folder)
+{
+	json_object *lower = json_object_new_array(), *upper = json_object_new_array();
+	int lo, up;
+	if (legacy) {
+		if (!strcmp(folder, "accepted"))
+			json_object_array_add(lower, json_object_new_string(""));
+		if (!strcmp(folder, "time_limit_exceeded"))
+			json_object_array_add(upper, json_object_new_string(""));
+	} else {
+		rule_role(expect, &lo, &up);
+		if (lo)
+			json_object_array_add(lower, json_object_new_string(""));
+		if (up)
+			json_object_array_add(upper, json_object_new_string(""));
+		json_object *groups = get(expect, "groups");
+		if (groups) {
+			json_object_object_foreach(groups, glob, rule)
+			{
+				rule_role(rule, &lo, &up);
+				if (lo)
+					json_object_array_add(lower, json_object_new_string(glob));
+				if (up)
+					json_object_array_add(upper, json_object_new_string(glob));
+			}
+		}
+	}
+	if (!json_object_array_length(lower) && !json_object_array_length(upper)) {
+		json_object_put(lower);
+		json_object_put(upper);
+		return;
+	}
+	json_object *t = json_object_new_object();
+	json_object_object_add(t, "lower", lower);
+	json_object_object_add(t, "upper", upper);
+	json_object_object_add(expect, "time", t);
+}
+
+int verify_bounds(json_object *expect, enum verify_bound b)
+{
+	json_object *l = get(get(expect, "time"), b == VERIFY_LOWER ? "lower" : "upper");
+	return l && json_object_array_length(l) > 0;
+}
+
+double verify_time_bound(json_object *expect, enum verify_bound b, json_object *tests, double mult, int *tle,
+			 char *test, size_t testlen)
+{
+	json_object *globs = get(get(expect, "time"), b == VERIFY_LOWER ? "lower" : "upper");
+	double slowest = -1;
+	if (tle)
+		*tle = 0;
+	if (test && testlen)
+		test[0] = 0;
+	if (!(mult > 0))
+		mult = 1;
+	for (size_t i = 0; globs && tests && i < json_object_array_length(tests); i++) {
+		json_object *t = json_object_array_get_idx(tests, i);
+		const char *name = json_object_get_string(get(t, "name"));
+		int applies = 0;
+		for (size_t g = 0; g < json_object_array_length(globs) && !applies; g++) {
+			const char *glob = json_object_get_string(json_object_array_get_idx(globs, g));
+			applies = !glob[0] || (name && verify_glob_match(glob, name));
+		}
+		if (!applies)
+			continue;
+		double s = json_object_get_int(get(t, "time_ms")) / 1000.0 / mult;
+		const char *v = json_object_get_string(get(t, "verdict"));
+		if (tle && v && !strcmp(v, "TLE"))
+			*tle = 1;
+		if (s > slowest) {
+			slowest = s;
+			if (test && testlen)
+				snprintf(test, testlen, "%s", name ? name : "?");
+		}
+	}
+	return slowest;
+}
+
+double verify_time_limit(double t_ac, double ac_to_time_limit, double resolution)
+{
+	if (!(resolution > 0))
+		resolution = 1;
+	double k = ceil(t_ac * ac_to_time_limit / resolution - 1e-9);
+	return (k < 1 ? 1 : k) * resolution;
+}
+
+void verify_timing_parse(const char *multipliers, double *ac, double *tle, double *res)
+{
+	json_object *m = multipliers ? json_tokener_parse(multipliers) : NULL;
+	*ac = get(m, "ac_to_time_limit") ? json_object_get_double(get(m, "ac_to_time_limit")) : 2.0;
+	*tle = get(m, "time_limit_to_tle") ? json_object_get_double(get(m, "time_limit_to_tle")) : 1.5;
+	*res = get(m, "time_resolution") ? json_object_get_double(get(m, "time_resolution")) : 1.0;
+	json_object_put(m);
+	if (!(*ac >= 1))
+		*ac = 2.0;
+	if (!(*tle >= 1))
+		*tle = 1.5;
+	if (!(*res > 0))
+		*res = 1.0;
+}
+
+double verify_time_cap(double cap, double ac_to_time_limit)
+{
+	if (ac_to_time_limit >= 1 && cap * ac_to_time_limit > 60)
+		cap = 60 / ac_to_time_limit;
+	return cap;
 }
 
 static int cmp_items(const void *a, const void *b)
@@ -360,6 +512,7 @@ int verify_plan(const struct pkg_file *files, size_t nfiles, int legacy, struct 
 		json_object *fin = x->code ? expected_results(x->code, x->code_len) : NULL;
 		if (fin)
 			json_object_object_add(x->expect, "final", fin);
+		time_roles(x->expect, legacy, folder);
 		if (!x->code && !x->note[0])
 			snprintf(x->note, sizeof x->note, "no source file of a known language");
 		else if (!get(x->expect, "permitted") && !get(x->expect, "required") && !fin &&
@@ -469,6 +622,30 @@ int verify_check(json_object *expect, const char *verdict, double score, int has
 	if (get(expect, "partial") && (!has_score || score >= max_score)) {
 		snprintf(why, whylen, "score %g of %g: a partially accepted submission must not get the full score",
 			 score, max_score);
+		return 0;
+	}
+	return 1;
+}
+
+int verify_time_margin(json_object *expect, json_object *tests, const struct verify_timing *tm, char *why,
+		       size_t whylen)
+{
+	char test[200];
+	why[0] = 0;
+	double t = verify_time_bound(expect, VERIFY_LOWER, tests, tm->lang_mult, NULL, test, sizeof test);
+	if (t >= 0 && t * tm->ac_to_time_limit > tm->time_limit * (1 + 1e-9)) {
+		snprintf(why, whylen,
+			 "test %s ran %.3g s: the time limit %g s is under that × ac_to_time_limit %g, too close to "
+			 "this submission's time",
+			 test, t, tm->time_limit, tm->ac_to_time_limit);
+		return 0;
+	}
+	t = verify_time_bound(expect, VERIFY_UPPER, tests, tm->lang_mult, NULL, test, sizeof test);
+	if (t >= 0 && t < tm->time_limit * tm->time_limit_to_tle * (1 - 1e-9)) {
+		snprintf(why, whylen,
+			 "its slowest test (%s) ran %.3g s, not over the time limit %g s × time_limit_to_tle %g: the "
+			 "limit is too close to this submission's time",
+			 test, t, tm->time_limit, tm->time_limit_to_tle);
 		return 0;
 	}
 	return 1;

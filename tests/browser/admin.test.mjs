@@ -281,6 +281,8 @@ async function main() {
       fail(`the first row is not the mismatch with its reason: ${JSON.stringify(rows[0])}`);
     if (!/^\/submissions\/\w+$/.test(rows[0].href)) fail(`the mismatch links to ${JSON.stringify(rows[0].href)}, not its submission`);
     if (rows[1].file !== 'accepted/sum.py' || rows[1].mismatch || !/as expected/.test(rows[1].text)) fail(`the second row: ${JSON.stringify(rows[1])}`);
+    const tl = await text(page, '#verification-time-limit');
+    if (!/^Time limit \d+(\.\d+)? s, from the package\.$/.test(tl)) fail(`the time limit line says ${JSON.stringify(tl)}`);
     await shot(page, 'admin-verification.png');
     const before = rows[0].href;
     await page.click('#verify-again');

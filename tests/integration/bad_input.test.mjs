@@ -24,8 +24,8 @@ test('unknown language → 400', async () => {
   assert(/brainfuck/.test(r.json.error.message), r.json.error.message);
 });
 
-test('code over 64 KiB → 413', async () => {
-  isError(await api('POST', '/api/runs', { language: 'python3', code: '#'.repeat(64 * 1024 + 1), input: '' }), 413, 'big code');
+test('code over 128 KiB → 413', async () => {
+  isError(await api('POST', '/api/runs', { language: 'python3', code: '#'.repeat(128 * 1024 + 1), input: '' }), 413, 'big code');
 });
 
 test('input over 8 MiB → 413', async () => {

@@ -4,7 +4,7 @@
 // import judges them (package verification) and every one must get what its
 // folder says. Written from the package format's pages, one package per
 // feature: multi-pass, interactive multi-pass, interactive edges, the
-// format's limits, Java packages.
+// format's limits, Java packages, a time limit left to the submissions.
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -52,7 +52,14 @@ async function verifyPackage(name) {
   const id = `v-${name.replace(/_/g, '-')}-${stamp}`;
   const imported = await importPackage(id, `${PACKAGES}/${name}`);
   const want = submissionsOf(`${PACKAGES}/${name}`);
-  eq(imported.verification.queued, want.length, 'submissions queued at import');
+  if (imported.time_limit_from === 'inferring') {
+    // Those that bound the limit from below go first, the rest wait for it.
+    eq(imported.time_limit, null, 'no time limit yet');
+    assert(imported.verification.queued > 0 && imported.verification.queued < want.length,
+      `some queued at import: ${imported.verification.queued} of ${want.length}`);
+  } else {
+    eq(imported.verification.queued, want.length, 'submissions queued at import');
+  }
   const v = await verification(id);
   console.log(`       ${report(v)}`);
   eq(v.items.map((i) => i.file).sort(), want, 'every submission of the package is reported');
@@ -61,7 +68,9 @@ async function verifyPackage(name) {
   return { id, v };
 }
 
-for (const name of readdirSync(PACKAGES).sort()) {
+const INFER = 'infer_time'; // its own test below, with what it adds
+
+for (const name of readdirSync(PACKAGES).sort().filter((n) => n !== INFER)) {
   test(`package ${name}: every submission gets the verdict its folder says`, async () => {
     await verifyPackage(name);
   });
@@ -78,13 +87,104 @@ test('verification starts again on request and keeps its verdicts', async () => 
   isError(anon, 401, 'the verification is for admins');
 });
 
-/* A copy of the multi-pass package with problem.yaml replaced. */
-function multipassVariant(yaml) {
-  const dir = mkdtempSync(`${tmpdir()}/verdict-mp-`);
-  cpSync(`${PACKAGES}/multipass`, dir, { recursive: true });
+/* A copy of a package with problem.yaml replaced. */
+function variant(name, yaml) {
+  const dir = mkdtempSync(`${tmpdir()}/verdict-${name}-`);
+  cpSync(`${PACKAGES}/${name}`, dir, { recursive: true });
   writeFileSync(`${dir}/problem.yaml`, yaml);
   return dir;
 }
+const multipassVariant = (yaml) => variant('multipass', yaml);
+
+async function problem(id) {
+  const r = await api('GET', `/api/problems/${id}`, undefined, { headers: admin() });
+  eq(r.status, 200, `GET problem ${r.text}`);
+  return r.json;
+}
+
+test(`package ${INFER}: no time limit given, it follows from the package's submissions`, async () => {
+  const { id, v } = await verifyPackage(INFER);
+  const p = await problem(id);
+  // accepted/ and wrong_answer/ take milliseconds: × 2, to a whole second.
+  eq([p.time_limit, p.time_limit_from], [1, 'inferred'], 'the limit, found');
+  eq([v.time_limit.value, v.time_limit.from], [1, 'inferred'], 'the report says so');
+  assert(/accepted\/|wrong_answer\//.test(v.time_limit.note) && /ac_to_time_limit 2/.test(v.time_limit.note),
+    `how it was found: ${v.time_limit.note}`);
+  const slow = v.items.find((i) => i.file === 'time_limit_exceeded/slow_right.c');
+  eq(slow.verdict, 'TLE', 'slow_right is over the 1 s found (a 2 s default would accept it)');
+});
+
+test('legacy: ceil(slowest accepted × time_multiplier), and time_limit_exceeded/ must run time_safety_margin × over it', async () => {
+  const id = `v-infer-legacy-${stamp}`;
+  const imported = await importPackage(id, variant(INFER, 'name: Sum, legacy timing\nlimits:\n  time_multiplier: 5\n'));
+  eq(imported.time_limit_from, 'inferring', 'left to the submissions');
+  // Legacy: only accepted/ bounds it from below.
+  eq(imported.verification.queued, 2, 'the two accepted ones first');
+  const v = await verification(id);
+  console.log(`       ${report(v)}`);
+  eq([v.time_limit.value, v.time_limit.from], [1, 'inferred'], 'ceil(few ms × 5) = 1 s');
+  // slow_right runs 1.7 s, under 1 s × time_safety_margin 2: too close.
+  const slow = v.items.find((i) => i.file === 'time_limit_exceeded/slow_right.c');
+  eq([slow.verdict, slow.ok], ['TLE', false], `slow_right: ${slow.why}`);
+  assert(/time_limit_to_tle 2/.test(slow.why), slow.why);
+  eq([v.summary.ok, v.summary.failed], [v.summary.total - 1, 1], 'the rest as expected');
+});
+
+test('no limit from the submissions: the problem takes none until an admin sets one, then the rest are judged', async () => {
+  const id = `v-infer-fail-${stamp}`;
+  const dir = variant(INFER, readFileSync(`${PACKAGES}/${INFER}/problem.yaml`, 'utf8'));
+  // An accepted one that never ends: over the cap (infer_time_cap_s).
+  writeFileSync(`${dir}/submissions/accepted/sum.c`, 'int main(void) { for (volatile int i = 0;; i++) ; }\n');
+  await importPackage(id, dir);
+  let p;
+  for (let i = 0; i < 300; i++) {
+    p = await problem(id);
+    if (p.time_limit_from !== 'inferring') break;
+    await sleep(300);
+  }
+  eq([p.time_limit, p.time_limit_from], [null, 'failed'], 'no limit');
+  assert(/accepted\/sum\.c.*set limits\.time_limit/.test(p.time_limit_note), `why: ${p.time_limit_note}`);
+  const code = readFileSync(`${PACKAGES}/${INFER}/submissions/accepted/sum.c`, 'utf8');
+  const sub = () => api('POST', '/api/submissions', { problem: id, language: 'c', code }, { headers: admin() });
+  const refused = await sub();
+  isError(refused, 409, 'a problem with no time limit takes no submission');
+  assert(/no time limit yet.*accepted\/sum\.c/.test(refused.json.error.message), refused.json.error.message);
+  let v = (await api('GET', `/api/problems/${id}/verification`, undefined, { headers: admin() })).json;
+  eq(v.items.filter((i) => i.status === 'held').map((i) => i.file), ['time_limit_exceeded/slow_right.c'],
+    'the upper bound waits for a limit');
+  eq((await api('PATCH', `/api/problems/${id}`, { time_limit: 1 }, { headers: admin() })).status, 200, 'set a limit');
+  eq((await problem(id)).time_limit_from, 'admin', 'the admin\'s limit');
+  v = await verification(id);
+  console.log(`       ${report(v)}`);
+  eq(v.items.find((i) => i.file === 'time_limit_exceeded/slow_right.c').verdict, 'TLE', 'judged with it');
+  eq(v.items.filter((i) => i.ok === false).map((i) => i.file), ['accepted/sum.c'], 'only the endless one is wrong');
+  eq((await sub()).status, 202, 'submissions are taken now');
+});
+
+test('a time limit that is not a multiple of the time_resolution it names is refused', async () => {
+  const yaml = 'problem_format_version: 2025-09\nname: X\nlimits:\n  time_limit: 1.5\n  time_resolution: 1\n';
+  const r = await api('PUT', `/api/problems/v-res-${stamp}`, zipDir(variant(INFER, yaml)),
+    { headers: { ...admin(), 'content-type': 'application/zip' } });
+  isError(r, 400, 'time_limit against time_resolution');
+  assert(/time_resolution/.test(r.json.error.message), r.json.error.message);
+});
+
+test('limits.code: a submission over it is refused; a limit over what a submission may have here refuses the import', async () => {
+  const id = `v-code-${stamp}`;
+  await importPackage(id, variant(INFER, 'problem_format_version: 2025-09\nname: Tiny code\nlimits:\n  time_limit: 1\n  code: 1\n'));
+  eq((await problem(id)).code_limit_kb, 1, 'shown');
+  const code = readFileSync(`${PACKAGES}/${INFER}/submissions/accepted/sum.c`, 'utf8');
+  eq((await api('POST', '/api/submissions', { problem: id, language: 'c', code }, { headers: admin() })).status, 202, 'under 1 KiB');
+  const big = code + `/* ${'x'.repeat(1024)} */\n`;
+  const r = await api('POST', '/api/submissions', { problem: id, language: 'c', code: big }, { headers: admin() });
+  isError(r, 413, 'over limits.code');
+  assert(/1024 bytes/.test(r.json.error.message), r.json.error.message);
+  const huge = await api('PUT', `/api/problems/v-code-huge-${stamp}`,
+    zipDir(variant(INFER, 'problem_format_version: 2025-09\nname: X\nlimits:\n  code: 512\n')),
+    { headers: { ...admin(), 'content-type': 'application/zip' } });
+  isError(huge, 400, 'limits.code over max_code_kb');
+  assert(/limits\.code/.test(huge.json.error.message), huge.json.error.message);
+});
 
 async function judgeOnce(id, file) {
   const code = readFileSync(`${PACKAGES}/multipass/submissions/${file}`, 'utf8');
@@ -100,7 +200,7 @@ async function judgeOnce(id, file) {
 
 test('a validator that asks for more passes than the problem has is a judge error', async () => {
   const id = `v-mp-short-${stamp}`;
-  await importPackage(id, multipassVariant('name: Short\nvalidation: custom multi-pass\nlimits:\n  validation_passes: 2\n'));
+  await importPackage(id, multipassVariant('name: Short\nvalidation: custom multi-pass\nlimits:\n  validation_passes: 2\n  time_limit: 2\n'));
   const s = await judgeOnce(id, 'accepted/double.py');
   eq(s.verdict, 'JE', 'verdict');
   const t = s.tests.find((x) => x.verdict === 'JE');
@@ -109,7 +209,7 @@ test('a validator that asks for more passes than the problem has is a judge erro
 
 test('nextpass.in on a problem that is not multi-pass is a judge error', async () => {
   const id = `v-mp-none-${stamp}`;
-  await importPackage(id, multipassVariant('name: Not multi-pass\nvalidation: custom\n'));
+  await importPackage(id, multipassVariant('name: Not multi-pass\nvalidation: custom\nlimits:\n  time_limit: 2\n'));
   const s = await judgeOnce(id, 'accepted/double.py');
   eq(s.verdict, 'JE', 'verdict');
   assert(s.tests.some((x) => /not multi-pass/.test(x.judge_message || '')), `message: ${JSON.stringify(s.tests)}`);

@@ -174,7 +174,7 @@ async function problemsTab(body, { signal, forbidden }) {
       showResult(true,
         h('strong', { id: 'upload-outcome', 'data-status': status }, status === 201 ? 'Created' : 'Replaced'), ` ${r.id || id}: `,
         h('a', { href: `/problems/${encodeURIComponent(r.id || id)}` }, r.name || id),
-        ` · ${r.tests != null ? plural(Number(r.tests), 'test') : ''}${r.time_limit != null ? ` · time limit ${formatSeconds(r.time_limit)}` : ''}${r.memory_limit != null ? ` · ${r.memory_limit} MiB` : ''}${r.format ? ` · ${r.format} format` : ''} · `,
+        ` · ${r.tests != null ? plural(Number(r.tests), 'test') : ''}${r.time_limit != null ? ` · time limit ${formatSeconds(r.time_limit)}` : r.time_limit_from === 'inferring' ? ' · time limit being found from its submissions' : ''}${r.memory_limit != null ? ` · ${r.memory_limit} MiB` : ''}${r.format ? ` · ${r.format} format` : ''} · `,
         h('a', { href: `/admin/problems/${encodeURIComponent(r.id || id)}` }, 'edit'));
       fileInput.value = '';
       idInput.value = '';
@@ -408,6 +408,7 @@ async function problemEditor(body, id, { signal, forbidden }) {
  * some are still being judged. */
 function verificationSection(id, { signal, forbidden, scoring }) {
   const summary = h('p', { id: 'verification-summary', class: 'muted', role: 'status', 'aria-live': 'polite' }, 'Loading…');
+  const timeLimit = h('p', { id: 'verification-time-limit', class: 'muted' });
   const tbody = h('tbody');
   const table = h('table', { id: 'verification', class: 'table' },
     h('thead', null, h('tr', null, h('th', null, 'Submission'), h('th', null, 'Language'), h('th', null, 'Expected'),
@@ -448,6 +449,8 @@ function verificationSection(id, { signal, forbidden, scoring }) {
     summary.textContent = !s.total ? 'Nothing to verify.'
       : `${s.ok} of ${s.total} as expected` + (s.failed ? `, ${s.failed} not` : '') + (s.pending ? `, ${s.pending} being judged` : '') + (s.not_run ? `, ${s.not_run} not run` : '') + '.';
     summary.className = s.failed ? 'is-bad' : s.pending ? 'muted' : 'is-ok';
+    timeLimit.replaceChildren(timeLimitText(v.time_limit));
+    timeLimit.className = v.time_limit && v.time_limit.from === 'failed' ? 'is-bad' : 'muted';
     clearTimeout(timer);
     if (s.pending) timer = setTimeout(load, 2000);
   }
@@ -467,7 +470,28 @@ function verificationSection(id, { signal, forbidden, scoring }) {
   return h('section', { class: 'admin-section', id: 'verification-section' },
     h('h3', null, 'Verification of the package’s submissions'),
     h('p', { class: 'muted' }, 'Each program in the package’s submissions/ is judged and checked against what its folder (or submissions.yaml) expects.'),
-    summary, table, h('div', { class: 'form-actions' }, again));
+    summary, timeLimit, table, h('div', { class: 'form-actions' }, again));
+}
+
+/* Where the problem's time limit comes from, for the verification. */
+function timeLimitText(t) {
+  if (!t) return '';
+  const how = t.note ? ` (${t.note})` : '';
+  switch (t.from) {
+    case 'pending':
+    case 'inferring':
+      return 'Time limit: being found from the package’s submissions that may not TLE; the others wait for it, and the problem takes no submissions until then.';
+    case 'failed':
+      return `Time limit: none could be found${how}. Set one above; the problem takes no submissions until then.`;
+    case 'inferred':
+      return `Time limit ${formatSeconds(t.value)}, found from the package’s submissions${how}.`;
+    case 'default':
+      return `Time limit ${formatSeconds(t.value)}, the system’s default${how}.`;
+    case 'admin':
+      return `Time limit ${formatSeconds(t.value)}, set by an admin.`;
+    default:
+      return `Time limit ${formatSeconds(t.value)}, from the package.`;
+  }
 }
 
 /*** Users ***/

@@ -119,7 +119,7 @@ export async function mount(root, { params, signal }) {
   }
 
   const limits = h('p', { id: 'problem-limits', class: 'problem-limits' },
-    h('span', { class: 'limit' }, 'Time limit ', h('strong', { id: 'time-limit' }, formatSeconds(problem.time_limit))),
+    h('span', { class: 'limit' }, 'Time limit ', h('strong', { id: 'time-limit' }, problem.time_limit != null ? formatSeconds(problem.time_limit) : 'not set yet')),
     h('span', { class: 'limit' }, 'Memory limit ', h('strong', { id: 'memory-limit' }, problem.memory_limit != null ? `${problem.memory_limit} MiB` : '—')),
     problem.difficulty ? h('span', { class: 'limit' }, difficultyBadge(problem.difficulty)) : null,
     problem.interactive ? h('span', { class: 'limit badge' }, 'interactive') : null,

@@ -156,6 +156,56 @@ static void test_layout(void)
 	pkg_free(&p);
 }
 
+/* The format's problem timing: a limit stated or left to the package's
+ * submissions, the multipliers and the resolution, and limits.code. */
+static void test_timing(void)
+{
+	char err[256];
+	struct pkg p;
+	static const struct {
+		const char *yaml, *refused; /* NULL: loads */
+		int given;
+		double tl, ac, tle, res;
+		int code_kb;
+	} cases[] = {
+		/* 2025-09 with no limit: left to the submissions, the defaults */
+		{"problem_format_version: 2025-09\n", NULL, 0, 2, 2.0, 1.5, 1.0, 0},
+		{"problem_format_version: 2025-09\nlimits:\n  time_multipliers: {ac_to_time_limit: 3, "
+		 "time_limit_to_tle: 1.2}\n  time_resolution: 0.5\n  code: 64\n",
+		 NULL, 0, 2, 3.0, 1.2, 0.5, 64},
+		{"problem_format_version: 2025-09\nlimits:\n  time_limit: 1.5\n", NULL, 1, 1.5, 2.0, 1.5, 1.0, 0},
+		{"problem_format_version: 2025-09\nlimits:\n  time_limit: 1.5\n  time_resolution: 0.5\n", NULL, 1, 1.5,
+		 2.0, 1.5, 0.5, 0},
+		{"problem_format_version: 2025-09\nlimits:\n  time_limit: 1.5\n  time_resolution: 1\n",
+		 "not a multiple of limits.time_resolution", 0, 0, 0, 0, 0, 0},
+		{"problem_format_version: 2025-09\nlimits:\n  time_multipliers: {ac_to_time_limit: 0.5}\n",
+		 "limits.time_multipliers.ac_to_time_limit", 0, 0, 0, 0, 0, 0},
+		{"problem_format_version: 2025-09\nlimits:\n  time_multipliers: {ac_to_tle: 2}\n",
+		 "time_multipliers.ac_to_tle", 0, 0, 0, 0, 0, 0},
+		{"problem_format_version: 2025-09\nlimits:\n  time_resolution: 0\n", "limits.time_resolution", 0, 0, 0,
+		 0, 0, 0},
+		{"problem_format_version: 2025-09\nlimits:\n  code: many\n", "limits.code", 0, 0, 0, 0, 0, 0},
+		/* legacy: time_multiplier 5 and time_safety_margin 2, whole seconds */
+		{"name: L\n", NULL, 0, 2, 5, 2, 1, 0},
+		{"name: L\nlimits: {time_multiplier: 3, time_safety_margin: 1.5}\n", NULL, 0, 2, 3, 1.5, 1, 0},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		const char *files[] = {"problem.yaml", cases[i].yaml, "data/secret/1.in", "1\n", "data/secret/1.ans",
+				       "1\n",          NULL};
+		CHECK(roundtrip(files, &p, err, sizeof err) == 0);
+		int rc = pkg_analyse(&p, 2, 1024, err, sizeof err);
+		if (cases[i].refused) {
+			CHECK(rc == -1 && strstr(err, cases[i].refused));
+		} else {
+			CHECK(rc == 0);
+			CHECK(p.time_limit_given == cases[i].given && p.time_limit == cases[i].tl);
+			CHECK(p.ac_to_time_limit == cases[i].ac && p.time_limit_to_tle == cases[i].tle);
+			CHECK(p.time_resolution == cases[i].res && p.code_kb == cases[i].code_kb);
+		}
+		pkg_free(&p);
+	}
+}
+
 static void test_unsafe(void)
 {
 	char err[256];
@@ -241,6 +291,7 @@ int main(void)
 	test_null_args();
 	test_yaml();
 	test_layout();
+	test_timing();
 	test_unsafe();
 	return check_summary();
 }
