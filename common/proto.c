@@ -191,6 +191,8 @@ void proto_job_encode(const struct proto_job *j, struct proto_msg *m)
 		proto_put_str(m, "problem", j->problem);
 	} else {
 		proto_put_str(m, "names", j->names);
+		if (j->inputs)
+			proto_put_str(m, "inputs", j->inputs);
 		for (int i = 0; i < j->nfiles; i++)
 			proto_put(m, "file", j->file[i], j->file_len[i]);
 	}
@@ -243,6 +245,7 @@ int proto_job_decode(const redisReply *f, struct proto_job *j, char *why, size_t
 			snprintf(why, whylen, "a compilation without file names");
 			return -1;
 		}
+		j->inputs = get(f, "inputs", NULL);
 		for (size_t i = 0; f && i + 1 < f->elements; i += 2) {
 			const redisReply *k = f->element[i], *val = f->element[i + 1];
 			if (k->type != REDIS_REPLY_STRING || strcmp(k->str, "file"))

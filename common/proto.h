@@ -69,8 +69,11 @@ struct proto_job {
 	long memory_mb;
 	/* submission: the problem as the judge sees it (JSON object text) */
 	const char *problem;
-	/* compile: the validator's files, and their names (JSON array text) */
+	/* compile: the validator's files, and their names (JSON array text);
+	 * inputs, when not NULL: an input validator, to run on each of these
+	 * test inputs (JSON array text of {"name","in": blob sha,"args": [..]}) */
 	const char *names;
+	const char *inputs;
 	int nfiles;
 	const char *file[PROTO_MAX_FILES];
 	size_t file_len[PROTO_MAX_FILES];

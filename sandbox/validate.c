@@ -39,6 +39,23 @@
 
 /*** Validators ***/
 
+/* A validator's box: the limits every validator runs under, its files at
+ * /val, and the box it runs in. */
+static void validator_spec(struct box_spec *spec, struct box *box, const char *dir)
+{
+	box_spec_init(spec);
+	spec->lim.cpu_s = VALIDATOR_CPU_S;
+	spec->lim.wall_s = VALIDATOR_CPU_S * 2;
+	spec->lim.memory_kb = GUARANTEE_VALIDATE_MB * 1024;
+	spec->lim.procs = 64;
+	spec->lim.output_kb = GUARANTEE_VALIDATE_OUTPUT_MB * 1024;
+	spec->lim.files = 128;
+	spec->lim.tmpfs_kb = 64 * 1024;
+	spec->workdir = box_workdir(box);
+	spec->dirs[0] = (struct box_dir){dir, "/val", 0};
+	spec->ndirs = 1;
+}
+
 /* The start of a validator's command line: its interpreter, if any, and
  * itself. A program given with a run script runs from its own directory,
  * as the format's programs do. Returns the count. */
@@ -323,18 +340,8 @@ static const char *run_validator(struct slot *s, const struct validator *v, json
 		return "JE";
 	struct box_spec spec;
 	struct box_result res;
-	box_spec_init(&spec);
-	spec.lim.cpu_s = VALIDATOR_CPU_S;
-	spec.lim.wall_s = VALIDATOR_CPU_S * 2;
-	spec.lim.memory_kb = GUARANTEE_VALIDATE_MB * 1024;
-	spec.lim.procs = 64;
-	spec.lim.output_kb = GUARANTEE_VALIDATE_OUTPUT_MB * 1024;
-	spec.lim.files = 128;
-	spec.lim.tmpfs_kb = 64 * 1024;
-	spec.workdir = box_workdir(s->box);
-	spec.dirs[0] = (struct box_dir){v->dir, "/val", 0};
-	spec.dirs[1] = (struct box_dir){blob_dir, "/data", 0};
-	spec.ndirs = 2;
+	validator_spec(&spec, s->box, v->dir);
+	spec.dirs[spec.ndirs++] = (struct box_dir){blob_dir, "/data", 0};
 	spec.argv = argv;
 	spec.keep = 1; /* one box for the validator's runs too */
 	lseek(team_fd, 0, SEEK_SET);
@@ -476,18 +483,9 @@ const char *run_interactive(struct slot *s, const struct validator *v, char **pr
 	vargv[n] = NULL;
 
 	struct side val = {.box = s->aux}, prog = {.box = s->box};
-	box_spec_init(&val.spec);
-	val.spec.lim.cpu_s = VALIDATOR_CPU_S;
-	val.spec.lim.wall_s = lim->wall_s + 5;
-	val.spec.lim.memory_kb = GUARANTEE_VALIDATE_MB * 1024;
-	val.spec.lim.procs = 64;
-	val.spec.lim.output_kb = GUARANTEE_VALIDATE_OUTPUT_MB * 1024;
-	val.spec.lim.files = 128;
-	val.spec.lim.tmpfs_kb = 64 * 1024;
-	val.spec.workdir = box_workdir(s->aux);
-	val.spec.dirs[0] = (struct box_dir){v->dir, "/val", 0};
-	val.spec.dirs[1] = (struct box_dir){blob_dir, "/data", 0};
-	val.spec.ndirs = 2;
+	validator_spec(&val.spec, s->aux, v->dir);
+	val.spec.lim.wall_s = lim->wall_s + 5; /* it waits on the program */
+	val.spec.dirs[val.spec.ndirs++] = (struct box_dir){blob_dir, "/data", 0};
 	val.spec.argv = vargv;
 	val.spec.stdin_fd = from_prog[0];
 	val.spec.stdout_fd = to_prog[1];
@@ -644,8 +642,76 @@ const char *run_pass(struct slot *s, const struct lang *l, char **argv, const st
 	return verdict;
 }
 
+/* An input validator (built in dir) on each of the job's inputs, as the
+ * format says: the input on stdin, its arguments, exit 42 when valid. 0
+ * all valid; -1 with the first that is not (or cannot be checked) in o. */
+static int check_inputs(struct slot *s, const struct proto_job *j, json_object *names, const char *dir,
+			struct outcome *o)
+{
+	json_object *inputs = json_tokener_parse(j->inputs);
+	struct validator v = {.kind = "kattis"};
+	snprintf(v.dir, sizeof v.dir, "%.1000s", dir);
+	snprintf(v.lang, sizeof v.lang, "%s", j->lang);
+	char entry[128] = "validator";
+	if (!strcmp(v.lang, "python3"))
+		python_entry(names, entry, sizeof entry);
+	snprintf(v.argv0, sizeof v.argv0, "/val/%s", entry);
+	int rc = json_object_is_type(inputs, json_type_array) ? 0 : -1;
+	if (rc)
+		snprintf(o->message, sizeof o->message, "a check of inputs without its list of inputs");
+	for (size_t i = 0; !rc && i < json_object_array_length(inputs); i++) {
+		json_object *t = json_object_array_get_idx(inputs, i), *args = jget(t, "args");
+		const char *name = json_object_get_string(jget(t, "name"));
+		char in_path[700], err[256];
+		if (fetch_blob(json_object_get_string(jget(t, "in")), in_path, sizeof in_path, err, sizeof err)) {
+			snprintf(o->message, sizeof o->message, "data/%s.in: %s", name, err);
+			rc = -1;
+			break;
+		}
+		char *argv[80];
+		int n = validator_argv(&v, argv);
+		for (size_t a = 0; args && a < json_object_array_length(args) && n < 78; a++)
+			argv[n++] = (char *)json_object_get_string(json_object_array_get_idx(args, a));
+		argv[n] = NULL;
+		struct box_spec spec;
+		struct box_result res;
+		validator_spec(&spec, s->box, v.dir);
+		spec.argv = argv;
+		int in_fd = open(in_path, O_RDONLY | O_CLOEXEC), out_fd = open_out(s->dir, "input-validator.out");
+		spec.stdin_fd = in_fd;
+		spec.stdout_fd = out_fd;
+		spec.stderr_fd = out_fd;
+		int brc = in_fd < 0 || out_fd < 0 || box_clean(s->box) ? -EIO : box_run(s->box, &spec, &res);
+		size_t len = 0;
+		int trunc = 0;
+		char *said = out_fd >= 0 ? read_back(out_fd, 400, &len, &trunc) : NULL;
+		if (brc || res.status == BOX_JE) {
+			snprintf(o->message, sizeof o->message, "data/%s.in: the input validator could not run: %s",
+				 name, brc ? strerror(-brc) : res.message);
+			rc = -1;
+		} else if (res.status != BOX_OK && !(res.status == BOX_RTE && res.signal == 0)) {
+			snprintf(o->message, sizeof o->message, "data/%s.in: the input validator failed: %s %s", name,
+				 box_status_name(res.status), res.message);
+			rc = -1;
+		} else if (res.exit_code != 42) {
+			snprintf(o->message, sizeof o->message,
+				 "data/%s.in is not valid (the input validator exited %d)%s%.300s", name, res.exit_code,
+				 said && *said ? ": " : "", said ? said : "");
+			rc = -1;
+		}
+		free(said);
+		if (in_fd >= 0)
+			close(in_fd);
+		if (out_fd >= 0)
+			close(out_fd);
+	}
+	json_object_put(inputs);
+	return rc;
+}
+
 /* An import asks whether a package's validator compiles: the files come in
- * the job; the answer goes to its list (kv_reply_key). */
+ * the job; the answer goes to its list (kv_reply_key). With inputs, an
+ * input validator is also run on them. */
 void judge_compile_check(struct slot *s, const struct proto_job *j)
 {
 	const char *id = j->id;
@@ -663,10 +729,16 @@ void judge_compile_check(struct slot *s, const struct proto_job *j)
 	snprintf(dest, sizeof dest, "%s/check-%s", s->dir, id);
 	if (ok)
 		ok = !build_validator(s, j->lang, names, dest, &o);
+	int built = ok;
+	if (ok && j->inputs)
+		ok = !check_inputs(s, j, names, dest, &o);
 	/* Only the answer matters here; the files go. */
 	remove_tree(dest);
-	char *txt = proto_compile_reply_encode(ok, o.compile ? o.compile : o.message,
-					       o.compile ? o.compile_len : strlen(o.message));
+	/* What the compiler said explains a build that failed; an input the
+	 * validator refused is explained by the message. */
+	int said_compile = o.compile && !built;
+	char *txt = proto_compile_reply_encode(ok, said_compile ? o.compile : o.message,
+					       said_compile ? o.compile_len : strlen(o.message));
 	char key[64];
 	kv_reply_key(key, sizeof key, id);
 	if (txt) {

@@ -13,6 +13,7 @@
 #include "fairuse.h"
 #include "server.h"
 #include "util.h"
+#include "problems.h"
 #include "auth.h"
 #include "submissions.h"
 #include "audit.h"
@@ -182,12 +183,21 @@ static void do_rejudge(struct worker *w, struct req *r)
 static void do_rejudge_problem(struct worker *w, struct req *r)
 {
 	int e;
-	MYSQL_RES *res = db_query(w->db, &e, "SELECT id FROM submissions WHERE problem_id = %q", r->param);
+	MYSQL_RES *res = db_query(w->db, &e, "SELECT time_limit_from FROM problems WHERE id = %q", r->param);
+	MYSQL_ROW row = res ? mysql_fetch_row(res) : NULL;
+	/* Judged now, they would get a limit that is not the problem's. */
+	int unready = row && !time_limit_known(row[0]);
+	mysql_free_result(res);
+	if (unready) {
+		http_error(r, 409, "not_ready",
+			   "problem %.64s has no time limit yet: nothing is judged again until it has", r->param);
+		return;
+	}
+	res = db_query(w->db, &e, "SELECT id FROM submissions WHERE problem_id = %q", r->param);
 	if (!res) {
 		http_error(r, 503, "unavailable", "try again");
 		return;
 	}
-	MYSQL_ROW row;
 	int n = 0;
 	char **ids = calloc(mysql_num_rows(res) + 1, sizeof *ids);
 	while ((row = mysql_fetch_row(res)))

@@ -168,6 +168,25 @@ static void do_import(struct worker *w, struct req *r)
 		pkg_free(&p);
 		return;
 	}
+	/* The package's input validators on every test input, as the format
+	 * asks of a system preparing a problem; the judge reads the inputs
+	 * from the blob store (stored once by content: a refused package
+	 * leaves only what an import of it would store again). */
+	if (p.n_input_validators) {
+		for (size_t i = 0; i < p.ntests; i++) {
+			const struct pkg_file *f = &p.files[p.tests[i].in];
+			if (blob_put(w->db, f->sha, f->data, f->len)) {
+				http_error(r, 503, "unavailable", "cannot store the test data now");
+				pkg_free(&p);
+				return;
+			}
+		}
+		if (input_validators_check(w, &p, err, sizeof err)) {
+			http_error(r, 400, "bad_package", "%s", err);
+			pkg_free(&p);
+			return;
+		}
+	}
 	/* A broken submissions.yaml is the package's fault: refused whole. */
 	int legacy = !strncmp(p.format, "legacy", 6);
 	struct verify_item *vitems;
@@ -198,7 +217,7 @@ static void do_import(struct worker *w, struct req *r)
 	json_object_object_add(o, "type", json_object_new_string(p.type));
 	json_object_object_add(o, "format", json_object_new_string(p.format));
 	/* Null while the package's submissions are judged to find it. */
-	int known = strcmp(from, "pending") && strcmp(from, "inferring") && strcmp(from, "failed");
+	int known = time_limit_known(from);
 	json_object_object_add(o, "time_limit", known ? json_object_new_double(p.time_limit) : NULL);
 	json_object_object_add(o, "time_limit_from", json_object_new_string(from));
 	if (note[0])
@@ -206,6 +225,15 @@ static void do_import(struct worker *w, struct req *r)
 	json_object_object_add(o, "memory_limit", json_object_new_int(p.memory_mb));
 	json_object_object_add(o, "tests", json_object_new_int((int)p.ntests));
 	json_object_object_add(o, "validator", json_object_new_string(p.validator_kind));
+	json_object *iv = json_object_new_array();
+	for (int v = 0; v < p.n_input_validators; v++)
+		json_object_array_add(iv, json_object_new_string(p.input_validators[v].path));
+	json_object *ivo = json_object_new_object();
+	json_object_object_add(ivo, "validators", iv);
+	json_object_object_add(ivo, "tests", json_object_new_int(p.n_input_validators ? (int)p.ntests : 0));
+	if (p.input_validators_skipped[0])
+		json_object_object_add(ivo, "not_run", json_object_new_string(p.input_validators_skipped));
+	json_object_object_add(o, "input_validation", ivo);
 	json_object *ver = json_object_new_object();
 	json_object_object_add(ver, "queued", json_object_new_int(queued > 0 ? queued : 0));
 	if (queued < 0)
@@ -276,7 +304,7 @@ static void do_get(struct worker *w, struct req *r)
 		json_object_object_add(o, "statement_file", json_object_new_string(url));
 	}
 	/* Null while the package's own submissions are judged to find it. */
-	int tl_known = strcmp(row[14], "pending") && strcmp(row[14], "inferring") && strcmp(row[14], "failed");
+	int tl_known = time_limit_known(row[14]);
 	json_object_object_add(o, "time_limit", tl_known ? json_object_new_double(strtod(row[6], NULL)) : NULL);
 	json_object_object_add(o, "time_limit_from", json_object_new_string(row[14]));
 	json_object_object_add(o, "memory_limit", json_object_new_int(atoi(row[7])));
@@ -563,7 +591,7 @@ static void do_patch_problem(struct worker *w, struct req *r)
 	char from[16] = "", note[512];
 	double old_tl = 0;
 	problem_time_limit(w, r->param, &old_tl, from, note);
-	int tl_known = strcmp(from, "pending") && strcmp(from, "inferring") && strcmp(from, "failed");
+	int tl_known = time_limit_known(from);
 	if (db_exec(w->db, "START TRANSACTION")) {
 		http_error(r, 503, "unavailable", "try again");
 		json_object_put(o);

@@ -86,7 +86,7 @@ static void do_get(struct worker *w, struct req *r)
 	struct verify_timing tm = {.time_limit = strtod(row[0], NULL)};
 	verify_timing_parse(row[3], &tm.ac_to_time_limit, &tm.time_limit_to_tle, &(double){0});
 	/* While the limit is looked for, nothing is held to it yet. */
-	int limit_known = strcmp(row[1], "inferring") && strcmp(row[1], "pending") && strcmp(row[1], "failed");
+	int limit_known = time_limit_known(row[1]);
 	int inferred = !strcmp(row[1], "inferred");
 	json_object *tl = json_object_new_object();
 	json_object_object_add(tl, "value", limit_known ? json_object_new_double(tm.time_limit) : NULL);

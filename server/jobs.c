@@ -220,24 +220,25 @@ int submission_enqueue(struct worker *w, const char *id, int attempt, int rejudg
 	return rc;
 }
 
-/* A judge compiles the validator's sources (sent inline) and answers on a
- * list of its own; the import waits for it. 0 compiled; -1 with why. */
-int validator_check(struct worker *w, const struct pkg *p, char *err, size_t errlen)
+/* A judge builds a program of the package (its files sent inline) and,
+ * with inputs, runs it on them as an input validator; it answers on a list
+ * of its own, which the import waits wait_s for. what names the program
+ * for people. 0 built (and every input valid); -1 with why. */
+static int program_check(struct worker *w, const struct pkg *p, const char *vpath, const char *lang, const char *inputs,
+			 const char *what, int wait_s, char *err, size_t errlen)
 {
-	if (!p->validator_path[0])
-		return 0;
 	char token[25];
 	util_random_id(token, 24);
 	json_object *files = json_object_new_array();
-	size_t vl = strlen(p->validator_path);
-	struct proto_job j = {.kind = JOB_COMPILE, .id = token, .attempt = 1, .lang = p->validator_lang};
+	size_t vl = strlen(vpath);
+	struct proto_job j = {.kind = JOB_COMPILE, .id = token, .attempt = 1, .lang = lang, .inputs = inputs};
 	for (size_t i = 0; i < p->nfiles; i++) {
 		const char *path = p->files[i].path;
-		if (strncmp(path, p->validator_path, vl) || (path[vl] && path[vl] != '/'))
+		if (strncmp(path, vpath, vl) || (path[vl] && path[vl] != '/'))
 			continue;
 		if (j.nfiles == PROTO_MAX_FILES) {
 			json_object_put(files);
-			snprintf(err, errlen, "the output validator has more than %d files", PROTO_MAX_FILES);
+			snprintf(err, errlen, "the %s has more than %d files", what, PROTO_MAX_FILES);
 			return -1;
 		}
 		const char *rel = path[vl] ? path + vl + 1 : strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
@@ -250,27 +251,64 @@ int validator_check(struct worker *w, const struct pkg *p, char *err, size_t err
 	int rc = job_enqueue(w->kv, LANE_CONTEST, &j);
 	json_object_put(files);
 	if (rc) {
-		snprintf(err, errlen, "cannot queue the validator's compilation");
+		snprintf(err, errlen, "cannot queue the %s's compilation", what);
 		return -1;
 	}
 	char key[64];
-	redisReply *r = redisCommand(w->kv, "BLPOP %s %d", kv_reply_key(key, sizeof key, token), cfg.validator_check_s);
+	redisReply *r = redisCommand(w->kv, "BLPOP %s %d", kv_reply_key(key, sizeof key, token), wait_s);
 	int ok = -1, compiled = 0;
 	char *out = NULL;
 	if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 2 || r->element[1]->type != REDIS_REPLY_STRING) {
-		snprintf(err, errlen, "no judge compiled the output validator within %d s; is a judge running?",
-			 cfg.validator_check_s);
+		snprintf(err, errlen, "no judge %s the %s within %d s; is a judge running?",
+			 inputs ? "ran" : "compiled", what, wait_s);
 	} else if (proto_compile_reply_decode(r->element[1]->str, &compiled, &out)) {
-		snprintf(err, errlen, "a judge's answer on the output validator was not one");
+		snprintf(err, errlen, "a judge's answer on the %s was not one", what);
 	} else if (compiled) {
 		ok = 0;
 	} else {
-		snprintf(err, errlen, "the output validator (%s, %s) does not compile: %.300s", p->validator_path,
-			 p->validator_lang, out[0] ? out : "no output");
+		/* What the judge says may be any bytes: text for people. */
+		size_t n;
+		char *clean = utf8_sanitize(out, strlen(out), &n);
+		snprintf(err, errlen, "the %s (%s, %s)%s%.300s", what, vpath, lang,
+			 inputs ? ": " : " does not compile: ", clean[0] ? clean : "no output");
+		free(clean);
 	}
 	free(out);
 	freeReplyObject(r);
 	return ok;
+}
+
+int validator_check(struct worker *w, const struct pkg *p, char *err, size_t errlen)
+{
+	if (!p->validator_path[0])
+		return 0;
+	return program_check(w, p, p->validator_path, p->validator_lang, NULL, "output validator",
+			     cfg.validator_check_s, err, errlen);
+}
+
+int input_validators_check(struct worker *w, const struct pkg *p, char *err, size_t errlen)
+{
+	for (int v = 0; v < p->n_input_validators; v++) {
+		const struct pkg_program *iv = &p->input_validators[v];
+		json_object *inputs = json_object_new_array();
+		for (size_t i = 0; i < p->ntests; i++) {
+			const struct pkg_test *t = &p->tests[i];
+			json_object *o = json_object_new_object();
+			json_object_object_add(o, "name", json_object_new_string(t->name));
+			json_object_object_add(o, "in", json_object_new_string(p->files[t->in].sha));
+			json_object_object_add(o, "args", pkg_input_args(t, iv));
+			json_object_array_add(inputs, o);
+		}
+		/* A second a test on top of the compilation. */
+		int wait_s = cfg.validator_check_s + (int)(p->ntests < 600 ? p->ntests : 600);
+		int rc = program_check(w, p, iv->path, iv->lang,
+				       json_object_to_json_string_ext(inputs, JSON_C_TO_STRING_PLAIN),
+				       "input validator", wait_s, err, errlen);
+		json_object_put(inputs);
+		if (rc)
+			return -1;
+	}
+	return 0;
 }
 
 int job_exists(redisContext *kv, const char *id)

@@ -22,5 +22,9 @@ struct pkg;
 /* Whether a package's output validator compiles, asked of a judge (waits
  * up to validator_check_s). 0, or -1 with why. */
 int validator_check(struct worker *w, const struct pkg *p, char *err, size_t errlen);
+/* Whether every test input passes each of the package's input validators
+ * (built and run by a judge; the inputs must be stored as blobs first).
+ * 0, or -1 with the first that does not (or why it could not be told). */
+int input_validators_check(struct worker *w, const struct pkg *p, char *err, size_t errlen);
 
 #endif

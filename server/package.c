@@ -343,8 +343,10 @@ void pkg_free(struct pkg *p)
 		free(p->files[i].data);
 	}
 	free(p->files);
-	for (size_t i = 0; i < p->ntests; i++)
+	for (size_t i = 0; i < p->ntests; i++) {
 		json_object_put(p->tests[i].args);
+		json_object_put(p->tests[i].input_args);
+	}
 	free(p->tests);
 	for (size_t i = 0; i < p->ngroups; i++)
 		json_object_put(p->groups[i].settings);
@@ -540,6 +542,105 @@ static int find_validator(struct pkg *p, char *err, size_t errlen)
 	(void)err;
 	(void)errlen;
 	return 0;
+}
+
+/* input_validators/ (legacy also input_format_validators/): each file or
+ * directory in it is a program. Checktestdata and VIVA files are not run
+ * here; they are named in input_validators_skipped. */
+static int find_input_validators(struct pkg *p, char *err, size_t errlen)
+{
+	static const char *const roots[] = {"input_validators/", "input_format_validators/"};
+	for (int r = 0; r < 2; r++) {
+		for (size_t i = 0; i < p->nfiles; i++) {
+			const char *path = p->files[i].path;
+			if (!starts_with(path, roots[r]))
+				continue;
+			const char *rest = path + strlen(roots[r]), *slash = strchr(rest, '/');
+			char prog[512], name[128];
+			snprintf(prog, sizeof prog, "%.*s", (int)(slash ? slash - path : (ptrdiff_t)strlen(path)),
+				 path);
+			snprintf(name, sizeof name, "%.*s", (int)(slash ? slash - rest : (ptrdiff_t)strlen(rest)),
+				 rest);
+			if (!slash && (has_suffix(path, ".ctd") || has_suffix(path, ".viva"))) {
+				size_t k = strlen(p->input_validators_skipped);
+				snprintf(p->input_validators_skipped + k, sizeof p->input_validators_skipped - k,
+					 "%s%s", k ? ", " : "", path);
+				continue;
+			}
+			const char *base = strrchr(path, '/') + 1;
+			const char *lang = slash && strchr(slash + 1, '/') == NULL &&
+							   (!strcmp(base, "build") || !strcmp(base, "run"))
+						   ? "script"
+						   : lang_of(path);
+			if (!lang)
+				continue;
+			if (!slash && strchr(name, '.'))
+				*strrchr(name, '.') = 0;
+			int k;
+			for (k = 0; k < p->n_input_validators; k++)
+				if (!strcmp(p->input_validators[k].path, prog))
+					break;
+			if (k == p->n_input_validators) {
+				if (k == PKG_MAX_INPUT_VALIDATORS) {
+					snprintf(err, errlen, "more than %d input validators",
+						 PKG_MAX_INPUT_VALIDATORS);
+					return -1;
+				}
+				p->n_input_validators++;
+				snprintf(p->input_validators[k].path, sizeof p->input_validators[k].path, "%s", prog);
+				snprintf(p->input_validators[k].name, sizeof p->input_validators[k].name, "%s", name);
+			}
+			/* Scripts win over sources, C++ over C. */
+			char *l = p->input_validators[k].lang;
+			if (strcmp(l, "script") && (!l[0] || !strcmp(lang, "script") || !strcmp(lang, "cpp")))
+				snprintf(l, sizeof p->input_validators[k].lang, "%s", lang);
+		}
+		if (p->n_input_validators)
+			break;
+	}
+	return 0;
+}
+
+/* A group's or a case's input validator arguments as the format gives
+ * them: legacy input_validator_flags (a string, or {name, flags}),
+ * 2025-09 input_validator_args (a list, or a map of lists by name). */
+static json_object *input_args_of(json_object *settings)
+{
+	json_object *v = get(settings, "input_validator_args");
+	if (!v)
+		v = get(settings, "input_validator_flags");
+	if (!v)
+		return NULL;
+	json_object *out;
+	if (json_object_is_type(v, json_type_object)) {
+		out = json_object_new_object();
+		json_object *name = get(v, "name"), *flags = get(v, "flags");
+		if (name && json_object_is_type(name, json_type_string)) {
+			json_object *a = json_object_new_array();
+			add_args(a, flags);
+			json_object_object_add(out, json_object_get_string(name), a);
+		} else {
+			json_object_object_foreach(v, k, val)
+			{
+				json_object *a = json_object_new_array();
+				add_args(a, val);
+				json_object_object_add(out, k, a);
+			}
+		}
+		return out;
+	}
+	out = json_object_new_array();
+	add_args(out, v);
+	return out;
+}
+
+json_object *pkg_input_args(const struct pkg_test *t, const struct pkg_program *v)
+{
+	json_object *a = json_object_new_array(), *mine = t->input_args;
+	if (mine && json_object_is_type(mine, json_type_object))
+		mine = get(mine, v->name);
+	add_args(a, mine);
+	return a;
 }
 
 static void find_statement(struct pkg *p)
@@ -903,6 +1004,8 @@ static int analyse_meta(struct pkg *p, const char *validation, char *err, size_t
 	p->validator_flags = json_object_new_array();
 	add_args(p->validator_flags, get(y, "validator_flags"));
 	find_validator(p, err, errlen);
+	if (find_input_validators(p, err, errlen))
+		return -1;
 	if (!p->validator_path[0]) {
 		snprintf(p->validator_kind, sizeof p->validator_kind, "default");
 		if (strstr(validation, "custom") || p->interactive || p->passes) {
@@ -981,6 +1084,7 @@ static int analyse_groups(struct pkg *p, char *err, size_t errlen)
 		add_args(t->args, p->validator_flags);
 		add_args(t->args, get(s, "output_validator_flags"));
 		add_args(t->args, get(s, "output_validator_args"));
+		t->input_args = input_args_of(s);
 		char case_yaml[600];
 		snprintf(case_yaml, sizeof case_yaml, "data/%s.yaml", t->name);
 		const struct pkg_file *cy = pkg_find(p, case_yaml);
@@ -996,6 +1100,11 @@ static int analyse_groups(struct pkg *p, char *err, size_t errlen)
 				json_object_put(t->args);
 				t->args = json_object_new_array();
 				add_args(t->args, a);
+			}
+			json_object *ia = input_args_of(o);
+			if (ia) {
+				json_object_put(t->input_args);
+				t->input_args = ia;
 			}
 			json_object_put(o);
 		}

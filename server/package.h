@@ -27,6 +27,20 @@ struct pkg_test {
 	int sample;
 	int in, ans;       /* indexes into files */
 	json_object *args; /* output validator arguments (array of strings); owned */
+	/* input_validator_args (2025-09) or input_validator_flags (legacy): an
+	 * array for every input validator, or an object of arrays by a
+	 * validator's name; NULL for none. Owned. */
+	json_object *input_args;
+};
+
+#define PKG_MAX_INPUT_VALIDATORS 8
+
+/* A program of the package given as a file or a directory (with sources,
+ * or the format's build and run scripts). */
+struct pkg_program {
+	char path[512]; /* "input_validators/v.cpp" or "input_validators/v" */
+	char name[128]; /* its name, for per-validator arguments: "v" */
+	char lang[16];  /* c, cpp, python3, script */
 };
 
 struct pkg_group {
@@ -63,6 +77,9 @@ struct pkg {
 	char statement_file[512];     /* a .tex or .pdf to offer for download */
 	char difficulty[16];
 	json_object *tags; /* array of strings; owned */
+	struct pkg_program input_validators[PKG_MAX_INPUT_VALIDATORS];
+	int n_input_validators;
+	char input_validators_skipped[256]; /* those not run here (.ctd, .viva), for people */
 	struct pkg_test *tests;
 	size_t ntests;
 	struct pkg_group *groups;
@@ -75,6 +92,8 @@ int pkg_read_zip(const void *buf, size_t len, const struct pkg_limits *lim, stru
 /* Understands the files: problem.yaml, limits, tests and groups, validator,
  * statement. default_tl is used when no time limit is given. 0 or -1. */
 int pkg_analyse(struct pkg *p, double default_tl, int default_memory_mb, char *err, size_t errlen);
+/* The arguments of input validator v on test t (a new array). */
+json_object *pkg_input_args(const struct pkg_test *t, const struct pkg_program *v);
 /* Writes files as a zip; *out is malloc'd. 0 or -1. */
 int pkg_write_zip(const struct pkg_file *files, size_t n, unsigned char **out, size_t *outlen);
 const struct pkg_file *pkg_find(const struct pkg *p, const char *path);

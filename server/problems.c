@@ -40,3 +40,8 @@ int problem_visible(struct worker *w, const char *pid, const struct user *u, int
 	mysql_free_result(res);
 	return v;
 }
+
+int time_limit_known(const char *from)
+{
+	return from && strcmp(from, "pending") && strcmp(from, "inferring") && strcmp(from, "failed");
+}

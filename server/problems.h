@@ -11,6 +11,11 @@ int problem_id_valid(const char *s);
 int blob_put(MYSQL *db, const char *sha, const void *data, size_t len);
 int blob_get(MYSQL *db, const char *sha, char **out, size_t *len); /* *out malloc'd */
 
+/* A problem's time_limit_from: 0 while its limit is still to be found
+ * (pending, inferring) or none was (failed): it takes no submissions and
+ * nothing of it is judged again; 1 otherwise. */
+int time_limit_known(const char *from);
+
 /*** Who may see a problem (api_problems.c) ***
  *
  * A problem in a contest that has not ended is held back: the jury sees it

@@ -111,7 +111,7 @@ int submission_create(struct worker *w, struct req *r, const char *contest, cons
 	int known = row != NULL;
 	long code_max = row && atoi(row[0]) > 0 ? atol(row[0]) * 1024 : cfg.max_code_bytes;
 	/* A limit still to be found from the package's own submissions. */
-	int unready = row && (!strcmp(row[1], "pending") || !strcmp(row[1], "inferring") || !strcmp(row[1], "failed"));
+	int unready = row && !time_limit_known(row[1]);
 	char unready_why[600] = "";
 	if (unready)
 		snprintf(unready_why, sizeof unready_why, "%s", row[2] ? row[2] : "");

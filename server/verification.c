@@ -132,7 +132,7 @@ int verification_start(struct worker *w, const char *pid, char *err, size_t errl
 	}
 	int legacy = !strncmp(row[0], "legacy", 6);
 	/* A limit still to find is looked for again; one found or set stays. */
-	int infer = !strcmp(row[1], "pending") || !strcmp(row[1], "inferring") || !strcmp(row[1], "failed");
+	int infer = !time_limit_known(row[1]);
 	mysql_free_result(res);
 	res = db_query(w->db, &e,
 		       "SELECT path, sha256 FROM problem_files WHERE problem_id = %q AND path LIKE 'submissions/%%' "

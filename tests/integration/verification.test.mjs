@@ -161,6 +161,25 @@ test('no limit from the submissions: the problem takes none until an admin sets 
   eq((await sub()).status, 202, 'submissions are taken now');
 });
 
+test('input validators run on every test input at import: one that refuses an input refuses the package, naming it', async () => {
+  const good = await importPackage(`v-iv-${stamp}`, `${PACKAGES}/input_validated`);
+  eq(good.input_validation, { validators: ['input_validators/format.py', 'input_validators/range'], tests: 3 }, 'both ran on all 3');
+  const put = (id, dir) => api('PUT', `/api/problems/${id}`, zipDir(dir), { headers: { ...admin(), 'content-type': 'application/zip' } });
+  // format.py: two spaces between the numbers.
+  let dir = variant('input_validated', readFileSync(`${PACKAGES}/input_validated/problem.yaml`, 'utf8'));
+  writeFileSync(`${dir}/data/secret/1.in`, '40  2\n');
+  let r = await put(`v-iv-bad-${stamp}`, dir);
+  isError(r, 400, 'an input format.py refuses');
+  assert(/input validator \(input_validators\/format\.py, python3\): data\/secret\/1\.in is not valid \(the input validator exited 43\): not 'a b'/.test(r.json.error.message), r.json.error.message);
+  eq((await api('GET', `/api/problems/v-iv-bad-${stamp}`)).status, 404, 'nothing imported');
+  // range without the group's --max: 10^9 is out of range.
+  dir = variant('input_validated', readFileSync(`${PACKAGES}/input_validated/problem.yaml`, 'utf8'));
+  writeFileSync(`${dir}/data/secret/big/test_group.yaml`, 'input_validator_args:\n  format: []\n');
+  r = await put(`v-iv-args-${stamp}`, dir);
+  isError(r, 400, 'range refuses without its arguments');
+  assert(/input_validators\/range, script\): data\/secret\/big\/1\.in is not valid.*out of \[-1000, 1000\]/.test(r.json.error.message), r.json.error.message);
+});
+
 test('a time limit that is not a multiple of the time_resolution it names is refused', async () => {
   const yaml = 'problem_format_version: 2025-09\nname: X\nlimits:\n  time_limit: 1.5\n  time_resolution: 1\n';
   const r = await api('PUT', `/api/problems/v-res-${stamp}`, zipDir(variant(INFER, yaml)),

@@ -206,6 +206,78 @@ static void test_timing(void)
 	}
 }
 
+/* input_validators/: files and directories, what is not run, and the
+ * arguments each gets on each test (legacy flags, 2025-09 args, by name). */
+static void test_input_validators(void)
+{
+	char err[256];
+	struct pkg p;
+	const char *files[] = {"problem.yaml",
+			       "problem_format_version: 2025-09\nname: X\n",
+			       "data/secret/test_group.yaml",
+			       "input_validator_args: {range: [--max, 9]}\n",
+			       "data/secret/1.in",
+			       "1\n",
+			       "data/secret/1.ans",
+			       "1\n",
+			       "data/secret/2.in",
+			       "2\n",
+			       "data/secret/2.ans",
+			       "2\n",
+			       "data/secret/2.yaml",
+			       "input_validator_args: [--case]\n",
+			       "input_validators/format.py",
+			       "import sys\n",
+			       "input_validators/range/build",
+			       "#!/bin/sh\n",
+			       "input_validators/range/run",
+			       "#!/bin/sh\n",
+			       "input_validators/range/range.c",
+			       "int main(){}\n",
+			       "input_validators/spec.ctd",
+			       "INT(1,9)\n",
+			       NULL};
+	CHECK(roundtrip(files, &p, err, sizeof err) == 0);
+	CHECK(pkg_analyse(&p, 2, 1024, err, sizeof err) == 0);
+	CHECK(p.n_input_validators == 2);
+	CHECK(!strcmp(p.input_validators[0].path, "input_validators/format.py") &&
+	      !strcmp(p.input_validators[0].name, "format") && !strcmp(p.input_validators[0].lang, "python3"));
+	CHECK(!strcmp(p.input_validators[1].path, "input_validators/range") &&
+	      !strcmp(p.input_validators[1].name, "range") && !strcmp(p.input_validators[1].lang, "script"));
+	CHECK(!strcmp(p.input_validators_skipped, "input_validators/spec.ctd"));
+	CHECK(p.ntests == 2);
+	json_object *a = pkg_input_args(&p.tests[0], &p.input_validators[1]);
+	CHECK(!strcmp(json_object_to_json_string_ext(a, JSON_C_TO_STRING_PLAIN), "[\"--max\",\"9\"]"));
+	json_object_put(a);
+	a = pkg_input_args(&p.tests[0], &p.input_validators[0]); /* not named: none */
+	CHECK(json_object_array_length(a) == 0);
+	json_object_put(a);
+	a = pkg_input_args(&p.tests[1], &p.input_validators[0]); /* the case's own, for every validator */
+	CHECK(!strcmp(json_object_to_json_string_ext(a, JSON_C_TO_STRING_PLAIN), "[\"--case\"]"));
+	json_object_put(a);
+	pkg_free(&p);
+
+	/* legacy: input_validator_flags, a string or {name, flags}; the old folder name */
+	const char *legacy[] = {"problem.yaml",
+				"name: L\n",
+				"data/secret/testdata.yaml",
+				"input_validator_flags: {name: check, flags: -n 3}\n",
+				"data/secret/1.in",
+				"1\n",
+				"data/secret/1.ans",
+				"1\n",
+				"input_format_validators/check.cpp",
+				"int main(){}\n",
+				NULL};
+	CHECK(roundtrip(legacy, &p, err, sizeof err) == 0);
+	CHECK(pkg_analyse(&p, 2, 1024, err, sizeof err) == 0);
+	CHECK(p.n_input_validators == 1 && !strcmp(p.input_validators[0].lang, "cpp"));
+	a = p.n_input_validators ? pkg_input_args(&p.tests[0], &p.input_validators[0]) : json_object_new_array();
+	CHECK(!strcmp(json_object_to_json_string_ext(a, JSON_C_TO_STRING_PLAIN), "[\"-n\",\"3\"]"));
+	json_object_put(a);
+	pkg_free(&p);
+}
+
 static void test_unsafe(void)
 {
 	char err[256];
@@ -292,6 +364,7 @@ int main(void)
 	test_yaml();
 	test_layout();
 	test_timing();
+	test_input_validators();
 	test_unsafe();
 	return check_summary();
 }
