@@ -137,4 +137,208 @@ int box_seccomp_notified(int listener, void *buf, size_t size, int *nr, int *arc
 /* The name of a system call, for people. */
 void box_seccomp_name(int arch, int nr, char *name, size_t len);
 
+/*** Between the box's processes (box.c, box_launcher.c, box_init.c) ***/
+
+#include <sched.h>
+#include <limits.h>
+
+#define BOX_REQ_MAX          (64 * 1024) /* a message and its strings */
+#define BOX_SETUP_TIMEOUT_MS 20000       /* a box that is not ready by then is broken */
+#define BOX_TICK_MS          10          /* how often the supervisor reads cgroup CPU */
+#define BOX_CHILD_STACK      (64 * 1024)
+#define BOX_INIT_STACK       (128 * 1024)
+#define BOX_MAX_ARGS         4096             /* argv and environment entries of one run */
+#define BOX_TPL_PATH         (PATH_MAX + 400) /* a host path below the template root */
+#define BOX_MAX_FDS          12               /* in one message */
+
+/* Process-wide state, set by box_global_init (box.c). */
+struct box_global {
+	int ready;
+	int instance;    /* pid of the process that called box_global_init */
+	char state[256]; /* state_dir/<instance> */
+	int first_uid;
+	cpu_set_t cpus; /* where the caller may run, at box_global_init */
+};
+extern struct box_global box_g;
+
+/* A ready box as the supervisor holds it: the init's end of a socket, its
+ * pidfd, then the cgroup counters (BOX_CGF_*). */
+enum { BOX_RB_CTL, BOX_RB_PIDFD, BOX_RB_CG, BOX_RB_NFDS = BOX_RB_CG + BOX_CGF_N };
+_Static_assert(BOX_RB_NFDS <= BOX_MAX_FDS, "a ready box travels in one message");
+enum { BOX_RB_NONE, BOX_RB_PENDING, BOX_RB_READY };
+
+/* Baselines the launcher reads once the box is ready. */
+struct box_base {
+	int64_t cpu_ns, mem_bytes, oom_kills, pids;
+	int64_t mem_kept; /* the part of mem_bytes that cannot be reclaimed */
+	int64_t tmpfs_kb; /* the size its /tmp (and a private /box) have */
+	int32_t init_pid; /* in the host's pid namespace */
+	int32_t pad;
+};
+
+/* One of a slot's launchers, with cgroups of its own and its ready box.
+ * While a program runs in one half's box, the others prepare the next
+ * box: that work is on another CPU and in other cgroups, never counted
+ * against the program. */
+struct box_half {
+	struct box_cg cg;
+	pid_t launcher;
+	int sock; /* to the launcher */
+	/* The box the launcher is preparing (PENDING) or has ready. */
+	int rb_state;
+	int rb_fd[BOX_RB_NFDS];
+	struct box_base rb_base;
+	char *rb_key; /* the PREP message it was asked with */
+	size_t rb_key_len;
+	char rb_err[200]; /* why the last preparation failed */
+	/* The last run's init and its socket: closing that socket makes the
+	 * init exit, and an exit tears down an address space, which would be
+	 * on our time. The launcher kills it while it prepares the next box;
+	 * we close these at the next run. */
+	int used_fd[2];
+	/* A box kept after a keep run, its init waiting for the next run
+	 * built with rb_key. While one is kept the launcher is asked for
+	 * nothing: its next PREP would end this box. */
+	int kept;
+	int kept_fd[BOX_RB_NFDS];
+	struct box_base kept_base;
+};
+
+struct box {
+	int slot;
+	uid_t uid;      /* outside uid and gid of the program (all halves) */
+	char dir[300];  /* state/slot<N> */
+	char work[320]; /* dir/work, the slot's tmpfs */
+	char root[320]; /* dir/root, where each launcher keeps its template root
+			 * (in a mount namespace of its own) */
+	int work_fd;
+	long work_kb;
+	int devnull; /* sink for discarded output */
+	/* With two CPUs or more, the slot's programs run on a CPU of their
+	 * own (run_cpus, one CPU) and its launchers prepare boxes on the
+	 * others (prep_cpus): a run never waits behind the next box's
+	 * preparation, and its timing does not depend on it. */
+	int pinned;
+	cpu_set_t run_cpus, prep_cpus;
+	/* The PREP and RUN messages of a run, built in place: a thread's
+	 * malloc arena would hand 64 KiB back to the kernel on every free. */
+	char *msg[2];
+	struct box_half h[BOX_HALVES];
+};
+
+/*** Messages ***/
+
+enum {
+	BOX_MSG_PREP = 1, /* supervisor -> launcher: make a ready box for this key */
+	BOX_MSG_QUIT,     /* supervisor -> launcher */
+	BOX_MSG_HELLO,    /* launcher -> supervisor: the template is built */
+	BOX_MSG_READY,    /* launcher -> supervisor, with the box; init -> launcher */
+	BOX_MSG_ERROR,    /* launcher -> supervisor; init -> launcher */
+	BOX_MSG_RUN,      /* supervisor -> init */
+	BOX_MSG_MAPS,     /* init -> launcher: my user namespace wants its maps */
+};
+
+/* What a ready box is built for; followed by key_len bytes: "unix" or
+ * "inet" (which sockets its seccomp filter allows), the workdir ("" for a
+ * private tmpfs), then host, box and "r" or "w" per directory. Only those
+ * bytes must match a run; tmpfs_kb is a guess at its size. */
+struct box_prep {
+	uint32_t type;
+	uint32_t key_len;
+	int64_t tmpfs_kb;
+};
+
+struct box_ready {
+	uint32_t type;
+	uint32_t fds; /* bit i: rb_fd[i] came with the message */
+	struct box_base base;
+	char msg[200]; /* ERROR */
+};
+
+/* supervisor -> init, with stdin (when has_stdin), stdout and stderr;
+ * followed by len bytes: argv then env strings. */
+struct box_run_req {
+	uint32_t type;
+	uint32_t has_stdin;
+	uint32_t keep; /* spec.keep: the init may keep the box afterwards */
+	uint32_t pad;
+	struct box_limits lim;
+	uint32_t argc, envc, len;
+};
+
+enum { BOX_NOTE_ERROR = 1, BOX_NOTE_SV, BOX_NOTE_EXIT };
+
+/* init -> supervisor */
+struct box_note {
+	uint32_t type;
+	int32_t code;   /* EXIT: CLD_EXITED, CLD_KILLED or CLD_DUMPED */
+	int32_t status; /* EXIT: exit code or signal */
+	int32_t kept;   /* EXIT: the box is clean and waits for the next run */
+	int64_t wall_us;
+	int64_t end_us; /* EXIT: CLOCK_MONOTONIC when the program was reaped */
+	char text[200];
+};
+
+/* Walks the request's strings. */
+struct box_cursor {
+	const char *p, *end;
+};
+
+struct box_init {
+	struct box *b;
+	int ctl;             /* to the launcher while getting ready, then the supervisor's */
+	int sfd;             /* signalfd for SIGCHLD */
+	int listener;        /* seccomp notifications, or -1 */
+	int sync;            /* the launcher says when our user namespace is mapped */
+	int drop[2];         /* the launcher's ends of ctl and sync, ours to close */
+	const char *workdir; /* from the key (only until ready); NULL: a private tmpfs */
+	int private_box;     /* /box is the box's own tmpfs */
+	long tmpfs_kb;       /* the size /tmp (and a private /box) have */
+	int inet;            /* the filter allows AF_INET and AF_INET6 sockets */
+	int oom_reset;       /* the program must set its oom_score_adj back to 0 */
+	int pinned;          /* runs on run_cpus, gets ready on prep_cpus */
+	cpu_set_t run_cpus, prep_cpus;
+};
+
+/* Everything a box's init uses beyond its registers, in one mapping the
+ * launcher owns. On x86-64 (sanitizer builds aside) the init is cloned with
+ * CLONE_VM: it runs in the launcher's address space (no page tables to
+ * copy, nothing to tear down when it exits), on this arena's stack, and
+ * must therefore never allocate (no malloc: the launcher's heap is not
+ * locked for a second process) nor keep anything on the launcher's stack.
+ * errno lives in the shared thread-local block, so the init reads it for
+ * messages only, never to decide. A launcher keeps two arenas: the box
+ * being prepared and the previous one, killed and reaped right after. */
+struct box_arena {
+	char init_stack[BOX_INIT_STACK] __attribute__((aligned(64)));
+	char child_stack[BOX_CHILD_STACK] __attribute__((aligned(64)));
+	struct box_init in;
+	union {
+		struct box_run_req req;
+		char buf[BOX_REQ_MAX];
+	} u;
+	char *argv[BOX_MAX_ARGS + 1];
+	char *envp[BOX_MAX_ARGS + 8];
+	char notif[4096]; /* a seccomp notification */
+};
+
+/* box_msg.c: a message with up to nfds descriptors over a seqpacket
+ * socket, and back (0 or -errno; box_recv: the length or -errno). */
+int box_send(int sock, const void *buf, size_t len, const int *fds, int nfds);
+ssize_t box_recv(int sock, void *buf, size_t len, int *fds, int *nfds, int maxfds);
+void box_close_fds(int *fds, int n);
+int64_t box_now_us(void); /* CLOCK_MONOTONIC */
+long box_inodes(long kb); /* the inodes a tmpfs of kb gets */
+const char *box_next(struct box_cursor *c);
+/* "what path: strerror(e)" into err; returns -e. */
+int box_lerr(char *err, size_t errlen, const char *what, const char *path, int e);
+int box_mkdir_p(char *path); /* mkdir -p; 0 or -errno */
+
+/* box_launcher.c: a launcher's life, in the process box_new forks for half
+ * h of slot b; sock is its end of the supervisor's socket. Never returns. */
+void box_launcher_main(struct box *b, struct box_half *h, int sock);
+/* box_init.c: the box's init, cloned by the launcher with a struct
+ * box_arena as arg. */
+int box_init_main(void *arg);
+
 #endif

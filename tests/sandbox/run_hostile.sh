@@ -295,8 +295,8 @@ if [ $# -eq 0 ]; then
 	# follows none, concurrent slots stay apart.
 	# shellcheck disable=SC2046
 	if gcc -std=gnu11 -D_GNU_SOURCE -O2 -I"$ROOT/sandbox" -I"$ROOT/common" -o "$WORK/box_test" \
-		"$HERE/box_test.c" "$ROOT/sandbox/box.c" "$ROOT/sandbox/box_cgroup.c" \
-		"$ROOT/sandbox/box_seccomp.c" "$ROOT/common/log.c" -pthread \
+		"$HERE/box_test.c" $(for f in box box_msg box_init box_launcher box_read box_cgroup box_seccomp; do echo "$ROOT/sandbox/$f.c"; done) \
+		"$ROOT/common/log.c" -pthread \
 		$(pkg-config --cflags --libs libseccomp json-c) 2>"$WORK/cc.log"; then
 		mkdir -p "$WORK/channel" && chmod 755 "$WORK/channel" &&
 			gcc -O2 -o "$WORK/channel/channel" "$HERE/channel.c" 2>>"$WORK/cc.log"

@@ -13,10 +13,9 @@ set_tests_properties(sandbox_hostile PROPERTIES
 # production build shares it. The same suite then also runs on a plain
 # verdict-box, so that both ways are tested in every build.
 if(VERDICT_SANITIZE)
+  list(TRANSFORM VBOX_SOURCES PREPEND ${CMAKE_SOURCE_DIR}/ OUTPUT_VARIABLE box_plain_sources)
   add_executable(verdict-box-plain
-    ${CMAKE_SOURCE_DIR}/sandbox/box_main.c ${CMAKE_SOURCE_DIR}/sandbox/box.c
-    ${CMAKE_SOURCE_DIR}/sandbox/box_cgroup.c ${CMAKE_SOURCE_DIR}/sandbox/box_seccomp.c
-    ${CMAKE_SOURCE_DIR}/common/log.c)
+    ${CMAKE_SOURCE_DIR}/sandbox/box_main.c ${box_plain_sources} ${CMAKE_SOURCE_DIR}/common/log.c)
   target_include_directories(verdict-box-plain PRIVATE ${CMAKE_SOURCE_DIR}/sandbox ${CMAKE_SOURCE_DIR}/common)
   target_compile_options(verdict-box-plain PRIVATE -fno-sanitize=all)
   target_link_options(verdict-box-plain PRIVATE -fno-sanitize=all)
